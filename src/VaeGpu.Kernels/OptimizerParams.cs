@@ -1,0 +1,24 @@
+// The hyper-parameters of one optimizer step, passed by value so that a step allocates nothing.
+namespace VaeGpu.Kernels;
+
+/// <summary>
+/// One optimizer step's settings. <see cref="Step"/> counts from 1 (Adam's bias correction uses it).
+/// Adam: Beta1, Beta2, Epsilon. Sgd: Momentum. RmsProp: Alpha, Epsilon. Adagrad: Epsilon.
+/// </summary>
+public readonly record struct OptimizerParams(
+    OptimizerKind Kind,
+    float LearningRate,
+    long Step,
+    float Beta1 = 0.9f,
+    float Beta2 = 0.999f,
+    float Epsilon = 1e-8f,
+    float Momentum = 0.9f,
+    float Alpha = 0.99f)
+{
+    /// <summary>PyTorch's defaults for the given optimizer at step 1.</summary>
+    public static OptimizerParams Defaults(OptimizerKind kind, float learningRate) => kind switch
+    {
+        OptimizerKind.Adagrad => new(kind, learningRate, 1, Epsilon: 1e-10f),
+        _ => new(kind, learningRate, 1),
+    };
+}

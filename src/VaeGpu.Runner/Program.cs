@@ -1,0 +1,1 @@
+Console.WriteLine("VaeGpu.Runner: not built yet");
