@@ -1,28 +1,9 @@
-// Facts that need a tool this machine may lack: [CudaFact] needs a usable CUDA device (driver,
-// device and NVRTC), [ClangFact] needs clang. When absent, the test is skipped with the exact reason
-// the probe gives, so a skip always says what is missing; when present, the test runs normally.
+// [ClangFact]: a fact that needs clang with the NVPTX target. Where clang is absent the test is
+// skipped with that reason; where it is present the test runs normally. (Tests that need a CUDA GPU
+// use the suite's [Backend(AcceleratorKind.Cuda)] + [BackendFact], which skip with the probe's reason.)
 using System.Diagnostics;
-using VaeGpu.Kernels;
-using VaeGpu.Kernels.Cuda;
 
 namespace VaeGpu.Tests.Cuda;
-
-/// <summary>A fact skipped, with the probe's reason, when no CUDA device can be used here.</summary>
-public sealed class CudaFactAttribute : FactAttribute
-{
-    private static readonly Lazy<string?> Reason = new(() =>
-    {
-        var probe = CudaAccelerator.Probe();
-        return probe.Unavailable is not null ? $"CUDA unavailable: {probe.Unavailable}"
-            : probe.Devices.Count == 0 ? "CUDA unavailable: no devices" : null;
-    });
-
-    /// <summary>Sets Skip when CUDA is absent.</summary>
-    public CudaFactAttribute()
-    {
-        if (Reason.Value is { } reason) Skip = reason;
-    }
-}
 
 /// <summary>A fact skipped when clang (with the NVPTX target) is not installed.</summary>
 public sealed class ClangFactAttribute : FactAttribute
