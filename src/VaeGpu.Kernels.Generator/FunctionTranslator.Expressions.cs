@@ -239,7 +239,7 @@ internal sealed partial class FunctionTranslator
         ExpressionSyntax index = access.ArgumentList.Arguments[0].Expression;
         if (index is RangeExpressionSyntax || index is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression })
             return Unsupported(index, "Ranges and from-end indices");
-        return Identifier(array) + "[" + Expr(index) + "]";
+        return Identifier(array) + "[" + Bare(Expr(index)) + "]";
     }
 
     private string Invocation(InvocationExpressionSyntax call)
@@ -256,7 +256,7 @@ internal sealed partial class FunctionTranslator
             Prim first = method.Parameters.Length > 0 ? LangSpelling.Classify(method.Parameters[0].Type) : Prim.None;
             if (!LangSpelling.TryMath(method.Name, first, out string openCL, out string cuda))
                 return Unsupported(call, "KMath." + method.Name);
-            return (Lang == Lang.OpenCL ? openCL : cuda) + "(" + string.Join(", ", args.Select(a => Expr(a.Expression))) + ")";
+            return (Lang == Lang.OpenCL ? openCL : cuda) + "(" + string.Join(", ", args.Select(a => Bare(Expr(a.Expression)))) + ")";
         }
         if (!Unit.DeviceFunctions.TryGetValue(method.OriginalDefinition, out FunctionInfo? callee))
         {
@@ -281,7 +281,7 @@ internal sealed partial class FunctionTranslator
                 Report(Diagnostics.BadBufferUse, arg, "A private array cannot be passed to a device function");
                 continue;
             }
-            parts.Add(Expr(arg.Expression));
+            parts.Add(Bare(Expr(arg.Expression)));
         }
         return callee.CName + "(" + string.Join(", ", parts) + ")";
     }

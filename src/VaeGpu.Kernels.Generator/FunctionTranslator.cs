@@ -139,7 +139,7 @@ internal sealed partial class FunctionTranslator
                 ExpressionStatement(expression);
                 break;
             case IfStatementSyntax ifStatement:
-                Line("if (" + Expr(ifStatement.Condition) + ")");
+                Line("if (" + Bare(Expr(ifStatement.Condition)) + ")");
                 Nested(ifStatement.Statement);
                 if (ifStatement.Else is not null)
                 {
@@ -151,13 +151,13 @@ internal sealed partial class FunctionTranslator
                 For(forStatement);
                 break;
             case WhileStatementSyntax whileStatement:
-                Line("while (" + Expr(whileStatement.Condition) + ")");
+                Line("while (" + Bare(Expr(whileStatement.Condition)) + ")");
                 Nested(whileStatement.Statement);
                 break;
             case DoStatementSyntax doStatement:
                 Line("do");
                 Nested(doStatement.Statement);
-                Line("while (" + Expr(doStatement.Condition) + ");");
+                Line("while (" + Bare(Expr(doStatement.Condition)) + ");");
                 break;
             case BreakStatementSyntax:
                 Line("break;");
@@ -166,7 +166,7 @@ internal sealed partial class FunctionTranslator
                 Line("continue;");
                 break;
             case ReturnStatementSyntax ret:
-                Line(ret.Expression is null ? "return;" : "return " + Expr(ret.Expression) + ";");
+                Line(ret.Expression is null ? "return;" : "return " + Bare(Expr(ret.Expression)) + ";");
                 break;
             case EmptyStatementSyntax:
                 Line(";");
@@ -206,12 +206,14 @@ internal sealed partial class FunctionTranslator
             Report(Diagnostics.UnsupportedExpression, e, Describe(e));
             return;
         }
-        string text = Expr(e);
-        if (text.Length > 2 && text[0] == '(' && text[text.Length - 1] == ')' && e is not InvocationExpressionSyntax &&
-            Balanced(text.Substring(1, text.Length - 2)))
-            text = text.Substring(1, text.Length - 2);
-        Line(text + ";");
+        Line(Bare(Expr(e)) + ";");
     }
+
+    /// <summary>Drops one pair of outer parentheses (clang warns about them around conditions).</summary>
+    private static string Bare(string text) =>
+        text.Length > 2 && text[0] == '(' && text[text.Length - 1] == ')' && Balanced(text.Substring(1, text.Length - 2))
+            ? text.Substring(1, text.Length - 2)
+            : text;
 
     private static bool Balanced(string text)
     {
@@ -229,8 +231,8 @@ internal sealed partial class FunctionTranslator
         string init = "";
         if (f.Declaration is not null) init = Declarators(f.Declaration, inFor: true);
         else init = string.Join(", ", f.Initializers.Select(Expr));
-        string condition = f.Condition is null ? "" : Expr(f.Condition);
-        string step = string.Join(", ", f.Incrementors.Select(Expr));
+        string condition = f.Condition is null ? "" : Bare(Expr(f.Condition));
+        string step = string.Join(", ", f.Incrementors.Select(e => Bare(Expr(e))));
         Line("for (" + init + "; " + condition + "; " + step + ")");
         Nested(f.Statement);
     }
@@ -273,7 +275,7 @@ internal sealed partial class FunctionTranslator
         foreach (VariableDeclaratorSyntax v in decl.Variables)
         {
             string name = NameOf(Model.GetDeclaredSymbol(v)!);
-            parts.Add(v.Initializer is null ? name : name + " = " + Expr(v.Initializer.Value));
+            parts.Add(v.Initializer is null ? name : name + " = " + Bare(Expr(v.Initializer.Value)));
         }
         return LangSpelling.TypeName(prim) + " " + string.Join(", ", parts);
     }
