@@ -58,6 +58,42 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
         Assert.DoesNotContain("Helper", CudaMath);
     }
 
+    // What NVRTC has built in, for the prelude's NVRTC branch (__CUDACC_RTC__): the launch variables
+    // (clang's own header gives them the same meaning), the attributes, and CUDA's extern "C" math.
+    private const string NvrtcStandIns = """
+        #define __device__ __attribute__((device))
+        #define __global__ __attribute__((global))
+        #define __shared__ __attribute__((shared))
+        #define __forceinline__ __inline__ __attribute__((always_inline))
+        #include <__clang_cuda_builtin_vars.h>
+        extern "C" {
+        __device__ float expf(float); __device__ float logf(float); __device__ float log1pf(float);
+        __device__ float sqrtf(float); __device__ float rsqrtf(float); __device__ float tanhf(float);
+        __device__ float cosf(float); __device__ float sinf(float); __device__ float powf(float, float);
+        __device__ float floorf(float); __device__ float ceilf(float); __device__ float fabsf(float);
+        __device__ float fmaxf(float, float); __device__ float fminf(float, float);
+        __device__ float fmaf(float, float, float); __device__ float fmodf(float, float);
+        __device__ int max(int, int); __device__ int min(int, int);
+        __device__ unsigned int __umulhi(unsigned int, unsigned int); __device__ float __int_as_float(int);
+        }
+
+        """;
+
+    [ClangFact]
+    public void TheNvrtcBranchOfThePreludeCompilesToo()
+    {
+        // NVRTC defines __CUDACC_RTC__, so on a GPU the prelude takes its other branch (threadIdx, CUDA's
+        // math). Compile that branch as well, with stand-ins for NVRTC's built-in declarations only.
+        var ptx = CompileWithClang(NvrtcStandIns + "#define __CUDACC_RTC__ 1\n" + GeneratedKernels.CudaProgram,
+            "sm_80");
+        var entries = EntryName().Matches(ptx).Select(m => m.Groups[1].Value).ToHashSet();
+        var missing = GeneratedKernels.All.Select(k => k.Name).Where(name => !entries.Contains(name)).ToList();
+        Assert.True(missing.Count == 0, $"kernels without a .entry in the NVRTC-branch PTX: {string.Join(", ", missing)}");
+        var externs = ExternName().Matches(ptx).Select(m => m.Groups[1].Value).Distinct().ToList();
+        output.WriteLine($"NVRTC branch leaves to NVRTC: {string.Join(", ", externs)}");
+        Assert.All(externs, name => Assert.Contains(name, CudaMath)); // extern "C" here: never mangled
+    }
+
     [ClangFact]
     public void TheCheckFailsOnBrokenCuda()
     {
