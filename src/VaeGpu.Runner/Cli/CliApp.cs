@@ -60,7 +60,10 @@ public sealed partial class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
-            _err.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            // System.CommandLine's messages may span lines (lists of allowed values): keep them on one.
+            string message = string.Join(" ", parse.Errors[0].Message.Split(['\n', '\r', '\t'],
+                StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            _err.WriteLine($"error: {message} (see --help)");
             return ExitCodes.UserError;
         }
         try
@@ -109,14 +112,14 @@ public sealed partial class CliApp
         if (resumeDir is not null)
         {
             foreach (var option in _train.Fixed)
-                if (parse.GetResult(option) is not null)
+                if (TrainOptions.Given(parse, option))
                     throw new UserErrorException($"{option.Name} cannot be combined with --resume: " +
                         $"{Path.Combine(resumeDir, Checkpoint.ConfigFile)} fixes it (only --epochs and device options may change)");
             runDir = resumeDir;
             config = RunConfig.Load(Path.Combine(resumeDir, Checkpoint.ConfigFile));
-            if (parse.GetResult(_train.Epochs) is not null) config = config with { Epochs = parse.GetValue(_train.Epochs) };
-            if (parse.GetResult(_train.Accelerator) is not null || parse.GetResult(_train.Device) is not null
-                || parse.GetResult(_train.Threads) is not null)
+            if (TrainOptions.Given(parse, _train.Epochs)) config = config with { Epochs = parse.GetValue(_train.Epochs) };
+            if (TrainOptions.Given(parse, _train.Accelerator) || TrainOptions.Given(parse, _train.Device)
+                || TrainOptions.Given(parse, _train.Threads))
                 config = _train.WithDevice(config, parse);
         }
         else

@@ -58,7 +58,7 @@ internal sealed class TrainOptions
         };
         string? preset = parse.GetValue(Preset);
         if (preset is not null) config = ApplyPreset(config, preset);
-        bool Given(Option option) => parse.GetResult(option) is not null;
+        bool Given(Option option) => TrainOptions.Given(parse, option);
         if (Given(Model) || preset is null) config = config with { Model = parse.GetValue(Model)! };
         if (Given(Encoder) || preset is null) config = config with { Encoder = Sizes("--encoder", parse.GetValue(Encoder)!) };
         if (Given(Decoder) || preset is null) config = config with { Decoder = Sizes("--decoder", parse.GetValue(Decoder)!) };
@@ -72,6 +72,9 @@ internal sealed class TrainOptions
         };
         return WithDevice(config, parse);
     }
+
+    /// <summary>True when the user typed <paramref name="option"/> (not just its default).</summary>
+    public static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
     /// <summary>Applies the device options (which may change on --resume) to a configuration.</summary>
     public RunConfig WithDevice(RunConfig config, ParseResult parse) => config with
