@@ -20,14 +20,16 @@ public sealed class ActivationLayer : Layer
         Accelerator.ActivationForward(Activation, input.View, output.View, input.Length); // (B, n)
 
     /// <inheritdoc/>
-    protected override void BackwardCore(Tensor inputGrad, bool accumulateInputGrad, Tensor outputGrad, Tensor input,
-        Tensor output)
+    protected override void BackwardCore(Tensor inputGrad, bool accumulateInputGrad, Tensor outputGrad,
+        Tensor input, Tensor output)
     {
         if (inputGrad.IsEmpty) return; // no parameters: nothing else to do
         if (accumulateInputGrad)
-            throw new NotSupportedException("ActivationLayer assigns its input gradient; accumulation is not supported");
+            throw new NotSupportedException(
+                "ActivationLayer assigns its input gradient; accumulation is not supported");
         // dx (B, n) = dy * act'(y)
-        Accelerator.ActivationBackward(Activation, output.View, outputGrad.View, inputGrad.View, output.Length);
+        Accelerator.ActivationBackward(Activation, output.View, outputGrad.View, inputGrad.View,
+            output.Length);
     }
 
     /// <inheritdoc/>

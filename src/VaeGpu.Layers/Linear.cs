@@ -5,10 +5,14 @@ using VaeGpu.Kernels;
 
 namespace VaeGpu.Layers;
 
-/// <summary>A Linear layer with an optional fused activation, whose weight and bias live in a parameter arena.</summary>
+/// <summary>
+/// A Linear layer with an optional fused activation, whose weight and bias live in a parameter arena.
+/// </summary>
 public sealed class Linear : Layer
 {
-    /// <summary>Binds the layer to parameters "{name}.weight" [out, in] and "{name}.bias" [out] of the arena.</summary>
+    /// <summary>
+    /// Binds the layer to parameters "{name}.weight" [out, in] and "{name}.bias" [out] of the arena.
+    /// </summary>
     public Linear(Workspace workspace, ParameterArena parameters, string name, int inputSize, int outputSize,
         Activation activation = Activation.Identity)
         : base(workspace, inputSize, outputSize)
@@ -18,7 +22,8 @@ public sealed class Linear : Layer
         var bias = parameters[name + ".bias"];
         if (weight.Length != inputSize * outputSize || bias.Length != outputSize)
             throw new ArgumentException(
-                $"{name}: arena shapes {weight.ShapeText} and {bias.ShapeText} do not fit {inputSize} -> {outputSize}");
+                $"{name}: arena shapes {weight.ShapeText} and {bias.ShapeText} "
+                + $"do not fit {inputSize} -> {outputSize}");
         Name = name;
         Activation = activation;
         Weight = parameters.Value(weight.Name);       // (out, in)
@@ -46,7 +51,8 @@ public sealed class Linear : Layer
     public BufferView<float> BiasGrad { get; }
 
     /// <summary>The arena entries a Linear layer of these sizes needs, PyTorch layout.</summary>
-    public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(string name, int inputSize, int outputSize) =>
+    public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(string name, int inputSize,
+        int outputSize) =>
         [(name + ".weight", [outputSize, inputSize]), (name + ".bias", [outputSize])];
 
     /// <inheritdoc/>
@@ -58,15 +64,16 @@ public sealed class Linear : Layer
     }
 
     /// <inheritdoc/>
-    protected override void BackwardCore(Tensor inputGrad, bool accumulateInputGrad, Tensor outputGrad, Tensor input,
-        Tensor output)
+    protected override void BackwardCore(Tensor inputGrad, bool accumulateInputGrad, Tensor outputGrad,
+        Tensor input, Tensor output)
     {
         int batch = input.Rows;
         var dpre = outputGrad.View; // (B, out): dL/d(pre-activation), computed in place over dL/dy
         if (Activation != Activation.Identity)
             Accelerator.ActivationBackward(Activation, output.View, dpre, dpre, batch * OutputSize);
         // dW (out, in) += dpre^T (out, B) x (B, in)
-        Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad, accumulate: true);
+        Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad,
+            accumulate: true);
         // db (out) += column sums of dpre
         Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: true);
         // dx (B, in) (+)= dpre (B, out) W (out, in)

@@ -47,13 +47,16 @@ public sealed record ModelConfig(
     [
         ("pytorch-vae", "pytorch/examples vae/main.py: 784-400-20, ReLU, BCE summed; the default"),
         ("mnist-vae-512-256", "report's MNIST VAE: encoder 512,256 / decoder 256,512, latent 20"),
-        ("usps-vae-128-64", "report's USPS VAE (16x16 = 256 inputs): encoder 128,64 / decoder 64,128, latent 20"),
+        ("usps-vae-128-64",
+            "report's USPS VAE (16x16 = 256 inputs): encoder 128,64 / decoder 64,128, latent 20"),
         ("mnist-cvae-400", "report's CVAE for MNIST: hidden 400, latent 20, 10 classes"),
         ("usps-cvae-400", "report's CVAE for USPS: 256 inputs, hidden 400, latent 20, 10 classes"),
         ("fc-vae-{H}", "report's FC-VAE: three hidden layers of H (e.g. fc-vae-256), latent 15"),
     ];
 
-    /// <summary>Builds a preset by name (see <see cref="Presets"/>); throws with the known names otherwise.</summary>
+    /// <summary>
+    /// Builds a preset by name (see <see cref="Presets"/>); throws with the known names otherwise.
+    /// </summary>
     public static ModelConfig Preset(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -70,7 +73,8 @@ public sealed record ModelConfig(
             && int.TryParse(name.AsSpan(FcPrefix.Length), out int hidden) && hidden > 0)
             return new(ModelKind.Vae, 784, 0, [hidden, hidden, hidden], [hidden, hidden, hidden], 15);
         throw new ArgumentException(
-            $"unknown model preset '{name}'; expected one of: {string.Join(", ", Presets.Select(p => p.Name))}",
+            $"unknown model preset '{name}'; expected one of: "
+            + string.Join(", ", Presets.Select(p => p.Name)),
             nameof(name));
     }
 
@@ -97,25 +101,32 @@ public sealed record ModelConfig(
     /// <summary>Throws one clear message naming the first bad setting.</summary>
     public void Validate()
     {
-        if (InputDim <= 0) throw new ArgumentException($"model config: InputDim must be positive, got {InputDim}");
+        if (InputDim <= 0)
+            throw new ArgumentException($"model config: InputDim must be positive, got {InputDim}");
         if (Latent <= 0) throw new ArgumentException($"model config: Latent must be positive, got {Latent}");
-        if (Encoder is null || Decoder is null) throw new ArgumentException("model config: Encoder and Decoder lists are required");
+        if (Encoder is null || Decoder is null)
+            throw new ArgumentException("model config: Encoder and Decoder lists are required");
         for (int i = 0; i < Encoder.Length; i++)
-            if (Encoder[i] <= 0) throw new ArgumentException($"model config: Encoder[{i}] must be positive, got {Encoder[i]}");
+            if (Encoder[i] <= 0)
+                throw new ArgumentException($"model config: Encoder[{i}] must be positive, got {Encoder[i]}");
         for (int i = 0; i < Decoder.Length; i++)
-            if (Decoder[i] <= 0) throw new ArgumentException($"model config: Decoder[{i}] must be positive, got {Decoder[i]}");
+            if (Decoder[i] <= 0)
+                throw new ArgumentException($"model config: Decoder[{i}] must be positive, got {Decoder[i]}");
         if (Kind == ModelKind.Cvae && Classes <= 0)
             throw new ArgumentException($"model config: a cvae needs Classes > 0, got {Classes}");
         if (Classes < 0) throw new ArgumentException($"model config: Classes must be >= 0, got {Classes}");
-        if (!float.IsFinite(Beta) || Beta < 0) throw new ArgumentException($"model config: Beta must be >= 0, got {Beta}");
+        if (!float.IsFinite(Beta) || Beta < 0)
+            throw new ArgumentException($"model config: Beta must be >= 0, got {Beta}");
         if (KlWarmupEpochs < 0)
             throw new ArgumentException($"model config: KlWarmupEpochs must be >= 0, got {KlWarmupEpochs}");
-        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"model config: unknown activation {Activation}");
+        if (!Enum.IsDefined(Activation))
+            throw new ArgumentException($"model config: unknown activation {Activation}");
     }
 
     /// <summary>Short text such as "vae 784-[400]-20-[400] relu bce beta=1".</summary>
     public override string ToString() =>
-        $"{Kind.ToString().ToLowerInvariant()} {InputDim}-[{string.Join(",", Encoder)}]-{Latent}-[{string.Join(",", Decoder)}]"
+        $"{Kind.ToString().ToLowerInvariant()} {InputDim}-[{string.Join(",", Encoder)}]-{Latent}"
+        + $"-[{string.Join(",", Decoder)}]"
         + (Kind == ModelKind.Cvae ? $" classes={Classes}" : "")
         + $" {Activation.ToString().ToLowerInvariant()} {Recon.ToString().ToLowerInvariant()} beta={Beta}"
         + (KlWarmupEpochs > 0 ? $" warmup={KlWarmupEpochs}" : "") + $" seed={Seed}";

@@ -32,8 +32,8 @@ public sealed class Optimizer
     {
         StepCount++;
         var current = settings with { Step = StepCount };
-        Parameters.Accelerator.OptimizerStep(current, Parameters.Values, Parameters.Gradients, Parameters.State1,
-            Parameters.State2, Parameters.Count);
+        Parameters.Accelerator.OptimizerStep(current, Parameters.Values, Parameters.Gradients,
+            Parameters.State1, Parameters.State2, Parameters.Count);
     }
 
     /// <summary>Zeroes the optimizer state and the step counter.</summary>

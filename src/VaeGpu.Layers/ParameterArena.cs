@@ -30,9 +30,11 @@ public sealed class ParameterArena : IDisposable
         foreach (var (name, shape) in entries)
         {
             if (shape.Length == 0 || shape.Any(d => d <= 0))
-                throw new ArgumentException($"parameter {name}: shape [{string.Join(", ", shape)}] must be positive");
+                throw new ArgumentException(
+                    $"parameter {name}: shape [{string.Join(", ", shape)}] must be positive");
             var info = new ParameterInfo(name, (int[])shape.Clone(), offset);
-            if (!_byName.TryAdd(name, info)) throw new ArgumentException($"parameter {name} is declared twice");
+            if (!_byName.TryAdd(name, info))
+                throw new ArgumentException($"parameter {name} is declared twice");
             table.Add(info);
             offset = checked(offset + info.Length);
         }
@@ -72,7 +74,8 @@ public sealed class ParameterArena : IDisposable
     /// <summary>Looks a parameter up by its checkpoint name.</summary>
     public ParameterInfo this[string name] => _byName.TryGetValue(name, out var info)
         ? info
-        : throw new KeyNotFoundException($"no parameter named {name}; known: {string.Join(", ", _byName.Keys)}");
+        : throw new KeyNotFoundException(
+            $"no parameter named {name}; known: {string.Join(", ", _byName.Keys)}");
 
     /// <summary>True when a parameter of that name exists.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
@@ -94,10 +97,12 @@ public sealed class ParameterArena : IDisposable
     }
 
     /// <summary>Copies all parameters to host memory of length <see cref="Count"/>.</summary>
-    public void ReadValues(Span<float> destination) => Accelerator.CopyToHost(Values.View, CheckLength(destination.Length, destination));
+    public void ReadValues(Span<float> destination) =>
+        Accelerator.CopyToHost(Values.View, CheckLength(destination.Length, destination));
 
     /// <summary>Overwrites all parameters from host memory of length <see cref="Count"/>.</summary>
-    public void WriteValues(ReadOnlySpan<float> source) => Accelerator.CopyFromHost(CheckSource(source), Values.View);
+    public void WriteValues(ReadOnlySpan<float> source) =>
+        Accelerator.CopyFromHost(CheckSource(source), Values.View);
 
     /// <summary>Copies all gradients to host memory of length <see cref="Count"/>.</summary>
     public void ReadGradients(Span<float> destination) =>

@@ -11,11 +11,13 @@ public sealed class Sequential
     public Sequential(IReadOnlyList<Layer> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        if (layers.Count == 0) throw new ArgumentException("a Sequential needs at least one layer", nameof(layers));
+        if (layers.Count == 0)
+            throw new ArgumentException("a Sequential needs at least one layer", nameof(layers));
         for (int i = 1; i < layers.Count; i++)
             if (layers[i].InputSize != layers[i - 1].OutputSize)
                 throw new ArgumentException(
-                    $"layer {i} ({layers[i]}) takes {layers[i].InputSize} features but layer {i - 1} gives {layers[i - 1].OutputSize}");
+                    $"layer {i} ({layers[i]}) takes {layers[i].InputSize} features "
+                    + $"but layer {i - 1} gives {layers[i - 1].OutputSize}");
         _layers = [.. layers];
     }
 
@@ -31,7 +33,9 @@ public sealed class Sequential
     /// <summary>The output of the last Forward.</summary>
     public Tensor Output => _layers[^1].Output;
 
-    /// <summary>The gradient with respect to <see cref="Output"/>; the caller writes it before Backward.</summary>
+    /// <summary>
+    /// The gradient with respect to <see cref="Output"/>; the caller writes it before Backward.
+    /// </summary>
     public Tensor OutputGrad => _layers[^1].OutputGrad;
 
     /// <summary>Runs every layer on input (B, InputSize); returns (B, OutputSize).</summary>
@@ -42,7 +46,9 @@ public sealed class Sequential
         return x;
     }
 
-    /// <summary>Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty.</summary>
+    /// <summary>
+    /// Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty.
+    /// </summary>
     public void Backward(Tensor inputGrad, bool accumulateInputGrad = false)
     {
         for (int i = _layers.Length - 1; i > 0; i--) _layers[i].Backward(_layers[i - 1].OutputGrad);

@@ -13,9 +13,11 @@ public readonly struct Tensor
     {
         if (view.IsEmpty) throw new ArgumentException("a tensor needs a buffer", nameof(view));
         if (rows <= 0 || cols <= 0)
-            throw new ArgumentOutOfRangeException(nameof(rows), $"tensor shape ({rows}, {cols}) must be positive");
+            throw new ArgumentOutOfRangeException(nameof(rows),
+                $"tensor shape ({rows}, {cols}) must be positive");
         if ((long)rows * cols > view.Length)
-            throw new ArgumentException($"tensor ({rows}, {cols}) needs {(long)rows * cols} elements, view has {view.Length}",
+            throw new ArgumentException(
+                $"tensor ({rows}, {cols}) needs {(long)rows * cols} elements, view has {view.Length}",
                 nameof(view));
         View = view.Slice(0, rows * cols);
         Rows = rows;
@@ -37,7 +39,9 @@ public readonly struct Tensor
     /// <summary>True for <c>default</c>: an optional tensor that was not given.</summary>
     public bool IsEmpty => View.IsEmpty;
 
-    /// <summary>The first <paramref name="rows"/> rows (contiguous because the layout is row-major).</summary>
+    /// <summary>
+    /// The first <paramref name="rows"/> rows (contiguous because the layout is row-major).
+    /// </summary>
     public Tensor FirstRows(int rows)
     {
         if (IsEmpty) throw new InvalidOperationException("cannot take rows of an empty tensor");
@@ -46,7 +50,9 @@ public readonly struct Tensor
         return new Tensor(View, rows, Cols);
     }
 
-    /// <summary>Allocates a rows x cols tensor on <paramref name="accelerator"/>; the caller owns the buffer.</summary>
+    /// <summary>
+    /// Allocates a rows x cols tensor on <paramref name="accelerator"/>; the caller owns the buffer.
+    /// </summary>
     public static Tensor Allocate(Accelerator accelerator, int rows, int cols, out DeviceBuffer<float> buffer)
     {
         ArgumentNullException.ThrowIfNull(accelerator);

@@ -21,8 +21,8 @@ public sealed partial class VaeModel
         if (_logvarHead is not null)
         {
             var klRows = _klRows.FirstRows(batch);
-            Accelerator.KlDivergence(_muHead.Output.View, _logvarHead.Output.View, batch, Config.Latent, klRows.View,
-                default, default, 1f);
+            Accelerator.KlDivergence(_muHead.Output.View, _logvarHead.Output.View, batch, Config.Latent,
+                klRows.View, default, default, 1f);
             Accelerator.SumInto(klRows.View, batch, _lossSums.Slice(EvalKl, 1));
         }
         _evalCount += batch;
@@ -40,20 +40,24 @@ public sealed partial class VaeModel
     }
 
     /// <summary>
-    /// Decodes z (batch, Latent) [+ one-hot labels for a cvae]: returns a view of the logits (batch, InputDim),
+    /// Decodes z (batch, Latent) [+ one-hot labels for a cvae]: returns a view of the logits (batch,
+    /// InputDim),
     /// or of the images sigmoid(logits) when <paramref name="images"/>; valid until the model's next call.
     /// </summary>
     public Tensor Decode(BufferView<float> z, BufferView<float> labels, int batch, bool images = true)
     {
         if (batch <= 0 || batch > MaxBatch)
-            throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be in [1, {MaxBatch}], got {batch}");
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"batch must be in [1, {MaxBatch}], got {batch}");
         if (z.IsEmpty || z.Length < (long)batch * Config.Latent)
-            throw new ArgumentException($"z view holds {z.Length} floats, batch {batch} x {Config.Latent} needed", nameof(z));
+            throw new ArgumentException(
+                $"z view holds {z.Length} floats, batch {batch} x {Config.Latent} needed", nameof(z));
         Tensor y = default;
         if (Config.Kind == ModelKind.Cvae)
         {
             if (labels.IsEmpty || labels.Length < (long)batch * Config.Classes)
-                throw new ArgumentException($"a cvae needs one-hot labels of batch {batch} x {Config.Classes}", nameof(labels));
+                throw new ArgumentException(
+                    $"a cvae needs one-hot labels of batch {batch} x {Config.Classes}", nameof(labels));
             y = new Tensor(labels, batch, Config.Classes);
         }
         else if (!labels.IsEmpty)
@@ -67,10 +71,13 @@ public sealed partial class VaeModel
         return result;
     }
 
-    /// <summary>Fills z (rows, Latent) with standard normals from stream Sample(counter) of the model's seed.</summary>
+    /// <summary>
+    /// Fills z (rows, Latent) with standard normals from stream Sample(counter) of the model's seed.
+    /// </summary>
     public void SampleLatent(BufferView<float> z, int rows, long counter)
     {
-        if (rows <= 0) throw new ArgumentOutOfRangeException(nameof(rows), $"rows must be positive, got {rows}");
+        if (rows <= 0)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"rows must be positive, got {rows}");
         Accelerator.FillNormal(z, rows * Config.Latent, Config.Seed, RngStreams.Sample(counter));
     }
 }

@@ -8,8 +8,10 @@ namespace VaeGpu.Layers;
 public sealed partial class VaeModel
 {
     /// <summary>
-    /// One training step on input (batch, InputDim) in [0,1] and, for a cvae, one-hot labels (batch, Classes):
-    /// gradients of the batch-mean loss, then an optimizer update. settings.Step is ignored: the model counts.
+    /// One training step on input (batch, InputDim) in [0,1] and, for a cvae, one-hot labels (batch,
+    /// Classes):
+    /// gradients of the batch-mean loss, then an optimizer update. settings.Step is ignored: the model
+    /// counts.
     /// </summary>
     public void TrainStep(BufferView<float> input, BufferView<float> labels, int batch, float klWeight,
         in OptimizerParams settings)
@@ -27,7 +29,8 @@ public sealed partial class VaeModel
     {
         var (x, y) = CheckBatch(input, labels, batch);
         if (!float.IsFinite(klWeight) || klWeight < 0)
-            throw new ArgumentOutOfRangeException(nameof(klWeight), $"KL weight must be finite and >= 0, got {klWeight}");
+            throw new ArgumentOutOfRangeException(nameof(klWeight),
+                $"KL weight must be finite and >= 0, got {klWeight}");
         Parameters.ZeroGradients();
         var logits = ForwardCore(x, y, sample: true, RngStreams.Train(StepCount));
         float scale = 1f / batch;
@@ -38,8 +41,8 @@ public sealed partial class VaeModel
         {
             // dmu and dlogvar are assigned here; the reparameterization's backward adds to them below.
             var klRows = _klRows.FirstRows(batch);
-            Accelerator.KlDivergence(_muHead.Output.View, _logvarHead.Output.View, batch, Config.Latent, klRows.View,
-                _muHead.OutputGrad.View, _logvarHead.OutputGrad.View, klWeight * scale);
+            Accelerator.KlDivergence(_muHead.Output.View, _logvarHead.Output.View, batch, Config.Latent,
+                klRows.View, _muHead.OutputGrad.View, _logvarHead.OutputGrad.View, klWeight * scale);
             Accelerator.SumInto(klRows.View, batch, _lossSums.Slice(TrainKl, 1));
         }
         _trainCount += batch;
@@ -49,7 +52,9 @@ public sealed partial class VaeModel
     /// <summary>Reads the training loss sums since the last call and zeroes them (one device read).</summary>
     public LossTotals ReadAndResetLosses() => ReadAndReset(TrainRecon, ref _trainCount);
 
-    /// <summary>Reads the evaluation loss sums since the last call and zeroes them (one device read).</summary>
+    /// <summary>
+    /// Reads the evaluation loss sums since the last call and zeroes them (one device read).
+    /// </summary>
     public LossTotals ReadAndResetEvalLosses() => ReadAndReset(EvalRecon, ref _evalCount);
 
     private LossTotals ReadAndReset(int first, ref long count)
@@ -61,7 +66,9 @@ public sealed partial class VaeModel
         return totals;
     }
 
-    /// <summary>Forward pass; returns the logits (B, D). Encoder input concat and decoder input concat for a cvae.</summary>
+    /// <summary>
+    /// Forward pass; returns the logits (B, D). Encoder input concat and decoder input concat for a cvae.
+    /// </summary>
     private Tensor ForwardCore(Tensor x, Tensor labels, bool sample, ulong stream)
     {
         var mu = Encode(x, labels, out var logvar);
@@ -70,8 +77,8 @@ public sealed partial class VaeModel
         if (sample && !logvar.IsEmpty)
         {
             z = _z.FirstRows(batch);
-            Accelerator.ReparameterizeForward(mu.View, logvar.View, _eps.FirstRows(batch).View, z.View, batch * l,
-                Config.Seed, stream);
+            Accelerator.ReparameterizeForward(mu.View, logvar.View, _eps.FirstRows(batch).View, z.View,
+                batch * l, Config.Seed, stream);
         }
         return DecodeLogits(z, labels);
     }
@@ -103,7 +110,8 @@ public sealed partial class VaeModel
         return _decoder.Forward(input);
     }
 
-    private void ReconstructionLoss(Tensor logits, Tensor x, Tensor rows, BufferView<float> dlogits, float scale)
+    private void ReconstructionLoss(Tensor logits, Tensor x, Tensor rows, BufferView<float> dlogits,
+        float scale)
     {
         if (Config.Recon == Layers.ReconstructionLoss.Bce)
             Accelerator.BceWithLogits(logits.View, x.View, x.Rows, x.Cols, rows.View, dlogits, scale);
@@ -144,21 +152,25 @@ public sealed partial class VaeModel
     private (Tensor X, Tensor Labels) CheckBatch(BufferView<float> input, BufferView<float> labels, int batch)
     {
         if (batch <= 0 || batch > MaxBatch)
-            throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be in [1, {MaxBatch}], got {batch}");
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"batch must be in [1, {MaxBatch}], got {batch}");
         if (input.IsEmpty) throw new ArgumentException("input images are required", nameof(input));
         if (input.Length < (long)batch * Config.InputDim)
             throw new ArgumentException(
-                $"input view holds {input.Length} floats, batch {batch} x {Config.InputDim} needed", nameof(input));
+                $"input view holds {input.Length} floats, batch {batch} x {Config.InputDim} needed",
+                nameof(input));
         var x = new Tensor(input, batch, Config.InputDim);
         if (Config.Kind != ModelKind.Cvae)
         {
-            if (!labels.IsEmpty) throw new ArgumentException($"a {Config.Kind} model takes no labels", nameof(labels));
+            if (!labels.IsEmpty)
+                throw new ArgumentException($"a {Config.Kind} model takes no labels", nameof(labels));
             return (x, default);
         }
         if (labels.IsEmpty) throw new ArgumentException("a cvae needs one-hot labels", nameof(labels));
         if (labels.Length < (long)batch * Config.Classes)
             throw new ArgumentException(
-                $"labels view holds {labels.Length} floats, batch {batch} x {Config.Classes} needed", nameof(labels));
+                $"labels view holds {labels.Length} floats, batch {batch} x {Config.Classes} needed",
+                nameof(labels));
         return (x, new Tensor(labels, batch, Config.Classes));
     }
 }

@@ -29,13 +29,17 @@ public sealed partial class VaeModel : IDisposable
     private readonly float[] _lossHost = new float[4];
     private long _trainCount, _evalCount;
 
-    /// <summary>Builds the model for batches of up to <paramref name="maxBatch"/> and initializes its weights.</summary>
+    /// <summary>
+    /// Builds the model for batches of up to <paramref name="maxBatch"/> and initializes its weights.
+    /// </summary>
     public VaeModel(Accelerator accelerator, ModelConfig config, int maxBatch)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), $"max batch must be positive, got {maxBatch}");
+        if (maxBatch <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch),
+                $"max batch must be positive, got {maxBatch}");
         Accelerator = accelerator;
         Config = config;
         MaxBatch = maxBatch;
@@ -50,7 +54,8 @@ public sealed partial class VaeModel : IDisposable
         int width = config.EncoderInputDim;
         for (int i = 0; i < config.Encoder.Length; i++)
         {
-            encoderLayers.Add(new Linear(ws, Parameters, $"encoder.layers.{i}", width, config.Encoder[i], act));
+            encoderLayers.Add(
+                new Linear(ws, Parameters, $"encoder.layers.{i}", width, config.Encoder[i], act));
             width = config.Encoder[i];
         }
         _encoder = encoderLayers.Count > 0 ? new Sequential(encoderLayers) : null;
@@ -61,7 +66,8 @@ public sealed partial class VaeModel : IDisposable
         width = config.DecoderInputDim;
         for (int i = 0; i < config.Decoder.Length; i++)
         {
-            decoderLayers.Add(new Linear(ws, Parameters, $"decoder.layers.{i}", width, config.Decoder[i], act));
+            decoderLayers.Add(
+                new Linear(ws, Parameters, $"decoder.layers.{i}", width, config.Decoder[i], act));
             width = config.Decoder[i];
         }
         decoderLayers.Add(new Linear(ws, Parameters, "decoder.out", width, d));
@@ -96,16 +102,24 @@ public sealed partial class VaeModel : IDisposable
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatch { get; }
 
-    /// <summary>Parameters, gradients and optimizer state with their name/shape table (for checkpoints).</summary>
+    /// <summary>
+    /// Parameters, gradients and optimizer state with their name/shape table (for checkpoints).
+    /// </summary>
     public ParameterArena Parameters { get; }
 
-    /// <summary>The optimizer; its StepCount is the training step counter (save and restore it on resume).</summary>
+    /// <summary>
+    /// The optimizer; its StepCount is the training step counter (save and restore it on resume).
+    /// </summary>
     public Optimizer Optimizer { get; }
 
-    /// <summary>Steps trained so far; training eps come from stream <see cref="RngStreams.Train"/>(StepCount).</summary>
+    /// <summary>
+    /// Steps trained so far; training eps come from stream <see cref="RngStreams.Train"/>(StepCount).
+    /// </summary>
     public long StepCount => Optimizer.StepCount;
 
-    /// <summary>Evaluation batches drawn with sampled eps so far (their stream counter); settable for resume.</summary>
+    /// <summary>
+    /// Evaluation batches drawn with sampled eps so far (their stream counter); settable for resume.
+    /// </summary>
     public long EvalCounter { get; set; }
 
     /// <summary>Floats held by activation and scratch buffers.</summary>
@@ -118,19 +132,23 @@ public sealed partial class VaeModel : IDisposable
         int width = config.EncoderInputDim;
         for (int i = 0; i < config.Encoder.Length; i++)
         {
-            foreach (var entry in Linear.ParameterShapes($"encoder.layers.{i}", width, config.Encoder[i])) yield return entry;
+            foreach (var entry in Linear.ParameterShapes($"encoder.layers.{i}", width, config.Encoder[i]))
+                yield return entry;
             width = config.Encoder[i];
         }
         foreach (var entry in Linear.ParameterShapes("encoder.mu", width, config.Latent)) yield return entry;
         if (config.IsVariational)
-            foreach (var entry in Linear.ParameterShapes("encoder.logvar", width, config.Latent)) yield return entry;
+            foreach (var entry in Linear.ParameterShapes("encoder.logvar", width, config.Latent))
+                yield return entry;
         width = config.DecoderInputDim;
         for (int i = 0; i < config.Decoder.Length; i++)
         {
-            foreach (var entry in Linear.ParameterShapes($"decoder.layers.{i}", width, config.Decoder[i])) yield return entry;
+            foreach (var entry in Linear.ParameterShapes($"decoder.layers.{i}", width, config.Decoder[i]))
+                yield return entry;
             width = config.Decoder[i];
         }
-        foreach (var entry in Linear.ParameterShapes("decoder.out", width, config.InputDim)) yield return entry;
+        foreach (var entry in Linear.ParameterShapes("decoder.out", width, config.InputDim))
+            yield return entry;
     }
 
     /// <summary>

@@ -9,11 +9,16 @@ public sealed class Workspace : IDisposable
 {
     private readonly List<DeviceBuffer<float>> _buffers = [];
 
-    /// <summary>Creates a workspace on <paramref name="accelerator"/> for batches of up to <paramref name="maxBatch"/>.</summary>
+    /// <summary>
+    /// Creates a workspace on <paramref name="accelerator"/> for batches of up to <paramref
+    /// name="maxBatch"/>.
+    /// </summary>
     public Workspace(Accelerator accelerator, int maxBatch)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        if (maxBatch <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatch), $"max batch must be positive, got {maxBatch}");
+        if (maxBatch <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxBatch),
+                $"max batch must be positive, got {maxBatch}");
         Accelerator = accelerator;
         MaxBatch = maxBatch;
     }
