@@ -56,6 +56,8 @@ public static class CompressedFile
             using var output = new MemoryStream(capacity: stored.Length * 4);
             decoder.CopyTo(output);
             byte[] result = output.ToArray();
+            if (kind == Compression.Gzip)
+                CheckGzipLength(path, stored, result.LongLength);
             if (result.Length == 0)
                 throw new DataException($"{path}: the {Name(kind)} stream decompresses to nothing; "
                     + "expected the dataset's content. Delete the file and fetch it again.");
@@ -67,6 +69,21 @@ public static class CompressedFile
             throw new DataException($"{path}: corrupt {Name(kind)} stream ({e.Message.TrimEnd('.')}); "
                 + $"expected a complete {Name(kind)} file. Delete it and fetch the dataset again.", e);
         }
+    }
+
+    // .NET's GZipStream ends quietly at the end of a cut-short file. The gzip trailer's last field
+    // (ISIZE) holds the decompressed length mod 2^32, so a truncated file is caught here instead of
+    // later as an odd parse error. (Multi-member gzip files, rare for datasets, would need all members.)
+    private static void CheckGzipLength(string path, byte[] stored, long decompressed)
+    {
+        const int MinimumGzipBytes = 18; // 10-byte header + 8-byte trailer
+        uint trailer = stored.Length >= MinimumGzipBytes
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(stored.AsSpan(^4))
+            : uint.MaxValue;
+        if (stored.Length < MinimumGzipBytes || trailer != (uint)decompressed)
+            throw new DataException($"{path}: truncated gzip stream: it decompresses to {decompressed} "
+                + $"bytes but its trailer says {trailer}; expected a complete gzip file. Delete it and "
+                + "fetch the dataset again.");
     }
 
     private static byte[] ReadStored(string path)

@@ -70,8 +70,7 @@ public static class IdxReader
                 + $"magic {expectedMagic}.");
         if (data[3] != expectedDims)
             throw new DataException($"{name}: wrong dimension count {data[3]} (magic 0x{magic:X8}); "
-                + "expected "
-                + $"{expectedDims} ({dimNames}) for an IDX {kind} file, magic {expectedMagic}.");
+                + $"expected {expectedDims} ({dimNames}) for an IDX {kind} file, magic {expectedMagic}.");
         int headerBytes = 4 + 4 * expectedDims;
         if (data.Length < headerBytes)
             throw new DataException($"{name}: truncated IDX header ({data.Length} bytes); expected "
@@ -106,8 +105,7 @@ public static class IdxReader
                 + $"({expected} bytes) but only {actual} bytes follow the header.");
         if (actual > expected)
             throw new DataException($"{name}: {actual - expected} unexpected bytes after the data: "
-                + "the header "
-                + $"declares {shape} {what} ({expected} bytes); expected the file to end there.");
+                + $"the header declares {shape} {what} ({expected} bytes); expected the file to end there.");
         return data.AsSpan(headerBytes).ToArray();
     }
 }
