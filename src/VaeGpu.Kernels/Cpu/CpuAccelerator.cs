@@ -30,6 +30,9 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
     private readonly CpuGemm gemm;
     private readonly CpuRangeWork range = new();
 
+    /// <summary>Managed bytes allocated so far by this instance's worker threads (for tests).</summary>
+    internal long WorkerAllocatedBytes => pool.WorkerAllocatedBytes;
+
     /// <summary>The GEMM micro-kernel this instance uses.</summary>
     internal CpuGemmKernel GemmKernel => gemm.Kernel;
 

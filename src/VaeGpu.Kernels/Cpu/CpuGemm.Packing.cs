@@ -1,6 +1,7 @@
 // Packing for the GEMM driver: copies a block of op(A) into MR-tall slivers laid out [k][MR] and a
 // panel of op(B) into NR-wide slivers laid out [k][NR], padding edge slivers with zeros so the
 // micro-kernel never needs a bounds check. The layout's transposes are applied here.
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -9,6 +10,7 @@ namespace VaeGpu.Kernels.Cpu;
 internal sealed unsafe partial class CpuGemm
 {
     /// <summary>Packs A slivers [first, end) of the block at rows [i0, i0 + mc), depth [p0, p0 + kc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackA(float* dst, int i0, int mc, int p0, int kc, int first, int end)
     {
         for (int s = first; s < end; s++)
@@ -43,6 +45,7 @@ internal sealed unsafe partial class CpuGemm
     }
 
     /// <summary>Packs B slivers [first, end) of the panel at columns [j0, j0 + nc), depth [p0, p0 + kc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackB(float* dst, int j0, int nc, int p0, int kc, int first, int end)
     {
         for (int s = first; s < end; s++)
@@ -86,6 +89,7 @@ internal sealed unsafe partial class CpuGemm
     }
 
     /// <summary>NT packing of a full sliver by 8 x 8 register transposes (8 rows of B, 8 depths).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackBTransposed8x8(float* d, int col, int p0, int kc)
     {
         int kc8 = kc & ~7;

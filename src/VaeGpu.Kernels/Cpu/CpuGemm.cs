@@ -4,6 +4,7 @@
 // that is merged into C with the epilogue (accumulate, bias, activation on the last slice).
 // Steps (jc, pc, ic) are pipelined over the worker pool with double-buffered packs, so one barrier
 // per step separates "pack step t" from "compute step t". Packing also applies the transposes.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -65,6 +66,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int worker, int workers)
     {
         for (int step = 0; step <= steps; step++)
@@ -78,6 +80,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackStep(int worker, int workers, int step)
     {
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
@@ -90,6 +93,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeStep(int worker, int workers, int step)
     {
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
@@ -123,6 +127,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     }
 
     /// <summary>Adds a finished tile into C: c = tile [+ c] [+ bias], then the activation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Merge(float* tile, float* cTile, int rows, int cols, bool loadC, float* biasCols, Activation act)
     {
         for (int r = 0; r < rows; r++)

@@ -20,6 +20,7 @@ internal sealed class CpuWorkerPool : IDisposable
     private readonly SemaphoreSlim[] start;
     private readonly ManualResetEventSlim done = new(false);
     private readonly int[] senses;
+    private readonly long[] workerAllocations;
     private CpuWork? work;
     private int workers;
     private int remaining;
@@ -33,6 +34,7 @@ internal sealed class CpuWorkerPool : IDisposable
     {
         Size = threads;
         senses = new int[threads * SensePad];
+        workerAllocations = new long[threads];
         this.threads = new Thread[threads - 1];
         start = new SemaphoreSlim[threads - 1];
         for (int i = 0; i < threads - 1; i++)
@@ -50,6 +52,17 @@ internal sealed class CpuWorkerPool : IDisposable
 
     /// <summary>Number of workers, the calling thread included.</summary>
     public int Size { get; }
+
+    /// <summary>Managed bytes the pool's own threads (1..N-1) have allocated so far (for tests).</summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 1; i < Size; i++) sum += Volatile.Read(ref workerAllocations[i]);
+            return sum;
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="item"/> on workers 0..<paramref name="count"/>-1 (the caller is worker 0)
@@ -114,6 +127,7 @@ internal sealed class CpuWorkerPool : IDisposable
             {
                 Interlocked.CompareExchange(ref failure, e, null);
             }
+            Volatile.Write(ref workerAllocations[worker], GC.GetAllocatedBytesForCurrentThread());
             if (Interlocked.Decrement(ref remaining) == 0) done.Set();
         }
     }
