@@ -1,1 +1,16 @@
-Console.WriteLine("benchmarks");
+// Benchmark entry point: named quick modes first, everything else goes to BenchmarkDotNet.
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-table [threads]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
+// OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
+// mode under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`.
+using BenchmarkDotNet.Running;
+using VaeGpu.Benchmarks.Gemm;
+
+var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["gemm-table"] = GemmTable.Run,
+};
+
+if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode(args[1..]);
+BenchmarkSwitcher.FromAssembly(typeof(GemmTable).Assembly).Run(args);
+return 0;

@@ -1,238 +1,121 @@
-// Plain, single-threaded reference implementations of the op set on the CPU backend.
-// Correct first; the fast paths (packed GEMM, SIMD, threads) replace these one op at a time.
-using VaeGpu.Kernels.Random;
+// GEMM, column sums, activations and data movement on the CPU backend. Each op fills the shared
+// range descriptor and runs a static body over [begin, end) on the worker pool, or on the calling
+// thread alone when the op is too small for a dispatch to pay.
+using System.Runtime.Intrinsics;
 
 namespace VaeGpu.Kernels.Cpu;
 
 public sealed unsafe partial class CpuAccelerator
 {
+    // Work (items x weight) below which an op runs on the calling thread only.
+    private const long ParallelWork = 1L << 16;
+
+    /// <summary>Runs <paramref name="body"/> over [0, count) in chunks aligned to <paramref name="align"/>.</summary>
+    private void Dispatch(delegate*<CpuRangeWork, int, int, void> body, int count, int align, long weight)
+    {
+        range.Body = body;
+        range.Count = count;
+        range.Align = align;
+        int workers = (long)count * weight < ParallelWork ? 1 : Threads;
+        try
+        {
+            pool.Run(range, workers);
+        }
+        finally
+        {
+            range.Clear();
+        }
+    }
+
     /// <inheritdoc/>
     protected override void GemmCore(GemmLayout layout, int m, int n, int k, BufferView<float> a,
         BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias, Activation activation)
     {
-        float* pa = Ptr(a), pb = Ptr(b), pc = Ptr(c);
         float* pbias = bias.IsEmpty ? null : Ptr(bias);
-        for (int row = 0; row < m; row++)
-        {
-            for (int col = 0; col < n; col++)
-            {
-                float sum = 0;
-                for (int i = 0; i < k; i++)
-                {
-                    float av = layout == GemmLayout.TN ? pa[(long)i * m + row] : pa[(long)row * k + i];
-                    float bv = layout == GemmLayout.NT ? pb[(long)col * k + i] : pb[(long)i * n + col];
-                    sum += av * bv;
-                }
-                long idx = (long)row * n + col;
-                if (accumulate) sum += pc[idx];
-                if (pbias != null) sum += pbias[col];
-                pc[idx] = Activate(activation, sum);
-            }
-        }
+        gemm.Run(layout, m, n, k, Ptr(a), Ptr(b), Ptr(c), accumulate, pbias, activation);
     }
-
-    internal static float Activate(Activation activation, float x) => activation switch
-    {
-        Activation.Relu => x > 0 ? x : 0,
-        Activation.LeakyRelu => x > 0 ? x : 0.01f * x,
-        Activation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
-        Activation.Tanh => MathF.Tanh(x),
-        _ => x,
-    };
-
-    internal static float Derivative(Activation activation, float y) => activation switch
-    {
-        Activation.Relu => y > 0 ? 1 : 0,
-        Activation.LeakyRelu => y > 0 ? 1 : 0.01f,
-        Activation.Sigmoid => y * (1 - y),
-        Activation.Tanh => 1 - y * y,
-        _ => 1,
-    };
 
     /// <inheritdoc/>
     protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums, bool accumulate)
     {
-        float* px = Ptr(x), ps = Ptr(sums);
-        if (!accumulate) new Span<float>(ps, cols).Clear();
+        range.F0 = Ptr(x); range.F1 = Ptr(sums); range.I0 = rows; range.I1 = cols;
+        range.I2 = accumulate ? 1 : 0;
+        Dispatch(&ColumnSumRange, cols, 64, rows);
+    }
+
+    // Columns [begin, end): sums[col] = (accumulate ? sums[col] : 0) + x[0, col] + x[1, col] + ... in row order.
+    private static void ColumnSumRange(CpuRangeWork w, int begin, int end)
+    {
+        float* x = w.F0, sums = w.F1;
+        int rows = w.I0, cols = w.I1;
+        if (w.I2 == 0) new Span<float>(sums + begin, end - begin).Clear();
         for (int row = 0; row < rows; row++)
-            for (int col = 0; col < cols; col++)
-                ps[col] += px[(long)row * cols + col];
+        {
+            float* xr = x + (long)row * cols;
+            int col = begin;
+            if (Vector256.IsHardwareAccelerated)
+                for (; col + 8 <= end; col += 8)
+                    (Vector256.Load(sums + col) + Vector256.Load(xr + col)).Store(sums + col);
+            for (; col < end; col++) sums[col] += xr[col];
+        }
     }
 
     /// <inheritdoc/>
     protected override void ActivationForwardCore(Activation activation, BufferView<float> x, BufferView<float> y, int n)
     {
-        float* px = Ptr(x), py = Ptr(y);
-        for (int i = 0; i < n; i++) py[i] = Activate(activation, px[i]);
+        range.F0 = Ptr(x); range.F1 = Ptr(y); range.Act = activation;
+        Dispatch(&ActivationForwardRange, n, 64, activation is Activation.Sigmoid or Activation.Tanh ? 8 : 1);
     }
+
+    private static void ActivationForwardRange(CpuRangeWork w, int begin, int end) =>
+        CpuMath.Activate(w.Act, w.F0 + begin, w.F1 + begin, end - begin);
 
     /// <inheritdoc/>
     protected override void ActivationBackwardCore(Activation activation, BufferView<float> y, BufferView<float> dy,
         BufferView<float> dx, int n)
     {
-        float* py = Ptr(y), pdy = Ptr(dy), pdx = Ptr(dx);
-        for (int i = 0; i < n; i++) pdx[i] = pdy[i] * Derivative(activation, py[i]);
+        range.F0 = Ptr(y); range.F1 = Ptr(dy); range.F2 = Ptr(dx); range.Act = activation;
+        Dispatch(&ActivationBackwardRange, n, 64, 1);
     }
 
-    /// <inheritdoc/>
-    protected override void FillNormalCore(BufferView<float> destination, int n, ulong seed, ulong stream) =>
-        Philox.FillNormal(Span(destination)[..n], seed, stream);
-
-    /// <inheritdoc/>
-    protected override void ReparameterizeForwardCore(BufferView<float> mu, BufferView<float> logvar,
-        BufferView<float> eps, BufferView<float> z, int n, ulong seed, ulong stream)
-    {
-        Philox.FillNormal(Span(eps)[..n], seed, stream);
-        float* pmu = Ptr(mu), plv = Ptr(logvar), pe = Ptr(eps), pz = Ptr(z);
-        for (int i = 0; i < n; i++) pz[i] = pmu[i] + MathF.Exp(0.5f * plv[i]) * pe[i];
-    }
-
-    /// <inheritdoc/>
-    protected override void ReparameterizeBackwardCore(BufferView<float> dz, BufferView<float> eps,
-        BufferView<float> logvar, BufferView<float> dmu, BufferView<float> dlogvar, int n)
-    {
-        float* pdz = Ptr(dz), pe = Ptr(eps), plv = Ptr(logvar), pdmu = Ptr(dmu), pdlv = Ptr(dlogvar);
-        for (int i = 0; i < n; i++)
-        {
-            pdmu[i] += pdz[i];
-            pdlv[i] += 0.5f * pdz[i] * pe[i] * MathF.Exp(0.5f * plv[i]);
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
-    {
-        float* pl = Ptr(logits), px = Ptr(targets), pr = Ptr(rowLoss);
-        float* pd = dlogits.IsEmpty ? null : Ptr(dlogits);
-        for (int row = 0; row < rows; row++)
-        {
-            float sum = 0;
-            for (int col = 0; col < cols; col++)
-            {
-                long i = (long)row * cols + col;
-                float l = pl[i], x = px[i];
-                // Stable BCE on logits: never exponentiates a positive number.
-                sum += MathF.Max(l, 0) - l * x + MathF.Log(1 + MathF.Exp(-MathF.Abs(l)));
-                if (pd != null) pd[i] = gradScale * (1f / (1f + MathF.Exp(-l)) - x);
-            }
-            pr[row] = sum;
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void MseOnSigmoidCore(BufferView<float> logits, BufferView<float> targets, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
-    {
-        float* pl = Ptr(logits), px = Ptr(targets), pr = Ptr(rowLoss);
-        float* pd = dlogits.IsEmpty ? null : Ptr(dlogits);
-        for (int row = 0; row < rows; row++)
-        {
-            float sum = 0;
-            for (int col = 0; col < cols; col++)
-            {
-                long i = (long)row * cols + col;
-                float s = 1f / (1f + MathF.Exp(-pl[i])), diff = s - px[i];
-                sum += diff * diff;
-                if (pd != null) pd[i] = gradScale * 2 * diff * s * (1 - s);
-            }
-            pr[row] = sum;
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale)
-    {
-        float* pmu = Ptr(mu), plv = Ptr(logvar), pr = Ptr(rowLoss);
-        float* pdmu = dmu.IsEmpty ? null : Ptr(dmu), pdlv = dlogvar.IsEmpty ? null : Ptr(dlogvar);
-        for (int row = 0; row < rows; row++)
-        {
-            float sum = 0;
-            for (int col = 0; col < cols; col++)
-            {
-                long i = (long)row * cols + col;
-                float m = pmu[i], lv = plv[i], e = MathF.Exp(lv);
-                sum += 1 + lv - m * m - e;
-                if (pdmu != null)
-                {
-                    pdmu[i] = gradScale * m;
-                    pdlv[i] = gradScale * 0.5f * (e - 1);
-                }
-            }
-            pr[row] = -0.5f * sum;
-        }
-    }
-
-    /// <inheritdoc/>
-    protected override void SumIntoCore(BufferView<float> values, int n, BufferView<float> accumulator)
-    {
-        float* pv = Ptr(values);
-        float sum = 0;
-        for (int i = 0; i < n; i++) sum += pv[i];
-        Ptr(accumulator)[0] += sum;
-    }
-
-    /// <inheritdoc/>
-    protected override void OptimizerStepCore(in OptimizerParams s, BufferView<float> parameters,
-        BufferView<float> gradients, BufferView<float> state1, BufferView<float> state2, int n)
-    {
-        float* p = Ptr(parameters), g = Ptr(gradients), s1 = Ptr(state1);
-        float* s2 = state2.IsEmpty ? null : Ptr(state2);
-        float lr = s.LearningRate;
-        switch (s.Kind)
-        {
-            case OptimizerKind.Adam:
-                float c1 = 1 - MathF.Pow(s.Beta1, s.Step), c2 = 1 - MathF.Pow(s.Beta2, s.Step);
-                for (int i = 0; i < n; i++)
-                {
-                    s1[i] = s.Beta1 * s1[i] + (1 - s.Beta1) * g[i];
-                    s2[i] = s.Beta2 * s2[i] + (1 - s.Beta2) * g[i] * g[i];
-                    p[i] -= lr * (s1[i] / c1) / (MathF.Sqrt(s2[i] / c2) + s.Epsilon);
-                }
-                break;
-            case OptimizerKind.Sgd:
-                for (int i = 0; i < n; i++)
-                {
-                    s1[i] = s.Momentum * s1[i] + g[i];
-                    p[i] -= lr * s1[i];
-                }
-                break;
-            case OptimizerKind.RmsProp:
-                for (int i = 0; i < n; i++)
-                {
-                    s1[i] = s.Alpha * s1[i] + (1 - s.Alpha) * g[i] * g[i];
-                    p[i] -= lr * g[i] / (MathF.Sqrt(s1[i]) + s.Epsilon);
-                }
-                break;
-            case OptimizerKind.Adagrad:
-                for (int i = 0; i < n; i++)
-                {
-                    s1[i] += g[i] * g[i];
-                    p[i] -= lr * g[i] / (MathF.Sqrt(s1[i]) + s.Epsilon);
-                }
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(s), $"unknown optimizer {s.Kind}");
-        }
-    }
+    private static void ActivationBackwardRange(CpuRangeWork w, int begin, int end) =>
+        CpuMath.Derivative(w.Act, w.F0 + begin, w.F1 + begin, w.F2 + begin, end - begin);
 
     /// <inheritdoc/>
     protected override void GatherImagesCore(BufferView<byte> dataset, int imageSize, BufferView<int> indices, int batch,
         BufferView<float> destination)
     {
-        byte* pd = Ptr(dataset);
         int* pi = Ptr(indices);
-        float* po = Ptr(destination);
         long images = dataset.Length / imageSize;
         for (int sample = 0; sample < batch; sample++)
+            if ((uint)pi[sample] >= images)
+                throw new ArgumentOutOfRangeException(nameof(indices),
+                    $"index {pi[sample]} at {sample} outside [0, {images})");
+        range.Bytes = Ptr(dataset); range.Ints = pi; range.F0 = Ptr(destination); range.I0 = imageSize;
+        Dispatch(&GatherImagesRange, batch, 1, imageSize);
+    }
+
+    // Samples [begin, end): widen bytes to int, convert to float (exact) and scale by 1/255.
+    private static void GatherImagesRange(CpuRangeWork w, int begin, int end)
+    {
+        int imageSize = w.I0;
+        var scale = Vector256.Create(1f / 255f);
+        for (int sample = begin; sample < end; sample++)
         {
-            int index = pi[sample];
-            if ((uint)index >= images)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"index {index} at {sample} outside [0, {images})");
-            byte* src = pd + (long)index * imageSize;
-            float* dst = po + (long)sample * imageSize;
-            for (int p = 0; p < imageSize; p++) dst[p] = src[p] * (1f / 255f);
+            byte* src = w.Bytes + (long)w.Ints[sample] * imageSize;
+            float* dst = w.F0 + (long)sample * imageSize;
+            int p = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; p + 16 <= imageSize; p += 16)
+                {
+                    var (lo, hi) = Vector128.Widen(Vector128.Load(src + p));
+                    var (i0, i1) = Vector256.Widen(Vector256.Create(lo, hi).AsUInt16());
+                    (Vector256.ConvertToSingle(i0.AsInt32()) * scale).Store(dst + p);
+                    (Vector256.ConvertToSingle(i1.AsInt32()) * scale).Store(dst + p + 8);
+                }
+            }
+            for (; p < imageSize; p++) dst[p] = src[p] * (1f / 255f);
         }
     }
 
@@ -248,7 +131,9 @@ public sealed unsafe partial class CpuAccelerator
             int index = pi[sample];
             if ((uint)index >= labels.Length)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"index {index} at {sample} outside [0, {labels.Length})");
-            for (int c = 0; c < classes; c++) po[(long)sample * classes + c] = pl[index] == c ? 1f : 0f;
+            float* row = po + (long)sample * classes;
+            new Span<float>(row, classes).Clear();
+            if (pl[index] < classes) row[pl[index]] = 1f;
         }
     }
 
@@ -256,9 +141,14 @@ public sealed unsafe partial class CpuAccelerator
     protected override void CopyColumnsCore(BufferView<float> source, int rows, int srcCols, int srcColOffset,
         BufferView<float> destination, int dstCols, int dstColOffset, int cols)
     {
-        float* ps = Ptr(source), pd = Ptr(destination);
-        for (int row = 0; row < rows; row++)
-            new ReadOnlySpan<float>(ps + (long)row * srcCols + srcColOffset, cols)
-                .CopyTo(new Span<float>(pd + (long)row * dstCols + dstColOffset, cols));
+        range.F0 = Ptr(source) + srcColOffset; range.F1 = Ptr(destination) + dstColOffset;
+        range.I0 = srcCols; range.I1 = dstCols; range.I2 = cols;
+        Dispatch(&CopyColumnsRange, rows, 1, cols);
+    }
+
+    private static void CopyColumnsRange(CpuRangeWork w, int begin, int end)
+    {
+        for (int row = begin; row < end; row++)
+            new ReadOnlySpan<float>(w.F0 + (long)row * w.I0, w.I2).CopyTo(new Span<float>(w.F1 + (long)row * w.I1, w.I2));
     }
 }

@@ -1,17 +1,40 @@
-// The managed CPU backend: buffers are aligned host memory and every op is plain C#.
+// The managed CPU backend: buffers are aligned host memory and every op is managed C# (packed SIMD
+// GEMM, vectorized element-wise ops) spread over a persistent worker pool. Deterministic: the same
+// inputs give bit-identical outputs for any thread count. One caller thread at a time, like a
+// GPU stream.
 namespace VaeGpu.Kernels.Cpu;
 
 /// <summary>Runs the op set on the host's cores.</summary>
 public sealed unsafe partial class CpuAccelerator : Accelerator
 {
     /// <summary>Creates the backend with <paramref name="threads"/> worker threads (0: all cores).</summary>
-    public CpuAccelerator(int threads = 0)
+    public CpuAccelerator(int threads = 0) : this(threads, CpuGemmKernel.Auto)
+    {
+    }
+
+    /// <summary>Creates the backend with a chosen GEMM micro-kernel (tests run each supported one).</summary>
+    internal CpuAccelerator(int threads, CpuGemmKernel kernel)
     {
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), $"threads must be >= 0, got {threads}");
+        if (kernel == CpuGemmKernel.Auto) kernel = CpuGemmKernels.Best();
+        if (!CpuGemmKernels.IsSupported(kernel))
+            throw new PlatformNotSupportedException($"this CPU cannot run the {kernel} GEMM kernel");
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
+        pool = new CpuWorkerPool(Threads);
+        gemm = new CpuGemm(pool, kernel);
         Info = new AcceleratorInfo(AcceleratorKind.Cpu, 0, CpuName(), "host", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-            Environment.ProcessorCount, $"{Threads} threads");
+            Environment.ProcessorCount, $"{Threads} threads, {kernel} GEMM");
     }
+
+    private readonly CpuWorkerPool pool;
+    private readonly CpuGemm gemm;
+    private readonly CpuRangeWork range = new();
+
+    /// <summary>Managed bytes allocated so far by this instance's worker threads (for tests).</summary>
+    internal long WorkerAllocatedBytes => pool.WorkerAllocatedBytes;
+
+    /// <summary>The GEMM micro-kernel this instance uses.</summary>
+    internal CpuGemmKernel GemmKernel => gemm.Kernel;
 
     /// <summary>Worker threads used by parallel ops.</summary>
     public int Threads { get; }
@@ -63,6 +86,8 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
     /// <inheritdoc/>
     protected override void DisposeCore()
     {
+        pool.Dispose();
+        gemm.Dispose();
     }
 
     private static string CpuName()

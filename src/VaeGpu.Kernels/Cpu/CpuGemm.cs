@@ -1,0 +1,201 @@
+// The packed, cache-blocked GEMM driver (the BLIS loop order): for each NC-column panel of B and
+// each KC-deep slice, B is packed into NR-wide slivers; for each MC-row block, A is packed into
+// MR-tall slivers; the micro-kernel multiplies one A sliver by one B sliver into an MR x NR tile
+// that is merged into C with the epilogue (accumulate, bias, activation on the last slice).
+// Steps (jc, pc, ic) are pipelined over the worker pool with double-buffered packs, so one barrier
+// per step separates "pack step t" from "compute step t". Packing also applies the transposes.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace VaeGpu.Kernels.Cpu;
+
+/// <summary>The reusable GEMM work descriptor of one <see cref="CpuAccelerator"/>; not reentrant.</summary>
+internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
+{
+    // Depth of a packed slice: a 16-wide B sliver (16 KiB) stays in a 32 KiB L1 during a tile loop.
+    internal const int KC = 256;
+    // Rows of a packed A block: 144 x 256 floats (144 KiB) stay in L2 while B slivers stream by.
+    internal const int MC = 144;
+    // Columns of a packed B panel: 256 x 4096 floats (4 MiB) stay in L3.
+    internal const int NC = 4096;
+    // Below this many multiply-adds a dispatch to the pool costs more than it saves.
+    internal const long ParallelMacs = 1L << 18;
+
+    private readonly CpuWorkerPool pool;
+    private readonly int mr, nr;
+    private readonly float*[] packA = new float*[2];
+    private readonly float*[] packB = new float*[2];
+    private long packALength, packBLength;
+    private readonly float* tiles;
+
+    private GemmLayout layout;
+    private int m, n, k;
+    private float* a, b, c, bias;
+    private bool accumulate;
+    private Activation activation;
+    private int blocksM, blocksK, blocksN, steps;
+
+    public CpuGemm(CpuWorkerPool pool, CpuGemmKernel kernel)
+    {
+        this.pool = pool;
+        Kernel = kernel;
+        (mr, nr) = CpuGemmKernels.TileOf(kernel);
+        tiles = (float*)NativeMemory.AlignedAlloc((nuint)(pool.Size * mr * nr * sizeof(float)), 64);
+    }
+
+    /// <summary>The micro-kernel in use.</summary>
+    public CpuGemmKernel Kernel { get; }
+
+    /// <summary>C (m x n) = act([C +] op(A) op(B) [+ bias]); arguments already checked.</summary>
+    public void Run(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c, bool accumulate,
+        float* bias, Activation activation)
+    {
+        this.layout = layout;
+        (this.m, this.n, this.k) = (m, n, k);
+        this.a = a; this.b = b; this.c = c; this.bias = bias;
+        this.accumulate = accumulate;
+        this.activation = activation;
+        blocksM = (m + MC - 1) / MC;
+        blocksK = (k + KC - 1) / KC;
+        blocksN = (n + NC - 1) / NC;
+        steps = blocksM * blocksK * blocksN;
+        EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
+        int workers = (long)m * n * k < ParallelMacs ? 1 : pool.Size;
+        pool.Run(this, workers);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Execute(int worker, int workers)
+    {
+        for (int step = 0; step <= steps; step++)
+        {
+            if (step > 0) ComputeStep(worker, workers, step - 1);
+            if (step < steps)
+            {
+                PackStep(worker, workers, step);
+                pool.Barrier(worker);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackStep(int worker, int workers, int step)
+    {
+        var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
+        int slivers = (mc + mr - 1) / mr;
+        PackA(packA[step & 1], i0, mc, p0, kc, slivers * worker / workers, slivers * (worker + 1) / workers);
+        if (step % blocksM == 0)
+        {
+            slivers = (nc + nr - 1) / nr;
+            PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers, slivers * (worker + 1) / workers);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ComputeStep(int worker, int workers, int step)
+    {
+        var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
+        float* pa = packA[step & 1], pb = packB[slice & 1];
+        int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
+        int iBegin = 0, iEnd = slicesM, jBegin = 0, jEnd = slicesN;
+        // Split the side with more slivers so both workers get work even for thin matrices.
+        if (slicesN >= slicesM) (jBegin, jEnd) = (slicesN * worker / workers, slicesN * (worker + 1) / workers);
+        else (iBegin, iEnd) = (slicesM * worker / workers, slicesM * (worker + 1) / workers);
+        bool first = p0 == 0, last = p0 + kc == k;
+        bool loadC = !first || accumulate;
+        float* tile = tiles + worker * mr * nr;
+        for (int js = jBegin; js < jEnd; js++)
+        {
+            int col = j0 + js * nr, cols = Math.Min(nr, n - col);
+            float* sliverB = pb + (long)js * nr * kc;
+            float* biasCols = last && bias != null ? bias + col : null;
+            for (int i = iBegin; i < iEnd; i++)
+            {
+                int row = i0 + i * mr, rows = Math.Min(mr, i0 + mc - row);
+                float* sliverA = pa + (long)i * mr * kc;
+                switch (Kernel)
+                {
+                    case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, sliverA, sliverB, tile); break;
+                    case CpuGemmKernel.Avx512: CpuGemmKernels.Avx512Kernel6x32(kc, sliverA, sliverB, tile); break;
+                    default: CpuGemmKernels.PortableKernel4x8(kc, sliverA, sliverB, tile); break;
+                }
+                Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols, last ? activation : Activation.Identity);
+            }
+        }
+    }
+
+    /// <summary>Adds a finished tile into C: c = tile [+ c] [+ bias], then the activation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Merge(float* tile, float* cTile, int rows, int cols, bool loadC, float* biasCols, Activation act)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* cRow = cTile + (long)r * n, tRow = tile + r * nr;
+            int col = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; col + 8 <= cols; col += 8)
+                {
+                    var v = Vector256.Load(tRow + col);
+                    if (loadC) v += Vector256.Load(cRow + col);
+                    if (biasCols != null) v += Vector256.Load(biasCols + col);
+                    v.Store(cRow + col);
+                }
+            }
+            for (; col < cols; col++)
+            {
+                float v = tRow[col];
+                if (loadC) v += cRow[col];
+                if (biasCols != null) v += biasCols[col];
+                cRow[col] = v;
+            }
+            if (act != Activation.Identity) CpuMath.Activate(act, cRow, cRow, cols);
+        }
+    }
+
+    private (int I0, int Mc, int P0, int Kc, int J0, int Nc, int Slice) Decompose(int step)
+    {
+        int blockM = step % blocksM, slice = step / blocksM;
+        int blockK = slice % blocksK, blockN = slice / blocksK;
+        int i0 = blockM * MC, p0 = blockK * KC, j0 = blockN * NC;
+        return (i0, Math.Min(MC, m - i0), p0, Math.Min(KC, k - p0), j0, Math.Min(NC, n - j0), slice);
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private void EnsurePacks(long needA, long needB)
+    {
+        if (needA > packALength)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                NativeMemory.AlignedFree(packA[i]);
+                packA[i] = (float*)NativeMemory.AlignedAlloc((nuint)(needA * sizeof(float)), 64);
+            }
+            packALength = needA;
+        }
+        if (needB > packBLength)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                NativeMemory.AlignedFree(packB[i]);
+                packB[i] = (float*)NativeMemory.AlignedAlloc((nuint)(needB * sizeof(float)), 64);
+            }
+            packBLength = needB;
+        }
+    }
+
+    /// <summary>Frees the pack buffers.</summary>
+    public void Dispose()
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            NativeMemory.AlignedFree(packA[i]);
+            NativeMemory.AlignedFree(packB[i]);
+            packA[i] = packB[i] = null;
+        }
+        NativeMemory.AlignedFree(tiles);
+    }
+}

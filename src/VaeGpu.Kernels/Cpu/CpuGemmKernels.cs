@@ -1,0 +1,138 @@
+// GEMM micro-kernels: each computes one MR x NR tile of packed A times packed B over kc steps and
+// stores the raw sums into a tile buffer (row-major MR x NR); the driver merges the tile into C.
+// Packed A sliver: [kc][MR] (MR rows side by side per k); packed B sliver: [kc][NR].
+// Every kernel sums over k in order with one fused multiply-add per step, so a C element's value
+// does not depend on where its tile lies: results are the same for any thread count.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace VaeGpu.Kernels.Cpu;
+
+/// <summary>The register-tiled micro-kernel a <see cref="CpuAccelerator"/> uses for GEMM.</summary>
+internal enum CpuGemmKernel
+{
+    /// <summary>Best supported by this CPU.</summary>
+    Auto,
+    /// <summary>Vector512 (AVX-512F), 6 x 32 tile.</summary>
+    Avx512,
+    /// <summary>Vector256 with FMA3 (AVX2 machines), 6 x 16 tile.</summary>
+    Avx2,
+    /// <summary>Vector128 with a portable fused multiply-add, 4 x 8 tile; runs anywhere.</summary>
+    Portable,
+}
+
+internal static unsafe class CpuGemmKernels
+{
+    /// <summary>Picks the widest kernel the CPU supports.</summary>
+    public static CpuGemmKernel Best() =>
+        Avx512F.IsSupported ? CpuGemmKernel.Avx512
+        : Fma.IsSupported && Avx2.IsSupported ? CpuGemmKernel.Avx2
+        : CpuGemmKernel.Portable;
+
+    /// <summary>True when this CPU can run <paramref name="kernel"/>.</summary>
+    public static bool IsSupported(CpuGemmKernel kernel) => kernel switch
+    {
+        CpuGemmKernel.Avx512 => Avx512F.IsSupported,
+        CpuGemmKernel.Avx2 => Fma.IsSupported && Avx2.IsSupported,
+        _ => true,
+    };
+
+    /// <summary>Tile rows (MR) and columns (NR) of a kernel.</summary>
+    public static (int Mr, int Nr) TileOf(CpuGemmKernel kernel) => kernel switch
+    {
+        CpuGemmKernel.Avx512 => (6, 32),
+        CpuGemmKernel.Avx2 => (6, 16),
+        CpuGemmKernel.Portable => (4, 8),
+        _ => throw new ArgumentOutOfRangeException(nameof(kernel), $"no tile for {kernel}"),
+    };
+
+    /// <summary>6 x 16 tile: 12 ymm accumulators, 2 B vectors and 1 broadcast A value (15 of 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx2Kernel6x16(int kc, float* pa, float* pb, float* tile)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Avx.LoadAlignedVector256(pb);
+            var b1 = Avx.LoadAlignedVector256(pb + 8);
+            var a = Avx.BroadcastScalarToVector256(pa);
+            c00 = Fma.MultiplyAdd(a, b0, c00); c01 = Fma.MultiplyAdd(a, b1, c01);
+            a = Avx.BroadcastScalarToVector256(pa + 1);
+            c10 = Fma.MultiplyAdd(a, b0, c10); c11 = Fma.MultiplyAdd(a, b1, c11);
+            a = Avx.BroadcastScalarToVector256(pa + 2);
+            c20 = Fma.MultiplyAdd(a, b0, c20); c21 = Fma.MultiplyAdd(a, b1, c21);
+            a = Avx.BroadcastScalarToVector256(pa + 3);
+            c30 = Fma.MultiplyAdd(a, b0, c30); c31 = Fma.MultiplyAdd(a, b1, c31);
+            a = Avx.BroadcastScalarToVector256(pa + 4);
+            c40 = Fma.MultiplyAdd(a, b0, c40); c41 = Fma.MultiplyAdd(a, b1, c41);
+            a = Avx.BroadcastScalarToVector256(pa + 5);
+            c50 = Fma.MultiplyAdd(a, b0, c50); c51 = Fma.MultiplyAdd(a, b1, c51);
+            pa += 6;
+            pb += 16;
+        }
+        Avx.Store(tile, c00); Avx.Store(tile + 8, c01);
+        Avx.Store(tile + 16, c10); Avx.Store(tile + 24, c11);
+        Avx.Store(tile + 32, c20); Avx.Store(tile + 40, c21);
+        Avx.Store(tile + 48, c30); Avx.Store(tile + 56, c31);
+        Avx.Store(tile + 64, c40); Avx.Store(tile + 72, c41);
+        Avx.Store(tile + 80, c50); Avx.Store(tile + 88, c51);
+    }
+
+    /// <summary>6 x 32 tile: 12 zmm accumulators (AVX-512 has 32 registers, so no spills).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512Kernel6x32(int kc, float* pa, float* pb, float* tile)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(pb);
+            var b1 = Vector512.Load(pb + 16);
+            var a = Vector512.Create(pa[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a, b0, c00); c01 = Avx512F.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(pa[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a, b0, c10); c11 = Avx512F.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(pa[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a, b0, c20); c21 = Avx512F.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(pa[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a, b0, c30); c31 = Avx512F.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(pa[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a, b0, c40); c41 = Avx512F.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(pa[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a, b0, c50); c51 = Avx512F.FusedMultiplyAdd(a, b1, c51);
+            pa += 6;
+            pb += 32;
+        }
+        c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
+        c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
+    }
+
+    /// <summary>4 x 8 tile with Vector128 and an exact fused multiply-add (hardware or software).</summary>
+    public static void PortableKernel4x8(int kc, float* pa, float* pb, float* tile)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(pb);
+            var b1 = Vector128.Load(pb + 4);
+            var a = Vector128.Create(pa[0]);
+            c00 = Vector128.FusedMultiplyAdd(a, b0, c00); c01 = Vector128.FusedMultiplyAdd(a, b1, c01);
+            a = Vector128.Create(pa[1]);
+            c10 = Vector128.FusedMultiplyAdd(a, b0, c10); c11 = Vector128.FusedMultiplyAdd(a, b1, c11);
+            a = Vector128.Create(pa[2]);
+            c20 = Vector128.FusedMultiplyAdd(a, b0, c20); c21 = Vector128.FusedMultiplyAdd(a, b1, c21);
+            a = Vector128.Create(pa[3]);
+            c30 = Vector128.FusedMultiplyAdd(a, b0, c30); c31 = Vector128.FusedMultiplyAdd(a, b1, c31);
+            pa += 4;
+            pb += 8;
+        }
+        c00.Store(tile); c01.Store(tile + 4); c10.Store(tile + 8); c11.Store(tile + 12);
+        c20.Store(tile + 16); c21.Store(tile + 20); c30.Store(tile + 24); c31.Store(tile + 28);
+    }
+}

@@ -1,0 +1,145 @@
+// A persistent pool of worker threads for the CPU backend: the calling thread is worker 0 and
+// threads 1..N-1 wait on their own semaphore between calls. A call hands every worker the same
+// reusable work object, so dispatch allocates nothing (no closures, no Task per call).
+namespace VaeGpu.Kernels.Cpu;
+
+/// <summary>Work that every worker of a <see cref="CpuWorkerPool"/> runs once per dispatch.</summary>
+internal abstract class CpuWork
+{
+    /// <summary>Runs this worker's share; <paramref name="workers"/> workers run it together.</summary>
+    public abstract void Execute(int worker, int workers);
+}
+
+/// <summary>Fixed worker threads, a reusable completion countdown and a reusable spin barrier.</summary>
+internal sealed class CpuWorkerPool : IDisposable
+{
+    // Padding (in ints) between per-worker barrier senses so two workers never share a cache line.
+    private const int SensePad = 16;
+
+    private readonly Thread[] threads;
+    private readonly SemaphoreSlim[] start;
+    private readonly ManualResetEventSlim done = new(false);
+    private readonly int[] senses;
+    private readonly long[] workerAllocations;
+    private CpuWork? work;
+    private int workers;
+    private int remaining;
+    private int barrierCount;
+    private int barrierSense;
+    private volatile bool stopping;
+    private Exception? failure;
+
+    /// <summary>Starts <paramref name="threads"/> - 1 background threads (the caller is the last one).</summary>
+    public CpuWorkerPool(int threads)
+    {
+        Size = threads;
+        senses = new int[threads * SensePad];
+        workerAllocations = new long[threads];
+        this.threads = new Thread[threads - 1];
+        start = new SemaphoreSlim[threads - 1];
+        for (int i = 0; i < threads - 1; i++)
+        {
+            start[i] = new SemaphoreSlim(0);
+            int worker = i + 1;
+            this.threads[i] = new Thread(() => Loop(worker))
+            {
+                IsBackground = true,
+                Name = $"VaeGpu cpu worker {worker}",
+            };
+            this.threads[i].Start();
+        }
+    }
+
+    /// <summary>Number of workers, the calling thread included.</summary>
+    public int Size { get; }
+
+    /// <summary>Managed bytes the pool's own threads (1..N-1) have allocated so far (for tests).</summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 1; i < Size; i++) sum += Volatile.Read(ref workerAllocations[i]);
+            return sum;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="item"/> on workers 0..<paramref name="count"/>-1 (the caller is worker 0)
+    /// and returns when all have finished. Not reentrant: one dispatch at a time.
+    /// </summary>
+    public void Run(CpuWork item, int count)
+    {
+        count = Math.Clamp(count, 1, Size);
+        workers = count;
+        if (count == 1)
+        {
+            item.Execute(0, 1);
+            return;
+        }
+        work = item;
+        failure = null;
+        barrierCount = count;
+        Volatile.Write(ref remaining, count - 1);
+        done.Reset();
+        for (int i = 0; i < count - 1; i++) start[i].Release();
+        try
+        {
+            item.Execute(0, count);
+        }
+        catch (Exception e)
+        {
+            failure ??= e;
+        }
+        done.Wait();
+        work = null;
+        if (failure is not null)
+            throw new InvalidOperationException($"a CPU worker failed while running {item.GetType().Name}", failure);
+    }
+
+    /// <summary>Blocks until every worker of the current dispatch has reached this barrier.</summary>
+    public void Barrier(int worker)
+    {
+        if (workers <= 1) return;
+        int sense = senses[worker * SensePad] ^= 1;
+        if (Interlocked.Decrement(ref barrierCount) == 0)
+        {
+            barrierCount = workers;
+            Volatile.Write(ref barrierSense, sense);
+            return;
+        }
+        var spin = new SpinWait();
+        while (Volatile.Read(ref barrierSense) != sense) spin.SpinOnce(sleep1Threshold: -1);
+    }
+
+    private void Loop(int worker)
+    {
+        var signal = start[worker - 1];
+        while (true)
+        {
+            signal.Wait();
+            if (stopping) return;
+            try
+            {
+                work!.Execute(worker, workers);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+            Volatile.Write(ref workerAllocations[worker], GC.GetAllocatedBytesForCurrentThread());
+            if (Interlocked.Decrement(ref remaining) == 0) done.Set();
+        }
+    }
+
+    /// <summary>Stops and joins the worker threads.</summary>
+    public void Dispose()
+    {
+        if (stopping) return;
+        stopping = true;
+        foreach (var s in start) s.Release();
+        foreach (var t in threads) t.Join();
+        foreach (var s in start) s.Dispose();
+        done.Dispose();
+    }
+}
