@@ -24,7 +24,11 @@ public static partial class DataFetcher
         {
             string url = baseUrl + file.FileName;
             if (!TryDownload(state, client, file, url))
+            {
+                if (state.Needed.Count > 1)
+                    state.Tried[^1] += " (its other files were not tried)";
                 return;
+            }
         }
     }
 

@@ -19,6 +19,14 @@ public static partial class DataFetcher
                           options ?? FetchOptions.Default);
     }
 
+    /// <summary>Ensure, then load the dataset from wherever its files now are.</summary>
+    public static Dataset EnsureAndLoad(
+        string name, string dataDir, IProgress<FetchProgress>? progress = null, FetchOptions? options = null)
+    {
+        FetchResult result = Ensure(name, dataDir, progress, options);
+        return DatasetLoader.LoadFrom(DatasetCatalog.Get(name), result.Folder);
+    }
+
     private static FetchResult EnsureCore(
         DatasetInfo info, string dataDir, IProgress<FetchProgress>? progress, FetchOptions options)
     {

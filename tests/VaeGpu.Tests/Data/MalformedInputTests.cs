@@ -101,13 +101,15 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
         new(temp => Arranged(temp.Write("images-idx3-ubyte.gz", content), IdxReader.ReadImages), expected);
 
     private static Case Labels(byte[] content, params string[] expected) =>
-        new(temp => Arranged(temp.Write("labels", content), path => IdxReader.ReadLabels(path, 10)), expected);
+        new(temp => Arranged(temp.Write("labels", content), path => IdxReader.ReadLabels(path, 10)),
+            expected);
 
     private static Case LibSvm(byte[] content, params string[] expected) =>
         new(temp => Arranged(temp.Write("usps.bz2", content),
                              path => LibSvmReader.Read(path, Features, 10)), expected);
 
-    private static (string, Action) Arranged<T>(string path, Func<string, T> read) => (path, () => read(path));
+    private static (string, Action) Arranged<T>(string path, Func<string, T> read) =>
+        (path, () => read(path));
 
     // A tiny dataset folder whose train split is broken as asked; the test split is valid.
     private static Func<TempFolder, (string, Action)> Folder(
