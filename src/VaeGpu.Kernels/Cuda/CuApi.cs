@@ -25,7 +25,8 @@ internal static unsafe class CuApi
         ? ["nvcuda.dll"]
         : ["libcuda.so.1", "libcuda.so"];
 
-    private static readonly Lazy<string?> LoadResult = new(LoadCore, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string?> LoadResult =
+        new(LoadCore, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static delegate* unmanaged<uint, CuResult> s_init;
     private static delegate* unmanaged<int*, CuResult> s_driverGetVersion;
@@ -47,8 +48,8 @@ internal static unsafe class CuApi
     private static delegate* unmanaged<IntPtr*, void*, uint, int*, void**, CuResult> s_moduleLoadDataEx;
     private static delegate* unmanaged<IntPtr, CuResult> s_moduleUnload;
     private static delegate* unmanaged<IntPtr*, IntPtr, byte*, CuResult> s_moduleGetFunction;
-    private static delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**, void**,
-        CuResult> s_launchKernel;
+    private static delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**,
+        void**, CuResult> s_launchKernel;
     private static delegate* unmanaged<IntPtr*, uint, CuResult> s_eventCreate;
     private static delegate* unmanaged<IntPtr, IntPtr, CuResult> s_eventRecord;
     private static delegate* unmanaged<IntPtr, CuResult> s_eventSynchronize;
@@ -72,8 +73,10 @@ internal static unsafe class CuApi
         s_driverGetVersion = (delegate* unmanaged<int*, CuResult>)lib.Require("cuDriverGetVersion", missing);
         s_deviceGetCount = (delegate* unmanaged<int*, CuResult>)lib.Require("cuDeviceGetCount", missing);
         s_deviceGet = (delegate* unmanaged<int*, int, CuResult>)lib.Require("cuDeviceGet", missing);
-        s_deviceGetName = (delegate* unmanaged<byte*, int, int, CuResult>)lib.Require("cuDeviceGetName", missing);
-        s_deviceTotalMem = (delegate* unmanaged<nuint*, int, CuResult>)lib.Require("cuDeviceTotalMem_v2", missing);
+        s_deviceGetName = (delegate* unmanaged<byte*, int, int, CuResult>)
+            lib.Require("cuDeviceGetName", missing);
+        s_deviceTotalMem = (delegate* unmanaged<nuint*, int, CuResult>)
+            lib.Require("cuDeviceTotalMem_v2", missing);
         s_deviceGetAttribute = (delegate* unmanaged<int*, CuDeviceAttribute, int, CuResult>)
             lib.Require("cuDeviceGetAttribute", missing);
         s_primaryCtxRetain = (delegate* unmanaged<IntPtr*, int, CuResult>)
@@ -86,26 +89,32 @@ internal static unsafe class CuApi
         s_ctxSynchronize = (delegate* unmanaged<CuResult>)lib.Require("cuCtxSynchronize", missing);
         s_memAlloc = (delegate* unmanaged<ulong*, nuint, CuResult>)lib.Require("cuMemAlloc_v2", missing);
         s_memFree = (delegate* unmanaged<ulong, CuResult>)lib.Require("cuMemFree_v2", missing);
-        s_memcpyHtoD = (delegate* unmanaged<ulong, void*, nuint, CuResult>)lib.Require("cuMemcpyHtoD_v2", missing);
-        s_memcpyDtoH = (delegate* unmanaged<void*, ulong, nuint, CuResult>)lib.Require("cuMemcpyDtoH_v2", missing);
-        s_memcpyDtoD = (delegate* unmanaged<ulong, ulong, nuint, CuResult>)lib.Require("cuMemcpyDtoD_v2", missing);
-        s_memsetD32 = (delegate* unmanaged<ulong, uint, nuint, CuResult>)lib.Require("cuMemsetD32_v2", missing);
+        s_memcpyHtoD = (delegate* unmanaged<ulong, void*, nuint, CuResult>)
+            lib.Require("cuMemcpyHtoD_v2", missing);
+        s_memcpyDtoH = (delegate* unmanaged<void*, ulong, nuint, CuResult>)
+            lib.Require("cuMemcpyDtoH_v2", missing);
+        s_memcpyDtoD = (delegate* unmanaged<ulong, ulong, nuint, CuResult>)
+            lib.Require("cuMemcpyDtoD_v2", missing);
+        s_memsetD32 = (delegate* unmanaged<ulong, uint, nuint, CuResult>)
+            lib.Require("cuMemsetD32_v2", missing);
         s_moduleLoadDataEx = (delegate* unmanaged<IntPtr*, void*, uint, int*, void**, CuResult>)
             lib.Require("cuModuleLoadDataEx", missing);
         s_moduleUnload = (delegate* unmanaged<IntPtr, CuResult>)lib.Require("cuModuleUnload", missing);
         s_moduleGetFunction = (delegate* unmanaged<IntPtr*, IntPtr, byte*, CuResult>)
             lib.Require("cuModuleGetFunction", missing);
-        s_launchKernel = (delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, void**,
-            void**, CuResult>)lib.Require("cuLaunchKernel", missing);
+        s_launchKernel = (delegate* unmanaged<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr,
+            void**, void**, CuResult>)lib.Require("cuLaunchKernel", missing);
         s_eventCreate = (delegate* unmanaged<IntPtr*, uint, CuResult>)lib.Require("cuEventCreate", missing);
         s_eventRecord = (delegate* unmanaged<IntPtr, IntPtr, CuResult>)lib.Require("cuEventRecord", missing);
-        s_eventSynchronize = (delegate* unmanaged<IntPtr, CuResult>)lib.Require("cuEventSynchronize", missing);
+        s_eventSynchronize = (delegate* unmanaged<IntPtr, CuResult>)
+            lib.Require("cuEventSynchronize", missing);
         s_eventElapsedTime = (delegate* unmanaged<float*, IntPtr, IntPtr, CuResult>)
             lib.Require("cuEventElapsedTime", missing);
         var destroy = lib.Export("cuEventDestroy_v2");
         if (destroy == IntPtr.Zero) destroy = lib.Require("cuEventDestroy", missing);
         s_eventDestroy = (delegate* unmanaged<IntPtr, CuResult>)destroy;
-        s_getErrorName = (delegate* unmanaged<CuResult, byte**, CuResult>)lib.Require("cuGetErrorName", missing);
+        s_getErrorName = (delegate* unmanaged<CuResult, byte**, CuResult>)
+            lib.Require("cuGetErrorName", missing);
         if (missing.Count > 0)
             return $"the NVIDIA driver {lib.Path} is too old: it lacks {string.Join(", ", missing)}";
         LibraryPath = lib.Path;
@@ -125,7 +134,8 @@ internal static unsafe class CuApi
     {
         int d; var r = s_deviceGet(&d, ordinal); device = d; return r;
     }
-    public static CuResult cuDeviceGetName(byte* name, int length, int device) => s_deviceGetName(name, length, device);
+    public static CuResult cuDeviceGetName(byte* name, int length, int device) =>
+        s_deviceGetName(name, length, device);
     public static CuResult cuDeviceTotalMem(out long bytes, int device)
     {
         nuint b; var r = s_deviceTotalMem(&b, device); bytes = (long)b; return r;
@@ -157,7 +167,10 @@ internal static unsafe class CuApi
     public static CuResult cuModuleLoadDataEx(out IntPtr module, void* image, uint optionCount, int* options,
         void** optionValues)
     {
-        IntPtr m; var r = s_moduleLoadDataEx(&m, image, optionCount, options, optionValues); module = m; return r;
+        IntPtr m;
+        var r = s_moduleLoadDataEx(&m, image, optionCount, options, optionValues);
+        module = m;
+        return r;
     }
     public static CuResult cuModuleUnload(IntPtr module) => s_moduleUnload(module);
     public static CuResult cuModuleGetFunction(out IntPtr function, IntPtr module, byte* name)
@@ -166,7 +179,8 @@ internal static unsafe class CuApi
     }
     public static CuResult cuLaunchKernel(IntPtr function, uint gridX, uint gridY, uint gridZ, uint blockX,
         uint blockY, uint blockZ, uint sharedBytes, IntPtr stream, void** parameters, void** extra) =>
-        s_launchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, extra);
+        s_launchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters,
+            extra);
     public static CuResult cuEventCreate(out IntPtr cuEvent, uint flags)
     {
         IntPtr e; var r = s_eventCreate(&e, flags); cuEvent = e; return r;
@@ -179,7 +193,9 @@ internal static unsafe class CuApi
     }
     public static CuResult cuEventDestroy(IntPtr cuEvent) => s_eventDestroy(cuEvent);
 
-    /// <summary>CUDA's name for a status ("CUDA_ERROR_NO_DEVICE"), from the driver when it knows it.</summary>
+    /// <summary>
+    /// CUDA's name for a status ("CUDA_ERROR_NO_DEVICE"), from the driver when it knows it.
+    /// </summary>
     public static string ErrorName(CuResult result)
     {
         if (s_getErrorName != null)

@@ -5,7 +5,8 @@ namespace VaeGpu.Kernels.Cuda;
 public sealed unsafe partial class CudaAccelerator
 {
     /// <inheritdoc/>
-    protected override DeviceBuffer<T> AllocateCore<T>(int length) => new CudaBuffer<T>(this, _context, length);
+    protected override DeviceBuffer<T> AllocateCore<T>(int length) =>
+        new CudaBuffer<T>(this, _context, length);
 
     /// <inheritdoc/>
     protected override void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination)
@@ -50,5 +51,6 @@ public sealed unsafe partial class CudaAccelerator
     private static ulong Device<T>(BufferView<T> view) where T : unmanaged =>
         ((CudaBuffer<T>)view.Buffer!).Address(view.Offset);
 
-    private static nuint Bytes<T>(BufferView<T> view) where T : unmanaged => (nuint)((long)view.Length * sizeof(T));
+    private static nuint Bytes<T>(BufferView<T> view) where T : unmanaged =>
+        (nuint)((long)view.Length * sizeof(T));
 }

@@ -6,17 +6,20 @@ using System.Text;
 namespace VaeGpu.Kernels.Cuda;
 
 /// <summary>What the driver says about one device.</summary>
-internal sealed record CudaDeviceFacts(string Name, long MemoryBytes, int Multiprocessors, int Major, int Minor,
-    int MaxThreadsPerBlock, int DriverVersion)
+internal sealed record CudaDeviceFacts(string Name, long MemoryBytes, int Multiprocessors, int Major,
+    int Minor, int MaxThreadsPerBlock, int DriverVersion)
 {
     public AcceleratorInfo ToInfo(int index, string extra) => new(AcceleratorKind.Cuda, index, Name, "NVIDIA",
-        MemoryBytes, Multiprocessors, $"compute {Major}.{Minor}, driver CUDA {DriverVersion / 1000}.{DriverVersion % 1000 / 10}"
+        MemoryBytes, Multiprocessors,
+        $"compute {Major}.{Minor}, driver CUDA {DriverVersion / 1000}.{DriverVersion % 1000 / 10}"
         + (extra.Length > 0 ? $", {extra}" : ""));
 }
 
 public sealed partial class CudaAccelerator
 {
-    /// <summary>The CUDA devices, or why there are none usable (never throws for missing hardware or libraries).</summary>
+    /// <summary>
+    /// The CUDA devices, or why there are none usable (never throws for missing hardware or libraries).
+    /// </summary>
     public static BackendProbe Probe()
     {
         var facts = Devices(out var reason);
@@ -27,7 +30,9 @@ public sealed partial class CudaAccelerator
         return new BackendProbe(AcceleratorKind.Cuda, infos, null);
     }
 
-    /// <summary>Every device's facts; <paramref name="reason"/> says what is missing when CUDA cannot run here.</summary>
+    /// <summary>
+    /// Every device's facts; <paramref name="reason"/> says what is missing when CUDA cannot run here.
+    /// </summary>
     internal static IReadOnlyList<CudaDeviceFacts> Devices(out string? reason)
     {
         try
@@ -49,7 +54,8 @@ public sealed partial class CudaAccelerator
         if (init != CuResult.CUDA_SUCCESS)
         {
             reason = init == CuResult.CUDA_ERROR_NO_DEVICE
-                ? $"the NVIDIA driver ({CuApi.LibraryPath}) is installed but sees no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)"
+                ? $"the NVIDIA driver ({CuApi.LibraryPath}) is installed but sees no CUDA device "
+                  + "(cuInit: CUDA_ERROR_NO_DEVICE)"
                 : $"cuInit failed: {CudaException.Failed(init, "cuInit(0)").Message}";
             return [];
         }
@@ -91,7 +97,8 @@ public sealed partial class CudaAccelerator
     private static int Attribute(CuDeviceAttribute attribute, int device)
     {
         var status = CuApi.cuDeviceGetAttribute(out var value, attribute, device);
-        if (status != CuResult.CUDA_SUCCESS) throw CudaException.Failed(status, $"cuDeviceGetAttribute({attribute})");
+        if (status != CuResult.CUDA_SUCCESS)
+            throw CudaException.Failed(status, $"cuDeviceGetAttribute({attribute})");
         return value;
     }
 

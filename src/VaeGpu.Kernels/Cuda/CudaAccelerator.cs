@@ -21,7 +21,8 @@ public sealed partial class CudaAccelerator : KernelAccelerator
         try
         {
             _maxThreadsPerBlock = facts.MaxThreadsPerBlock;
-            int arch = CudaCompiler.TargetArchitecture(facts.Major, facts.Minor, NvrtcApi.SupportedArchitectures());
+            int arch = CudaCompiler.TargetArchitecture(facts.Major, facts.Minor,
+                NvrtcApi.SupportedArchitectures());
             var ptx = CudaCompiler.Compile(GeneratedKernels.CudaProgram, "vaegpu_kernels.cu", arch);
             _module = new CudaModule(_context, ptx);
             var kernels = new CudaKernel[GeneratedKernels.All.Count];
@@ -48,8 +49,9 @@ public sealed partial class CudaAccelerator : KernelAccelerator
     protected override IKernelLauncher Launcher => _launcher;
 
     /// <summary>
-    /// Creates the backend on device <paramref name="device"/>; throws <see cref="AcceleratorUnavailableException"/>
-    /// saying what is missing (driver, device, NVRTC) or why the device cannot be used.
+    /// Creates the backend on device <paramref name="device"/>; throws
+    /// <see cref="AcceleratorUnavailableException"/> saying what is missing (driver, device, NVRTC) or why
+    /// the device cannot be used.
     /// </summary>
     public static Accelerator Create(int device)
     {
@@ -67,8 +69,8 @@ public sealed partial class CudaAccelerator : KernelAccelerator
         {
             // The machine's state, not our code: device busy or prohibited, out of memory, NVRTC newer
             // than the driver. A compile error in our own kernels stays a CudaException (a bug).
-            throw new AcceleratorUnavailableException($"CUDA device {device} ({facts[device].Name}) cannot be used: "
-                + e.Message);
+            throw new AcceleratorUnavailableException(
+                $"CUDA device {device} ({facts[device].Name}) cannot be used: {e.Message}");
         }
     }
 
@@ -115,7 +117,8 @@ public sealed partial class CudaAccelerator : KernelAccelerator
     }
 
     /// <summary>Binds generated launch helpers to CUDA kernels; one kernel is staged at a time.</summary>
-    private sealed class CudaLauncher(CudaAccelerator owner, CudaKernel[] kernels) : IKernelLauncher, IDisposable
+    private sealed class CudaLauncher(CudaAccelerator owner, CudaKernel[] kernels)
+        : IKernelLauncher, IDisposable
     {
         private CudaKernel? _current;
 
@@ -154,13 +157,15 @@ public sealed partial class CudaAccelerator : KernelAccelerator
         }
 
         private CudaKernel Current =>
-            _current ?? throw new InvalidOperationException("IKernelLauncher.Begin was not called before setting arguments");
+            _current ?? throw new InvalidOperationException(
+                "IKernelLauncher.Begin was not called before setting arguments");
 
         private static KernelParameterKind BufferKind<T>() where T : unmanaged =>
             typeof(T) == typeof(float) ? KernelParameterKind.FloatBuffer
             : typeof(T) == typeof(int) ? KernelParameterKind.IntBuffer
             : typeof(T) == typeof(uint) ? KernelParameterKind.UIntBuffer
             : typeof(T) == typeof(byte) ? KernelParameterKind.ByteBuffer
-            : throw new NotSupportedException($"kernels take float, int, uint or byte buffers, not {typeof(T).Name}");
+            : throw new NotSupportedException(
+                $"kernels take float, int, uint or byte buffers, not {typeof(T).Name}");
     }
 }

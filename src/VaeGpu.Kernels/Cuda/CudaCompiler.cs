@@ -21,12 +21,16 @@ internal static unsafe class CudaCompiler
             if (arch <= device && arch > best) best = arch;
         if (best < 0)
             throw new CudaException(
-                $"NVRTC {NvrtcApi.LibraryPath} supports compute_{supported.Min()} and newer, but the device is "
-                + $"compute capability {major}.{minor}; use an older CUDA toolkit's NVRTC", "nvrtc", "unsupported arch");
+                $"NVRTC {NvrtcApi.LibraryPath} supports compute_{supported.Min()} and newer, but the device "
+                + $"is compute capability {major}.{minor}; use an older CUDA toolkit's NVRTC",
+                "nvrtc", "unsupported arch");
         return best;
     }
 
-    /// <summary>Returns PTX for <paramref name="source"/>; throws <see cref="CudaException"/> with NVRTC's log on errors.</summary>
+    /// <summary>
+    /// Returns PTX for <paramref name="source"/>; throws <see cref="CudaException"/> with NVRTC's log on
+    /// errors.
+    /// </summary>
     public static string Compile(string source, string name, int arch) =>
         Cache.GetOrAdd((source, arch), key => CompileCore(key.Source, name, key.Arch));
 
@@ -72,7 +76,8 @@ internal static unsafe class CudaCompiler
             return "(NVRTC gave no log)";
         var log = new byte[(int)size];
         fixed (byte* p = log)
-            if (NvrtcApi.nvrtcGetProgramLog(program, p) != NvrtcResult.NVRTC_SUCCESS) return "(NVRTC log unreadable)";
+            if (NvrtcApi.nvrtcGetProgramLog(program, p) != NvrtcResult.NVRTC_SUCCESS)
+                return "(NVRTC log unreadable)";
         return Encoding.UTF8.GetString(log, 0, log.Length - 1);
     }
 

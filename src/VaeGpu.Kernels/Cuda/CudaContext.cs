@@ -29,7 +29,8 @@ internal sealed class CudaContext : IDisposable
     /// <summary>Makes this context current on the calling thread (a no-op when it already is).</summary>
     public void MakeCurrent()
     {
-        if (IsReleased) throw new ObjectDisposedException(nameof(CudaContext), "the CUDA context was released");
+        if (IsReleased)
+            throw new ObjectDisposedException(nameof(CudaContext), "the CUDA context was released");
         if (ReferenceEquals(t_current, this)) return;
         CudaException.ThrowIfFailed(CuApi.cuCtxSetCurrent(Handle));
         t_current = this;

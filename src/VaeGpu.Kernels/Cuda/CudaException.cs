@@ -5,7 +5,9 @@ using System.Runtime.CompilerServices;
 
 namespace VaeGpu.Kernels.Cuda;
 
-/// <summary>A CUDA driver or NVRTC call failed; <see cref="Log"/> holds the compiler log when there is one.</summary>
+/// <summary>
+/// A CUDA driver or NVRTC call failed; <see cref="Log"/> holds the compiler log when there is one.
+/// </summary>
 public sealed class CudaException : Exception
 {
     /// <summary>Creates the exception for a failed call.</summary>
@@ -27,13 +29,15 @@ public sealed class CudaException : Exception
     public string? Log { get; }
 
     /// <summary>Throws when a driver call did not succeed.</summary>
-    internal static void ThrowIfFailed(CuResult status, [CallerArgumentExpression(nameof(status))] string call = "")
+    internal static void ThrowIfFailed(CuResult status,
+        [CallerArgumentExpression(nameof(status))] string call = "")
     {
         if (status != CuResult.CUDA_SUCCESS) throw Failed(status, call);
     }
 
     /// <summary>Throws when an NVRTC call did not succeed.</summary>
-    internal static void ThrowIfFailed(NvrtcResult status, [CallerArgumentExpression(nameof(status))] string call = "")
+    internal static void ThrowIfFailed(NvrtcResult status,
+        [CallerArgumentExpression(nameof(status))] string call = "")
     {
         if (status != NvrtcResult.NVRTC_SUCCESS)
         {

@@ -81,17 +81,19 @@ internal sealed unsafe class CudaKernel : IDisposable
     {
         for (int i = 0; i < _isSet.Length; i++)
             if (!_isSet[i])
-                throw new InvalidOperationException(
-                    $"kernel {Source.Name}: parameter {i} ({Source.Parameters[i].Name}) was not set before launch");
+                throw new InvalidOperationException($"kernel {Source.Name}: parameter {i} "
+                    + $"({Source.Parameters[i].Name}) was not set before launch");
         var grid = Grid(dims, maxThreadsPerBlock, Source.Name);
-        var status = CuApi.cuLaunchKernel(Function, grid.X, grid.Y, 1, (uint)dims.LocalX, (uint)dims.LocalY, 1, 0,
-            IntPtr.Zero, _pointers, null);
+        var status = CuApi.cuLaunchKernel(Function, grid.X, grid.Y, 1, (uint)dims.LocalX, (uint)dims.LocalY,
+            1, 0, IntPtr.Zero, _pointers, null);
         if (status != CuResult.CUDA_SUCCESS)
             throw CudaException.Failed(status, $"cuLaunchKernel({Source.Name}, grid {grid.X}x{grid.Y}, "
                 + $"block {dims.LocalX}x{dims.LocalY})");
     }
 
-    /// <summary>Blocks per dimension; a launch geometry only a bug can produce throws with the kernel's name.</summary>
+    /// <summary>
+    /// Blocks per dimension; a launch geometry only a bug can produce throws with the kernel's name.
+    /// </summary>
     internal static (uint X, uint Y) Grid(in LaunchDims dims, int maxThreadsPerBlock, string kernel)
     {
         if (dims.LocalX <= 0 || dims.LocalY <= 0 || dims.GlobalX <= 0 || dims.GlobalY <= 0
@@ -111,8 +113,8 @@ internal sealed unsafe class CudaKernel : IDisposable
                 $"kernel {Source.Name} has {_firstArgument.Length} parameters, not {index + 1}");
         var declared = Source.Parameters[index].Kind;
         if (declared != kind)
-            throw new ArgumentException($"kernel {Source.Name}: parameter {index} ({Source.Parameters[index].Name}) "
-                + $"is {declared}, set as {kind}", nameof(index));
+            throw new ArgumentException($"kernel {Source.Name}: parameter {index} "
+                + $"({Source.Parameters[index].Name}) is {declared}, set as {kind}", nameof(index));
         _isSet[index] = true;
     }
 

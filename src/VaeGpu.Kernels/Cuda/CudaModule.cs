@@ -29,7 +29,8 @@ internal sealed unsafe class CudaModule : IDisposable
             {
                 int end = Array.IndexOf(log, (byte)0);
                 var text = Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
-                throw CudaException.Failed(status, "cuModuleLoadDataEx (PTX JIT)", text.Length > 0 ? text : null);
+                throw CudaException.Failed(status, "cuModuleLoadDataEx (PTX JIT)",
+                    text.Length > 0 ? text : null);
             }
             Handle = module;
         }

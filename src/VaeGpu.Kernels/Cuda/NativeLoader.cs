@@ -28,7 +28,9 @@ internal sealed class NativeLoader
     /// <summary>True when a candidate loaded.</summary>
     public bool IsLoaded => Handle != IntPtr.Zero;
 
-    /// <summary>Tries each candidate in order; a bare name uses the OS search, a path loads that file.</summary>
+    /// <summary>
+    /// Tries each candidate in order; a bare name uses the OS search, a path loads that file.
+    /// </summary>
     public static NativeLoader Load(IReadOnlyList<string> candidates)
     {
         var failures = new List<string>();
@@ -36,7 +38,8 @@ internal sealed class NativeLoader
         {
             try
             {
-                if (NativeLibrary.TryLoad(candidate, out var handle)) return new NativeLoader(handle, candidate, null);
+                if (NativeLibrary.TryLoad(candidate, out var handle))
+                    return new NativeLoader(handle, candidate, null);
                 failures.Add(File.Exists(candidate) ? $"{candidate} (exists but did not load)" : candidate);
             }
             catch (BadImageFormatException e)
@@ -44,14 +47,18 @@ internal sealed class NativeLoader
                 failures.Add($"{candidate} (not a loadable library: {e.Message})");
             }
         }
-        return new NativeLoader(IntPtr.Zero, string.Join(", ", candidates), $"tried {string.Join("; ", failures)}");
+        return new NativeLoader(IntPtr.Zero, string.Join(", ", candidates),
+            $"tried {string.Join("; ", failures)}");
     }
 
     /// <summary>The address of an export, or zero when the library lacks it.</summary>
     public IntPtr Export(string name) =>
         NativeLibrary.TryGetExport(Handle, name, out var address) ? address : IntPtr.Zero;
 
-    /// <summary>The address of an export the caller cannot do without; records its absence in <paramref name="missing"/>.</summary>
+    /// <summary>
+    /// The address of an export the caller cannot do without; records its absence in <paramref
+    /// name="missing"/>.
+    /// </summary>
     public IntPtr Require(string name, List<string> missing)
     {
         var address = Export(name);

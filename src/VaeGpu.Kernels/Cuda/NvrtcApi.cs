@@ -9,10 +9,12 @@ namespace VaeGpu.Kernels.Cuda;
 /// <summary>Raw NVRTC entry points and the library search.</summary>
 internal static unsafe partial class NvrtcApi
 {
-    private static readonly Lazy<string?> LoadResult = new(LoadCore, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string?> LoadResult =
+        new(LoadCore, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static delegate* unmanaged<int*, int*, NvrtcResult> s_version;
-    private static delegate* unmanaged<IntPtr*, byte*, byte*, int, byte**, byte**, NvrtcResult> s_createProgram;
+    private static delegate* unmanaged<IntPtr*, byte*, byte*, int, byte**, byte**, NvrtcResult>
+        s_createProgram;
     private static delegate* unmanaged<IntPtr, int, byte**, NvrtcResult> s_compileProgram;
     private static delegate* unmanaged<IntPtr, nuint*, NvrtcResult> s_getPtxSize;
     private static delegate* unmanaged<IntPtr, byte*, NvrtcResult> s_getPtx;
@@ -41,14 +43,18 @@ internal static unsafe partial class NvrtcApi
             lib.Require("nvrtcCreateProgram", missing);
         s_compileProgram = (delegate* unmanaged<IntPtr, int, byte**, NvrtcResult>)
             lib.Require("nvrtcCompileProgram", missing);
-        s_getPtxSize = (delegate* unmanaged<IntPtr, nuint*, NvrtcResult>)lib.Require("nvrtcGetPTXSize", missing);
+        s_getPtxSize = (delegate* unmanaged<IntPtr, nuint*, NvrtcResult>)
+            lib.Require("nvrtcGetPTXSize", missing);
         s_getPtx = (delegate* unmanaged<IntPtr, byte*, NvrtcResult>)lib.Require("nvrtcGetPTX", missing);
         s_getProgramLogSize = (delegate* unmanaged<IntPtr, nuint*, NvrtcResult>)
             lib.Require("nvrtcGetProgramLogSize", missing);
-        s_getProgramLog = (delegate* unmanaged<IntPtr, byte*, NvrtcResult>)lib.Require("nvrtcGetProgramLog", missing);
-        s_destroyProgram = (delegate* unmanaged<IntPtr*, NvrtcResult>)lib.Require("nvrtcDestroyProgram", missing);
+        s_getProgramLog = (delegate* unmanaged<IntPtr, byte*, NvrtcResult>)
+            lib.Require("nvrtcGetProgramLog", missing);
+        s_destroyProgram = (delegate* unmanaged<IntPtr*, NvrtcResult>)
+            lib.Require("nvrtcDestroyProgram", missing);
         // Optional (NVRTC 11.2+): lets us clamp the target to the newest architecture NVRTC knows.
-        s_getNumSupportedArchs = (delegate* unmanaged<int*, NvrtcResult>)lib.Export("nvrtcGetNumSupportedArchs");
+        s_getNumSupportedArchs = (delegate* unmanaged<int*, NvrtcResult>)
+            lib.Export("nvrtcGetNumSupportedArchs");
         s_getSupportedArchs = (delegate* unmanaged<int*, NvrtcResult>)lib.Export("nvrtcGetSupportedArchs");
         if (missing.Count > 0) return $"NVRTC at {lib.Path} lacks {string.Join(", ", missing)}";
         LibraryPath = lib.Path;
@@ -70,7 +76,8 @@ internal static unsafe partial class NvrtcApi
             folders.Add(System.IO.Path.Combine(root, "bin"));
         }
         var separator = OperatingSystem.IsWindows() ? ';' : ':';
-        foreach (var entry in (environment("LD_LIBRARY_PATH") ?? "").Split(separator, StringSplitOptions.RemoveEmptyEntries))
+        var libraryPath = environment("LD_LIBRARY_PATH") ?? "";
+        foreach (var entry in libraryPath.Split(separator, StringSplitOptions.RemoveEmptyEntries))
             folders.Add(entry);
         if (!OperatingSystem.IsWindows())
         {
@@ -86,7 +93,9 @@ internal static unsafe partial class NvrtcApi
         var result = new List<string>();
         foreach (var folder in folders.Distinct())
             result.AddRange(LibrariesIn(folder));
-        result.AddRange(OperatingSystem.IsWindows() ? ["nvrtc64_120_0.dll", "nvrtc64_112_0.dll"] : ["libnvrtc.so"]);
+        result.AddRange(OperatingSystem.IsWindows()
+            ? ["nvrtc64_120_0.dll", "nvrtc64_112_0.dll"]
+            : ["libnvrtc.so"]);
         return result.Distinct().ToList();
     }
 
@@ -106,7 +115,8 @@ internal static unsafe partial class NvrtcApi
         try
         {
             if (!Directory.Exists(folder)) return [];
-            files = Directory.GetFiles(folder, OperatingSystem.IsWindows() ? "nvrtc64_*.dll" : "libnvrtc.so*");
+            var pattern = OperatingSystem.IsWindows() ? "nvrtc64_*.dll" : "libnvrtc.so*";
+            files = Directory.GetFiles(folder, pattern);
         }
         catch (IOException) { return []; }
         catch (UnauthorizedAccessException) { return []; }
@@ -114,7 +124,9 @@ internal static unsafe partial class NvrtcApi
             .OrderByDescending(VersionKey, Comparer<long>.Default);
     }
 
-    /// <summary>Sort key from the first three numbers in a name: libnvrtc.so.12.4.99 beats libnvrtc.so.11.8.</summary>
+    /// <summary>
+    /// Sort key from the first three numbers in a name: libnvrtc.so.12.4.99 beats libnvrtc.so.11.8.
+    /// </summary>
     internal static long VersionKey(string path)
     {
         var numbers = VersionNumbers().Matches(System.IO.Path.GetFileName(path));
@@ -152,7 +164,9 @@ internal static unsafe partial class NvrtcApi
         IntPtr p = program; var r = s_destroyProgram(&p); program = p; return r;
     }
 
-    /// <summary>The virtual architectures NVRTC can target (e.g. 50, 52, ..., 90), or null when it cannot say.</summary>
+    /// <summary>
+    /// The virtual architectures NVRTC can target (e.g. 50, 52, ..., 90), or null when it cannot say.
+    /// </summary>
     public static int[]? SupportedArchitectures()
     {
         if (s_getNumSupportedArchs == null || s_getSupportedArchs == null) return null;

@@ -31,7 +31,8 @@ public static class GemmTiming
     ];
 
     /// <summary>GFLOP/s of <paramref name="shape"/> on <paramref name="accelerator"/>.</summary>
-    public static double GigaflopsPerSecond(Accelerator accelerator, GemmShape shape, double targetSeconds = 0.25)
+    public static double GigaflopsPerSecond(Accelerator accelerator, GemmShape shape,
+        double targetSeconds = 0.25)
     {
         var rng = new Random(shape.GetHashCode());
         using var a = accelerator.Upload<float>(Values(rng, shape.M * shape.K));

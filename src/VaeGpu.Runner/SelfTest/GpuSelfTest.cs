@@ -20,7 +20,9 @@ public sealed record SelfTestOptions
     /// <summary>Device index within the backend.</summary>
     public int Device { get; init; }
 
-    /// <summary>Seed of the random inputs (a fresh one by default; printed so a failure can be replayed).</summary>
+    /// <summary>
+    /// Seed of the random inputs (a fresh one by default; printed so a failure can be replayed).
+    /// </summary>
     public int Seed { get; init; } = Random.Shared.Next();
 
     /// <summary>Whether to run the op-by-op comparison (part 1).</summary>
@@ -29,7 +31,9 @@ public sealed record SelfTestOptions
     /// <summary>GEMM shapes to time; empty skips the timing.</summary>
     public IReadOnlyList<GemmShape> GemmShapes { get; init; } = GemmTiming.DefaultShapes;
 
-    /// <summary>Trains one epoch on the given accelerator; null prints that the epoch part is not wired.</summary>
+    /// <summary>
+    /// Trains one epoch on the given accelerator; null prints that the epoch part is not wired.
+    /// </summary>
     public Func<Accelerator, EpochReport>? Epoch { get; init; }
 
     /// <summary>Where the epoch part's inputs are, for the message (the CLI's data folder).</summary>
@@ -39,7 +43,9 @@ public sealed record SelfTestOptions
 /// <summary>The GPU self-test; see the file header.</summary>
 public static class GpuSelfTest
 {
-    /// <summary>Runs the self-test, writing its report to <paramref name="output"/>; returns the exit code.</summary>
+    /// <summary>
+    /// Runs the self-test, writing its report to <paramref name="output"/>; returns the exit code.
+    /// </summary>
     public static int Run(SelfTestOptions options, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -98,12 +104,14 @@ public static class GpuSelfTest
         {
             double gpu = GemmTiming.GigaflopsPerSecond(target, shape);
             double host = GemmTiming.GigaflopsPerSecond(cpu, shape);
-            output.WriteLine($"   {shape.ToString().PadRight(width)}  {gpu,10:F1}  {host,10:F1}  {gpu / host,6:F1}x");
+            output.WriteLine(
+                $"   {shape.ToString().PadRight(width)}  {gpu,10:F1}  {host,10:F1}  {gpu / host,6:F1}x");
         }
         output.WriteLine();
     }
 
-    private static bool RunEpochs(Accelerator target, Accelerator cpu, SelfTestOptions options, TextWriter output)
+    private static bool RunEpochs(Accelerator target, Accelerator cpu, SelfTestOptions options,
+        TextWriter output)
     {
         output.WriteLine("3. one MNIST epoch");
         if (options.Epoch is null)
@@ -116,13 +124,14 @@ public static class GpuSelfTest
         var onCpu = options.Epoch(cpu);
         output.WriteLine($"   {"",-10}  {Name(target.Kind),12}  {"cpu",12}");
         output.WriteLine($"   {"test loss",-10}  {onTarget.TestLoss,12:F3}  {onCpu.TestLoss,12:F3}");
-        output.WriteLine($"   {"epoch time",-10}  {onTarget.Elapsed.TotalSeconds,11:F2}s  {onCpu.Elapsed.TotalSeconds,11:F2}s  "
-            + $"({onCpu.Elapsed / onTarget.Elapsed:F1}x)");
+        output.WriteLine($"   {"epoch time",-10}  {onTarget.Elapsed.TotalSeconds,11:F2}s  "
+            + $"{onCpu.Elapsed.TotalSeconds,11:F2}s  ({onCpu.Elapsed / onTarget.Elapsed:F1}x)");
         // Same seed, same data order, float32 on both: the losses differ only by rounding and by
         // summation order; a gap of more than 2% after one epoch means the device trained differently.
         double gap = Math.Abs(onTarget.TestLoss - onCpu.TestLoss) / Math.Max(1e-9, Math.Abs(onCpu.TestLoss));
         bool agree = double.IsFinite(onTarget.TestLoss) && gap <= 0.02;
-        output.WriteLine($"   test losses {(agree ? "agree" : "DISAGREE")} (relative gap {gap:P2}, allowed 2%)");
+        output.WriteLine(
+            $"   test losses {(agree ? "agree" : "DISAGREE")} (relative gap {gap:P2}, allowed 2%)");
         return agree;
     }
 

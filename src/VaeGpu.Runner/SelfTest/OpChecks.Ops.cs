@@ -33,7 +33,8 @@ internal sealed partial class OpChecks
             Check($"Gemm {layout} {m}x{n}x{k} +=C +bias {activation}", atol + 2 * Atol, Rtol, s =>
             {
                 var c = s.Up(c0);
-                s.Acc.Gemm(layout, m, n, k, s.Up(a), s.Up(b), c, accumulate: true, bias: s.Up(bias), activation);
+                s.Acc.Gemm(layout, m, n, k, s.Up(a), s.Up(b), c, accumulate: true, bias: s.Up(bias),
+                    activation);
                 return s.Read(c);
             });
         }

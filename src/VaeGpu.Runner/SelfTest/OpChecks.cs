@@ -5,9 +5,11 @@ using VaeGpu.Kernels;
 
 namespace VaeGpu.Runner.SelfTest;
 
-/// <summary>One op comparison: the largest difference, where it is, and whether it is within tolerance.</summary>
-public sealed record OpCheckResult(string Op, int Count, double MaxDifference, int MaxIndex, float Got, float Want,
-    bool Passed);
+/// <summary>
+/// One op comparison: the largest difference, where it is, and whether it is within tolerance.
+/// </summary>
+public sealed record OpCheckResult(string Op, int Count, double MaxDifference, int MaxIndex, float Got,
+    float Want, bool Passed);
 
 /// <summary>Runs each op on a target and a reference accelerator and compares the results.</summary>
 internal sealed partial class OpChecks(Accelerator target, Accelerator reference, int seed)
@@ -43,7 +45,9 @@ internal sealed partial class OpChecks(Accelerator target, Accelerator reference
             firstBad < 0);
     }
 
-    /// <summary>A fresh generator for one check's inputs, derived from the run's seed and the op's name.</summary>
+    /// <summary>
+    /// A fresh generator for one check's inputs, derived from the run's seed and the op's name.
+    /// </summary>
     public Random Inputs(string op) => new(HashCode.Combine(seed, StableHash(op)));
 
     private static int StableHash(string text)
@@ -72,7 +76,8 @@ internal sealed partial class OpChecks(Accelerator target, Accelerator reference
         public float[] Read(BufferView<float> view) => accelerator.ToArray(view);
 
         /// <summary>Several views read back one after another into one array.</summary>
-        public float[] Read(params BufferView<float>[] views) => views.SelectMany(v => accelerator.ToArray(v)).ToArray();
+        public float[] Read(params BufferView<float>[] views) =>
+            views.SelectMany(v => accelerator.ToArray(v)).ToArray();
 
         private DeviceBuffer<T> Own<T>(DeviceBuffer<T> buffer) where T : unmanaged
         {

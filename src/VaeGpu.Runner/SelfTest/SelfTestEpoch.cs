@@ -30,8 +30,9 @@ public static class SelfTestEpoch
             var runDir = Directory.CreateTempSubdirectory("vaegpu-selftest-");
             try
             {
-                var result = new Trainer(config, data.Value, accelerator, runDir.FullName, new SilentProgress())
-                    .Run(resume: false, CancellationToken.None);
+                var progress = new SilentProgress();
+                var trainer = new Trainer(config, data.Value, accelerator, runDir.FullName, progress);
+                var result = trainer.Run(resume: false, CancellationToken.None);
                 if (result.Outcome != TrainOutcome.Completed || result.Metrics.Count == 0)
                     return new EpochReport(double.NaN, TimeSpan.Zero);
                 var epoch = result.Metrics[^1];
