@@ -103,7 +103,9 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
         Assert.Contains("notDeclared", error.Message);
     }
 
-    /// <summary>Runs clang on <paramref name="source"/> and returns the PTX; throws with clang's output on failure.</summary>
+    /// <summary>
+    /// Runs clang on <paramref name="source"/> and returns the PTX; throws with clang's output on failure.
+    /// </summary>
     internal static string CompileWithClang(string source, string arch)
     {
         var dir = Directory.CreateTempSubdirectory("vaegpu-ptx-");
@@ -135,7 +137,9 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The function name of an Itanium-mangled free function (_Z4expff is expf), else the name itself.</summary>
+    /// <summary>
+    /// The function name of an Itanium-mangled free function (_Z4expff is expf), else the name itself.
+    /// </summary>
     internal static string Unmangled(string symbol)
     {
         var match = MangledName().Match(symbol);
