@@ -1,4 +1,5 @@
-// The conformance suite on the CUDA backend (skipped, with the probe's reason, where there is no usable NVIDIA GPU).
+// The conformance suite on the CUDA backend (skipped, with the probe's reason, where there is no
+// usable NVIDIA GPU).
 using VaeGpu.Kernels;
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;

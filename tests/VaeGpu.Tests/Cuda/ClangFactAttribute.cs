@@ -17,7 +17,8 @@ public sealed class ClangFactAttribute : FactAttribute
     }
 
     /// <summary>The clang to run: $CLANG, else clang on PATH.</summary>
-    public static string Clang => Environment.GetEnvironmentVariable("CLANG") is { Length: > 0 } c ? c : "clang";
+    public static string Clang =>
+        Environment.GetEnvironmentVariable("CLANG") is { Length: > 0 } c ? c : "clang";
 
     private static string? Probe()
     {

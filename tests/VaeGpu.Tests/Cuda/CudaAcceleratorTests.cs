@@ -35,8 +35,9 @@ public sealed class CudaAcceleratorTests(ITestOutputHelper output)
         cuda.Copy(buffer.Slice(offset, data.Length), copy.Slice(3, data.Length));
         var back = cuda.ToArray(copy.Slice(3, data.Length));
         int bad = FirstDifference(data, back);
-        Assert.True(bad < 0, $"{typeof(T).Name}[{data.Length}] at offset {offset}: element {bad} came back as "
-            + $"{(bad >= 0 ? back[bad] : default)}, sent {(bad >= 0 ? data[bad] : default)} (seed {_rng.Seed})");
+        Assert.True(bad < 0, $"{typeof(T).Name}[{data.Length}] at offset {offset}: element {bad} came back "
+            + $"as {(bad >= 0 ? back[bad] : default)}, sent {(bad >= 0 ? data[bad] : default)} "
+            + $"(seed {_rng.Seed})");
     }
 
     private static int FirstDifference<T>(T[] a, T[] b) where T : IEquatable<T>
@@ -56,7 +57,8 @@ public sealed class CudaAcceleratorTests(ITestOutputHelper output)
         cuda.Fill(buffer.Slice(13, 501), value);
         var back = cuda.ToArray(buffer.View);
         for (int i = 0; i < back.Length; i++)
-            Assert.True(back[i] == (i >= 13 && i < 514 ? value : data[i]), $"element {i}: {back[i]} (seed {_rng.Seed})");
+            Assert.True(back[i] == (i >= 13 && i < 514 ? value : data[i]),
+                $"element {i}: {back[i]} (seed {_rng.Seed})");
     }
 
     [BackendFact]

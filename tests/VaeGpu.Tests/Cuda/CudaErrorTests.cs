@@ -20,7 +20,8 @@ public sealed class CudaErrorTests
     [Fact]
     public void StickyKernelFaultsSayTheyMayComeFromAnEarlierLaunch()
     {
-        var error = Assert.Throws<CudaException>(() => CudaException.ThrowIfFailed(CuResult.CUDA_ERROR_ILLEGAL_ADDRESS));
+        var error = Assert.Throws<CudaException>(() =>
+            CudaException.ThrowIfFailed(CuResult.CUDA_ERROR_ILLEGAL_ADDRESS));
         Assert.Contains("CUDA_ERROR_ILLEGAL_ADDRESS (700)", error.Message);
         Assert.Contains("earlier", error.Message);
     }
@@ -44,7 +45,8 @@ public sealed class CudaErrorTests
     [Fact]
     public void CompileLogIsPartOfTheMessage()
     {
-        var error = new CudaException("NVRTC could not compile", "nvrtcCompileProgram", "NVRTC_ERROR_COMPILATION",
+        var error = new CudaException("NVRTC could not compile", "nvrtcCompileProgram",
+            "NVRTC_ERROR_COMPILATION",
             "kernels.cu(3): error: identifier \"x\" is undefined");
         Assert.Contains("identifier \"x\" is undefined", error.Message);
         Assert.Equal("kernels.cu(3): error: identifier \"x\" is undefined", error.Log);
@@ -56,7 +58,8 @@ public sealed class CudaErrorTests
     [InlineData(9, 0, new[] { 50, 60, 70, 75, 80, 86, 87 }, 87)]   // older NVRTC, newer GPU: newest it knows
     [InlineData(8, 6, new[] { 90, 80, 75 }, 80)]                // unsorted list
     [InlineData(12, 0, new[] { 75, 80, 90, 100, 120 }, 120)]
-    public void TargetIsTheNewestSupportedNotAboveTheDevice(int major, int minor, int[]? supported, int expected) =>
+    public void TargetIsTheNewestSupportedNotAboveTheDevice(int major, int minor, int[]? supported,
+        int expected) =>
         Assert.Equal(expected, CudaCompiler.TargetArchitecture(major, minor, supported));
 
     [Fact]
@@ -66,5 +69,6 @@ public sealed class CudaErrorTests
         Assert.Contains("compute capability 3.5", error.Message);
     }
 
-    private static CuResult Fails(int bytes) => bytes > 0 ? CuResult.CUDA_ERROR_OUT_OF_MEMORY : CuResult.CUDA_SUCCESS;
+    private static CuResult Fails(int bytes) =>
+        bytes > 0 ? CuResult.CUDA_ERROR_OUT_OF_MEMORY : CuResult.CUDA_SUCCESS;
 }

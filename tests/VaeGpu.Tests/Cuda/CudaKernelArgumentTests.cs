@@ -25,7 +25,8 @@ public sealed class CudaKernelArgumentTests(ITestOutputHelper output)
         var rng = new Random(runSeed);
         ulong yPtr = (ulong)rng.NextInt64(1, long.MaxValue), dataPtr = (ulong)rng.NextInt64(1, long.MaxValue);
         ulong idxPtr = (ulong)rng.NextInt64(1, long.MaxValue);
-        int yOff = rng.Next(), n = rng.Next(int.MinValue, int.MaxValue), dataOff = rng.Next(), idxOff = rng.Next();
+        int yOff = rng.Next(), n = rng.Next(int.MinValue, int.MaxValue);
+        int dataOff = rng.Next(), idxOff = rng.Next();
         float scale = (float)(rng.NextDouble() * 2 - 1);
         uint seed = (uint)rng.NextInt64(0, uint.MaxValue);
         using var kernel = new CudaKernel(Source(), IntPtr.Zero);
@@ -56,7 +57,8 @@ public sealed class CudaKernelArgumentTests(ITestOutputHelper output)
         kernel.Reset();
         kernel.SetBuffer(0, 1, 0, KernelParameterKind.FloatBuffer);
         kernel.SetInt(1, 5);
-        var error = Assert.Throws<InvalidOperationException>(() => kernel.Launch(LaunchDims.Cover(5, 64), 1024));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            kernel.Launch(LaunchDims.Cover(5, 64), 1024));
         Assert.Contains("parameter 2 (data)", error.Message);
         Assert.Contains("Probe", error.Message);
     }
@@ -86,7 +88,8 @@ public sealed class CudaKernelArgumentTests(ITestOutputHelper output)
     [InlineData(0, 1, 64, 1)]
     public void BadGeometryIsRefusedWithTheKernelName(int gx, int gy, int lx, int ly)
     {
-        var error = Assert.Throws<ArgumentException>(() => CudaKernel.Grid(new LaunchDims(gx, gy, lx, ly), 1024, "Gemm"));
+        var error = Assert.Throws<ArgumentException>(() =>
+            CudaKernel.Grid(new LaunchDims(gx, gy, lx, ly), 1024, "Gemm"));
         Assert.Contains("kernel Gemm", error.Message);
     }
 }

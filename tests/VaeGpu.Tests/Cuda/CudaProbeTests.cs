@@ -20,7 +20,8 @@ public sealed class CudaProbeTests(ITestOutputHelper output)
         if (probe.Unavailable is not null)
         {
             Assert.Empty(probe.Devices);
-            var error = Assert.Throws<AcceleratorUnavailableException>(() => Accelerators.Create(AcceleratorKind.Cuda));
+            var error = Assert.Throws<AcceleratorUnavailableException>(() =>
+                Accelerators.Create(AcceleratorKind.Cuda));
             Assert.Equal(probe.Unavailable, error.Message);
             Assert.DoesNotContain('\n', error.Message);
         }
@@ -57,7 +58,8 @@ public sealed class CudaProbeTests(ITestOutputHelper output)
     public void BadDeviceIndexIsAClearError()
     {
         var probe = CudaAccelerator.Probe();
-        var error = Assert.Throws<AcceleratorUnavailableException>(() => CudaAccelerator.Create(probe.Devices.Count + 3));
+        var error = Assert.Throws<AcceleratorUnavailableException>(() =>
+            CudaAccelerator.Create(probe.Devices.Count + 3));
         if (probe.Unavailable is null)
             Assert.Contains($"no CUDA device {probe.Devices.Count + 3}", error.Message);
         else

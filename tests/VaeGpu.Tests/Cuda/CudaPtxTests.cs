@@ -14,8 +14,8 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
     // prelude's clang-only stand-ins declare them with C++ linkage, so they may appear mangled.
     private static readonly HashSet<string> CudaMath =
     [
-        "expf", "logf", "log1pf", "sqrtf", "rsqrtf", "tanhf", "cosf", "sinf", "fabsf", "fmaxf", "fminf", "fmaf",
-        "powf", "exp2f", "log2f", "expm1f", "floorf", "ceilf", "fmodf", "max", "min", "__umulhi",
+        "expf", "logf", "log1pf", "sqrtf", "rsqrtf", "tanhf", "cosf", "sinf", "fabsf", "fmaxf", "fminf",
+        "fmaf", "powf", "exp2f", "log2f", "expm1f", "floorf", "ceilf", "fmodf", "max", "min", "__umulhi",
         "__expf", "__logf", "__fdividef",
     ];
 
@@ -28,9 +28,9 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
 
         var entries = EntryName().Matches(ptx).Select(m => m.Groups[1].Value).ToHashSet();
         output.WriteLine($"{entries.Count} .entry points in {ptx.Length} characters of PTX");
-        var missing = GeneratedKernels.All.Select(k => k.Name).Where(name => !entries.Contains(name)).ToList();
-        Assert.True(missing.Count == 0,
-            $"kernels without a .entry in the PTX: {string.Join(", ", missing)} (entries: {string.Join(", ", entries)})");
+        var missing = GeneratedKernels.All.Select(k => k.Name).Where(n => !entries.Contains(n)).ToList();
+        Assert.True(missing.Count == 0, $"kernels without a .entry in the PTX: {string.Join(", ", missing)} "
+            + $"(entries: {string.Join(", ", entries)})");
 
         var externs = ExternName().Matches(ptx).Select(m => m.Groups[1].Value).Distinct().ToList();
         output.WriteLine($"undefined in the PTX (NVRTC supplies them): {string.Join(", ", externs)}");
@@ -52,7 +52,8 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
     {
         // A device function declared but never defined must show up as an unknown extern.
         var ptx = CompileWithClang("__attribute__((device)) float Helper(float);\n"
-            + "extern \"C\" __attribute__((global)) void UsesHelper(float* x) { x[0] = Helper(x[1]); }", "sm_70");
+            + "extern \"C\" __attribute__((global)) void UsesHelper(float* x) { x[0] = Helper(x[1]); }",
+            "sm_70");
         var externs = ExternName().Matches(ptx).Select(m => Unmangled(m.Groups[1].Value)).ToList();
         Assert.Contains("Helper", externs);
         Assert.DoesNotContain("Helper", CudaMath);
@@ -84,11 +85,12 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
     {
         // NVRTC defines __CUDACC_RTC__, so on a GPU the prelude takes its other branch (threadIdx, CUDA's
         // math). Compile that branch as well, with stand-ins for NVRTC's built-in declarations only.
-        var ptx = CompileWithClang(NvrtcStandIns + "#define __CUDACC_RTC__ 1\n" + GeneratedKernels.CudaProgram,
-            "sm_80");
+        var ptx = CompileWithClang(
+            NvrtcStandIns + "#define __CUDACC_RTC__ 1\n" + GeneratedKernels.CudaProgram, "sm_80");
         var entries = EntryName().Matches(ptx).Select(m => m.Groups[1].Value).ToHashSet();
-        var missing = GeneratedKernels.All.Select(k => k.Name).Where(name => !entries.Contains(name)).ToList();
-        Assert.True(missing.Count == 0, $"kernels without a .entry in the NVRTC-branch PTX: {string.Join(", ", missing)}");
+        var missing = GeneratedKernels.All.Select(k => k.Name).Where(n => !entries.Contains(n)).ToList();
+        Assert.True(missing.Count == 0,
+            $"kernels without a .entry in the NVRTC-branch PTX: {string.Join(", ", missing)}");
         var externs = ExternName().Matches(ptx).Select(m => m.Groups[1].Value).Distinct().ToList();
         output.WriteLine($"NVRTC branch leaves to NVRTC: {string.Join(", ", externs)}");
         Assert.All(externs, name => Assert.Contains(name, CudaMath)); // extern "C" here: never mangled
@@ -99,7 +101,9 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
     {
         // The check above must be able to fail: clang rejects an undeclared identifier.
         var error = Assert.Throws<InvalidOperationException>(() =>
-            CompileWithClang("extern \"C\" __attribute__((global)) void Broken(float* x) { x[0] = notDeclared; }", "sm_70"));
+            CompileWithClang(
+                "extern \"C\" __attribute__((global)) void Broken(float* x) { x[0] = notDeclared; }",
+                "sm_70"));
         Assert.Contains("notDeclared", error.Message);
     }
 
@@ -128,7 +132,8 @@ public sealed partial class CudaPtxTests(ITestOutputHelper output)
             process.WaitForExit();
             if (process.ExitCode != 0 || !File.Exists(ptx))
                 throw new InvalidOperationException(
-                    $"clang exited with {process.ExitCode} compiling the CUDA program for {arch}:\n{stderr}{stdout.Result}");
+                    $"clang exited with {process.ExitCode} compiling the CUDA program for {arch}:\n"
+                    + stderr + stdout.Result);
             return File.ReadAllText(ptx);
         }
         finally

@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 
 namespace VaeGpu.Tests.Cuda;
 
-/// <summary>A fact that needs clang (to build the fake libraries) and MNIST; skipped with the reason.</summary>
+/// <summary>A fact that needs clang and MNIST; skipped with the reason.</summary>
 public sealed class FakeCudaFactAttribute : FactAttribute
 {
     /// <summary>Sets Skip when clang or MNIST is absent.</summary>
@@ -54,10 +54,12 @@ public sealed partial class FakeDriverTests(ITestOutputHelper output) : IDisposa
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (!File.Exists(apphost)) info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VaeGpu.Runner.dll"));
+        if (!File.Exists(apphost))
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VaeGpu.Runner.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var inherited = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
-        info.Environment["LD_LIBRARY_PATH"] = _dir.FullName + (string.IsNullOrEmpty(inherited) ? "" : ":" + inherited);
+        info.Environment["LD_LIBRARY_PATH"] =
+            _dir.FullName + (string.IsNullOrEmpty(inherited) ? "" : ":" + inherited);
         info.Environment["CUDA_PATH"] = Path.Combine(_dir.FullName, "cuda");
         info.Environment.Remove("CUDA_HOME");
         info.Environment["FAKE_CUDA_LOG"] = Log;
@@ -89,7 +91,8 @@ public sealed partial class FakeDriverTests(ITestOutputHelper output) : IDisposa
         var (code, text) = Runner("devices");
         output.WriteLine(text);
         Assert.Equal(0, code);
-        Assert.Matches(new Regex(@"cuda:0 VaeGpu Fake GPU \(NVIDIA; 4 compute units; 8\.0 GiB\); compute 8\.9, "
+        Assert.Matches(new Regex(
+            @"cuda:0 VaeGpu Fake GPU \(NVIDIA; 4 compute units; 8\.0 GiB\); compute 8\.9, "
             + @"driver CUDA 12\.4, NVRTC 12\.4 \(.*libnvrtc\.so\.12\)"), text);
     }
 
@@ -121,8 +124,9 @@ public sealed partial class FakeDriverTests(ITestOutputHelper output) : IDisposa
             launched[match.Groups[1].Value] = int.Parse(match.Groups[2].Value);
         }
         output.WriteLine($"{log.Length} calls; kernels launched: {string.Join(", ", launched.Keys)}");
-        foreach (var name in new[] { "Gemm", "GatherImages", "BceWithLogits", "KlDivergence", "AdamStep",
-                     "ReparameterizeForward", "ReparameterizeBackward", "SumPartials", "SumFinish", "ColumnSum" })
+        string[] expectedKernels = ["Gemm", "GatherImages", "BceWithLogits", "KlDivergence", "AdamStep",
+            "ReparameterizeForward", "ReparameterizeBackward", "SumPartials", "SumFinish", "ColumnSum"];
+        foreach (var name in expectedKernels)
             Assert.True(launched.ContainsKey(name), $"{name} was never launched");
         foreach (var (name, count) in launched)
         {

@@ -31,7 +31,8 @@ public sealed class NvrtcSearchTests : IDisposable
         var env = new Dictionary<string, string?>
         {
             ["CUDA_PATH"] = Path.Combine(_root.FullName, "cuda"),
-            ["LD_LIBRARY_PATH"] = $"{Path.Combine(_root.FullName, "missing")}::{Path.Combine(_root.FullName, "extra")}",
+            ["LD_LIBRARY_PATH"] =
+                $"{Path.Combine(_root.FullName, "missing")}::{Path.Combine(_root.FullName, "extra")}",
         };
         var candidates = NvrtcApi.Candidates(name => env.GetValueOrDefault(name));
 
@@ -46,7 +47,8 @@ public sealed class NvrtcSearchTests : IDisposable
     [InlineData("libnvrtc.so.12.10", "libnvrtc.so.12.9")]
     [InlineData("libnvrtc.so.12.0", "libnvrtc.so")]
     public void VersionOrder(string newer, string older) =>
-        Assert.True(NvrtcApi.VersionKey(newer) > NvrtcApi.VersionKey(older), $"{newer} should sort before {older}");
+        Assert.True(NvrtcApi.VersionKey(newer) > NvrtcApi.VersionKey(older),
+            $"{newer} should sort before {older}");
 
     [Fact]
     public void UnloadableCandidatesAreReportedByPath()

@@ -43,7 +43,10 @@ CUresult cuInit(unsigned flags) { initialized = 1; logf_("cuInit %u", flags); re
 CUresult cuDriverGetVersion(int *v) { *v = 12040; return 0; }
 CUresult cuDeviceGetCount(int *n) { *n = initialized ? 1 : 0; return initialized ? 0 : 3; }
 CUresult cuDeviceGet(int *d, int ordinal) { if (ordinal != 0) return 101; *d = 0; return 0; }
-CUresult cuDeviceGetName(char *name, int len, int d) { snprintf(name, len, "VaeGpu Fake GPU"); return d == 0 ? 0 : 101; }
+CUresult cuDeviceGetName(char *name, int len, int d) {
+    snprintf(name, len, "VaeGpu Fake GPU");
+    return d == 0 ? 0 : 101;
+}
 CUresult cuDeviceTotalMem_v2(size_t *bytes, int d) { *bytes = (size_t)8 << 30; return d == 0 ? 0 : 101; }
 CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
     switch (attr) {
@@ -55,7 +58,11 @@ CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
     }
     return d == 0 ? 0 : 101;
 }
-CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) { *ctx = (void *)0xC0C0; logf_("retain"); return d == 0 ? 0 : 101; }
+CUresult cuDevicePrimaryCtxRetain(void **ctx, int d) {
+    *ctx = (void *)0xC0C0;
+    logf_("retain");
+    return d == 0 ? 0 : 101;
+}
 CUresult cuDevicePrimaryCtxRelease_v2(int d) { logf_("release"); return d == 0 ? 0 : 101; }
 CUresult cuCtxSetCurrent(void *ctx) { context_current = ctx == (void *)0xC0C0; return 0; }
 CUresult cuCtxSynchronize(void) { return context_current ? 0 : 201; }
@@ -152,7 +159,8 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, u
         int offset = *(int *)params[i + 1];
         long a = find_alloc(base);
         if (base == 0 || a < 0 || offset < 0 || (size_t)offset * f->elem[i] > allocs[a].size) {
-            logf_("VIOLATION %s parameter %d: %llx + %d elements is not inside a buffer", f->name, i, base, offset);
+            logf_("VIOLATION %s parameter %d: %llx + %d elements is not inside a buffer",
+                  f->name, i, base, offset);
             return 1;
         }
     }

@@ -18,7 +18,8 @@ static void logf_(const char *text, const char *arg) {
 int nvrtcVersion(int *major, int *minor) { *major = 12; *minor = 4; return 0; }
 int nvrtcGetNumSupportedArchs(int *n) { *n = 3; return 0; }
 int nvrtcGetSupportedArchs(int *archs) { archs[0] = 75; archs[1] = 80; archs[2] = 86; return 0; }
-int nvrtcCreateProgram(Program **p, const char *src, const char *name, int n, const char **h, const char **i) {
+int nvrtcCreateProgram(Program **p, const char *src, const char *name, int n, const char **headers,
+                       const char **includes) {
     if (!src || !name || n != 0) return 3;
     *p = calloc(1, sizeof(Program));
     (*p)->source = strdup(src);
