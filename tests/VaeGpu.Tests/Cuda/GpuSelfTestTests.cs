@@ -127,3 +127,39 @@ public sealed class GpuSelfTestOpenCLTests(ITestOutputHelper output)
         Assert.True(code == 0, stdout.ToString());
     }
 }
+
+public sealed class SelfTestCommandTests
+{
+    [Fact]
+    public void MissingCudaExitsWith2BeforeLoadingData()
+    {
+        var probe = Accelerators.Probe().Single(p => p.Kind == AcceleratorKind.Cuda);
+        if (probe.Unavailable is null) return; // a GPU machine: nothing is missing
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        bool loaded = false;
+        var command = SelfTestCommand.Create(stdout, stderr, _ =>
+        {
+            loaded = true;
+            throw new InvalidOperationException("no data in this test");
+        });
+        int code = command.Parse(["--data-dir", "/nonexistent"]).Invoke();
+        Assert.Equal(2, code);
+        Assert.False(loaded);
+        Assert.Equal($"selftest: cuda is not available: {probe.Unavailable}",
+            stderr.ToString().TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void OptionsReachTheSelfTest()
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var command = SelfTestCommand.Create(stdout, stderr,
+            _ => throw new InvalidOperationException("unused"));
+        // cpu against cpu without epoch and timing: parses, runs the op checks with the given seed, passes.
+        string[] args = ["--accelerator", "cpu", "--seed", "12345", "--no-epoch", "--no-gemm"];
+        int code = command.Parse(args).Invoke();
+        Assert.True(code == 0, stdout.ToString() + stderr);
+        Assert.Contains("seed 12345", stdout.ToString());
+        Assert.Contains("not run", stdout.ToString());
+    }
+}
