@@ -38,6 +38,7 @@ public sealed partial class CliApp
           VaeGpu.Runner sample --run runs/z2 --n 16        decode 16 draws from a trained model
           VaeGpu.Runner eval --run runs/z2 --importance-samples 100
           VaeGpu.Runner devices                            list backends and devices
+          VaeGpu.Runner selftest                           check a GPU: ops, GEMM GFLOP/s, one epoch vs cpu
           VaeGpu.Runner data fetch mnist                   download and verify MNIST
         """;
 
@@ -100,6 +101,7 @@ public sealed partial class CliApp
         root.Add(DevicesCommand());
         root.Add(DataCommand());
         root.Add(KernelsCommand());
+        root.Add(SelfTest.SelfTestCommand.Create(_out, _err, dir => LoadDataset("mnist", dir, quiet: true)));
         return root;
     }
 
