@@ -116,7 +116,7 @@ public static class GpuSelfTest
         output.WriteLine("3. one MNIST epoch");
         if (options.Epoch is null)
         {
-            output.WriteLine("   not run: this build does not wire training into the self-test");
+            output.WriteLine("   not run (--no-epoch)");
             return true;
         }
         if (options.DataDescription is not null) output.WriteLine($"   data: {options.DataDescription}");
