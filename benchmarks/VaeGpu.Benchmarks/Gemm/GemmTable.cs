@@ -16,7 +16,9 @@ internal static class GemmTable
 
     public static int Run(string[] args)
     {
+        // Arguments: [threads] [MxKxN ...]; defaults: all cores, the shapes of issue 8.
         int threads = args.Length > 0 ? int.Parse(args[0]) : Environment.ProcessorCount;
+        var shapes = args.Length > 1 ? args[1..].Select(GemmShapes.Parse).ToArray() : GemmShapes.All;
         using var cpu = new CpuAccelerator(threads);
         bool blas = OpenBlasApi.IsAvailable;
         Console.WriteLine($"# GEMM GFLOP/s, {cpu.Name}, {cpu.Info.Name}, kernel {cpu.GemmKernel}");
@@ -35,7 +37,7 @@ internal static class GemmTable
         Console.WriteLine("| M x K x N | layout | ours GFLOP/s | OpenBLAS GFLOP/s | ours / OpenBLAS "
             + "| ours best | OpenBLAS best | best ratio |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var shape in GemmShapes.All)
+        foreach (var shape in shapes)
             foreach (var layout in Enum.GetValues<GemmLayout>())
             {
                 using var gemm = new GemmCase(cpu, shape, layout);

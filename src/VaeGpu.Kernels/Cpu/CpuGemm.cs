@@ -35,6 +35,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private bool accumulate;
     private Activation activation;
     private int blocksM, blocksK, blocksN, steps;
+    private int stepM, stepK;
 
     public CpuGemm(CpuWorkerPool pool, CpuGemmKernel kernel)
     {
@@ -56,8 +57,10 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         this.a = a; this.b = b; this.c = c; this.bias = bias;
         this.accumulate = accumulate;
         this.activation = activation;
-        blocksM = (m + MC - 1) / MC;
-        blocksK = (k + KC - 1) / KC;
+        // Blocks of equal size rather than full blocks and a thin remainder (k = 784 gives 4 x 196, not
+        // 3 x 256 + 16), so no slice pays a full merge pass over C for a few steps of depth.
+        (blocksM, stepM) = Balance(m, MC, mr);
+        (blocksK, stepK) = Balance(k, KC, 8);
         blocksN = (n + NC - 1) / NC;
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
@@ -159,11 +162,20 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     {
         int blockM = step % blocksM, slice = step / blocksM;
         int blockK = slice % blocksK, blockN = slice / blocksK;
-        int i0 = blockM * MC, p0 = blockK * KC, j0 = blockN * NC;
-        return (i0, Math.Min(MC, m - i0), p0, Math.Min(KC, k - p0), j0, Math.Min(NC, n - j0), slice);
+        int i0 = blockM * stepM, p0 = blockK * stepK, j0 = blockN * NC;
+        return (i0, Math.Min(stepM, m - i0), p0, Math.Min(stepK, k - p0), j0, Math.Min(NC, n - j0), slice);
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Splits <paramref name="size"/> into the fewest blocks of at most <paramref name="max"/>,
+    /// equal up to rounding to <paramref name="multiple"/> (max is a multiple of it).</summary>
+    private static (int Blocks, int Step) Balance(int size, int max, int multiple)
+    {
+        int blocks = (size + max - 1) / max;
+        int step = RoundUp((size + blocks - 1) / blocks, multiple);
+        return ((size + step - 1) / step, step);
+    }
 
     private void EnsurePacks(long needA, long needB)
     {

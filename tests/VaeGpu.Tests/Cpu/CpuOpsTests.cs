@@ -205,7 +205,7 @@ public sealed class CpuOpsTests : IDisposable
                 using var acc = cpu.Upload<float>([0.25f]);
                 cpu.SumInto(vb, n, acc);
                 return [cpu.ToArray<float>(acc)];
-            }, [[expected]], 1e-6 * Math.Sqrt(n), 1e-6);
+            }, [[expected]], 1e-6 + 1e-7 * n, 1e-6); // float32 running sums of n terms in [-1, 1]
         }
     }
 
