@@ -43,7 +43,7 @@ public class GemmBenchmarks
         if (OpenBlasApi.IsAvailable) OpenBlasApi.SetNumThreads(Threads);
         else Console.WriteLine($"// OpenBLAS baseline skipped: {OpenBlasApi.Unavailable}");
         foreach (var name in OpenBlasApi.SetTuningVariables())
-            Console.WriteLine($"// warning: {name} is set; rerun under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`");
+            Console.WriteLine($"// warning: {name} is set; rerun under {GemmTable.UnsetCommand}");
     }
 
     [GlobalCleanup]

@@ -11,6 +11,9 @@ namespace VaeGpu.Benchmarks.Gemm;
 
 internal static class GemmTable
 {
+    /// <summary>How to start the benchmarks with OpenBLAS's tuning variables unset.</summary>
+    public const string UnsetCommand = "`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`";
+
     private const int Repetitions = 41;
     private const double RepetitionSeconds = 0.005;
 
@@ -25,9 +28,9 @@ internal static class GemmTable
         if (blas)
         {
             OpenBlasApi.SetNumThreads(threads);
-            Console.WriteLine($"OpenBLAS: core {OpenBlasApi.CoreName()}, {OpenBlasApi.GetNumThreads()} threads");
+            Console.WriteLine($"OpenBLAS {OpenBlasApi.CoreName()}, {OpenBlasApi.GetNumThreads()} threads");
             foreach (var name in OpenBlasApi.SetTuningVariables())
-                Console.WriteLine($"warning: {name} is set; run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`");
+                Console.WriteLine($"warning: {name} is set; run under {UnsetCommand}");
         }
         else
         {
@@ -45,12 +48,14 @@ internal static class GemmTable
                 {
                     double diff = gemm.MaxDifference();
                     if (diff > 1e-3 * Math.Sqrt(shape.K))
-                        throw new InvalidOperationException($"{GemmShapes.Name(shape)} {layout}: results differ by {diff}");
+                        throw new InvalidOperationException(
+                            $"{GemmShapes.Name(shape)} {layout}: ours and OpenBLAS differ by {diff}");
                 }
                 var (ours, theirs) = Measure(gemm, blas);
                 double flops = GemmShapes.Flops(shape) / 1e9;
-                Console.WriteLine($"| {GemmShapes.Name(shape)} | {layout} | {Cells(flops, Median(ours), Median(theirs))} "
-                    + $"| {Cells(flops, ours.Min(), theirs.Min())} |");
+                string median = Cells(flops, Median(ours), Median(theirs));
+                string best = Cells(flops, ours.Min(), theirs.Min());
+                Console.WriteLine($"| {GemmShapes.Name(shape)} | {layout} | {median} | {best} |");
             }
         return 0;
     }

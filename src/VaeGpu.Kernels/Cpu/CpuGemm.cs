@@ -92,7 +92,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         if (step % blocksM == 0)
         {
             slivers = (nc + nr - 1) / nr;
-            PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers, slivers * (worker + 1) / workers);
+            PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers,
+                slivers * (worker + 1) / workers);
         }
     }
 
@@ -104,7 +105,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
         int iBegin = 0, iEnd = slicesM, jBegin = 0, jEnd = slicesN;
         // Split the side with more slivers so both workers get work even for thin matrices.
-        if (slicesN >= slicesM) (jBegin, jEnd) = (slicesN * worker / workers, slicesN * (worker + 1) / workers);
+        if (slicesN >= slicesM)
+            (jBegin, jEnd) = (slicesN * worker / workers, slicesN * (worker + 1) / workers);
         else (iBegin, iEnd) = (slicesM * worker / workers, slicesM * (worker + 1) / workers);
         bool first = p0 == 0, last = p0 + kc == k;
         bool loadC = !first || accumulate;
@@ -121,17 +123,21 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
                 switch (Kernel)
                 {
                     case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, sliverA, sliverB, tile); break;
-                    case CpuGemmKernel.Avx512: CpuGemmKernels.Avx512Kernel6x32(kc, sliverA, sliverB, tile); break;
+                    case CpuGemmKernel.Avx512:
+                        CpuGemmKernels.Avx512Kernel6x32(kc, sliverA, sliverB, tile);
+                        break;
                     default: CpuGemmKernels.PortableKernel4x8(kc, sliverA, sliverB, tile); break;
                 }
-                Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols, last ? activation : Activation.Identity);
+                Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols,
+                    last ? activation : Activation.Identity);
             }
         }
     }
 
     /// <summary>Adds a finished tile into C: c = tile [+ c] [+ bias], then the activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Merge(float* tile, float* cTile, int rows, int cols, bool loadC, float* biasCols, Activation act)
+    private void Merge(float* tile, float* cTile, int rows, int cols, bool loadC, float* biasCols,
+        Activation act)
     {
         for (int r = 0; r < rows; r++)
         {

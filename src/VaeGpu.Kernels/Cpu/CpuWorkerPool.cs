@@ -37,7 +37,7 @@ internal sealed class CpuWorkerPool : IDisposable
     private volatile bool stopping;
     private Exception? failure;
 
-    /// <summary>Starts <paramref name="threads"/> - 1 background threads (the caller is the last one).</summary>
+    /// <summary>Starts <paramref name="threads"/> - 1 background threads (the caller is worker 0).</summary>
     public CpuWorkerPool(int threads)
     {
         Size = threads;
@@ -107,7 +107,8 @@ internal sealed class CpuWorkerPool : IDisposable
         done.Wait();
         work = null;
         if (failure is not null)
-            throw new InvalidOperationException($"a CPU worker failed while running {item.GetType().Name}", failure);
+            throw new InvalidOperationException($"a CPU worker failed while running {item.GetType().Name}",
+                failure);
     }
 
     /// <summary>Blocks until every worker of the current dispatch has reached this barrier.</summary>
@@ -130,7 +131,7 @@ internal sealed class CpuWorkerPool : IDisposable
         if (Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1) start[worker - 1].Release();
     }
 
-    /// <summary>Waits until the dispatch counter moves past <paramref name="seen"/>: polls, then sleeps.</summary>
+    /// <summary>Waits for the dispatch counter to pass <paramref name="seen"/>: polls, then sleeps.</summary>
     private void WaitForDispatch(int worker, int seen)
     {
         long deadline = Stopwatch.GetTimestamp() + PollTicks;
@@ -145,8 +146,8 @@ internal sealed class CpuWorkerPool : IDisposable
             Interlocked.Exchange(ref sleeping[worker * SensePad], 1);
             // A dispatch that came in after the flag was set either clears it and releases the semaphore,
             // or we clear it first here and go on without sleeping.
-            if (Volatile.Read(ref generation) != seen && Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1)
-                return;
+            if (Volatile.Read(ref generation) != seen
+                && Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1) return;
             start[worker - 1].Wait();
             return;
         }
