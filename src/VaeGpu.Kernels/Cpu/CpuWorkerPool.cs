@@ -104,6 +104,12 @@ internal sealed class CpuWorkerPool : IDisposable
         {
             failure ??= e;
         }
+        // The caller usually finishes its share about when the workers do: poll first, because waking a
+        // sleeping caller on a busy machine can take a whole scheduler slice.
+        long deadline = Stopwatch.GetTimestamp() + PollTicks;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref remaining) != 0 && Stopwatch.GetTimestamp() < deadline)
+            spin.SpinOnce(sleep1Threshold: -1);
         done.Wait();
         work = null;
         if (failure is not null)
