@@ -17,9 +17,11 @@ public abstract partial class ConformanceSuite
     public void OpsGiveTheSameBitsTwice()
     {
         const int batch = 64, pixels = 784, hidden = 129, latent = 20;
-        BufferView<float> x = Put(Rng.Uniform(batch * pixels, 0, 1)), w = Put(Rng.Uniform(hidden * pixels, -1, 1));
+        BufferView<float> x = Put(Rng.Uniform(batch * pixels, 0, 1));
+        BufferView<float> w = Put(Rng.Uniform(hidden * pixels, -1, 1));
         BufferView<float> bias = Put(Rng.Uniform(hidden, -1, 1)), logits = Put(Logits(batch * pixels));
-        BufferView<float> mu = Put(Rng.Uniform(batch * latent, -2, 2)), logvar = Put(Rng.Uniform(batch * latent, -4, 2));
+        BufferView<float> mu = Put(Rng.Uniform(batch * latent, -2, 2)),
+            logvar = Put(Rng.Uniform(batch * latent, -4, 2));
         BufferView<float> dy = Put(Rng.Uniform(batch * hidden, -1, 1));
         ulong seed = Rng.NextUInt64(), stream = Rng.NextUInt64();
 

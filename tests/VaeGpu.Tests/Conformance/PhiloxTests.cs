@@ -16,7 +16,8 @@ public sealed class PhiloxTests(ITestOutputHelper output)
     /// <summary>Two-sided standard normal quantile for alpha = 1e-3 (mean and variance z-tests).</summary>
     private const double Z999 = 3.2905;
 
-    /// <summary>Kolmogorov's asymptotic critical value for alpha = 1e-3: D_n &gt; 1.9495 / sqrt(n) rejects.</summary>
+    /// <summary>Kolmogorov's asymptotic critical value for alpha = 1e-3: D_n &gt; 1.9495 / sqrt(n)
+    /// rejects.</summary>
     private const double KsCritical = 1.9495;
 
     /// <summary>Random123 kat_vectors: counter (4 words), key (2 words), expected output (4 words).</summary>
@@ -33,7 +34,8 @@ public sealed class PhiloxTests(ITestOutputHelper output)
     [MemberData(nameof(KnownAnswers))]
     public void MatchesRandom123KnownAnswers(uint[] counter, uint[] key, uint[] expected)
     {
-        var (x0, x1, x2, x3) = Philox.Generate(counter[0], counter[1], counter[2], counter[3], key[0], key[1]);
+        var (x0, x1, x2, x3) = Philox.Generate(counter[0], counter[1], counter[2], counter[3], key[0],
+            key[1]);
         Assert.Equal(expected, new[] { x0, x1, x2, x3 });
     }
 
@@ -47,12 +49,14 @@ public sealed class PhiloxTests(ITestOutputHelper output)
         for (int i = 0; i < fill.Length; i++)
         {
             uint block = (uint)(i / 4);
-            var (x0, x1, x2, x3) = Philox.Generate(block, 0, (uint)stream, (uint)(stream >> 32), (uint)seed, (uint)(seed >> 32));
+            var (x0, x1, x2, x3) = Philox.Generate(block, 0, (uint)stream, (uint)(stream >> 32), (uint)seed,
+                (uint)(seed >> 32));
             var (n0, n1) = Philox.BoxMuller(x0, x1);
             var (n2, n3) = Philox.BoxMuller(x2, x3);
             float expected = (i % 4) switch { 0 => n0, 1 => n1, 2 => n2, _ => n3 };
             Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(fill[i]),
-                $"FillNormal[{i}] = {fill[i]} but block {block} lane {i % 4} gives {expected} (seed {rng.Seed})");
+                $"FillNormal[{i}] = {fill[i]} but block {block} lane {i % 4} gives {expected} " +
+                $"(seed {rng.Seed})");
             Assert.Equal(expected, Philox.Normal(seed, stream, i));
         }
         // Different streams and seeds give different numbers.
@@ -66,7 +70,8 @@ public sealed class PhiloxTests(ITestOutputHelper output)
         var rng = new TestRandom(output);
         uint[] words = [0, 0xFFFFFFFF, 0x80000000, 0xFF, 0x100, 0xFFFFFF00];
         var pairs = words.SelectMany(a => words.Select(b => (a, b)))
-            .Concat(Enumerable.Range(0, 10_000).Select(_ => ((uint)rng.NextUInt64(), (uint)rng.NextUInt64())));
+            .Concat(Enumerable.Range(0, 10_000).Select(_ => ((uint)rng.NextUInt64(),
+                (uint)rng.NextUInt64())));
         foreach (var (a, b) in pairs)
         {
             var (n0, n1) = Philox.BoxMuller(a, b);
@@ -74,8 +79,10 @@ public sealed class PhiloxTests(ITestOutputHelper output)
             double r = Math.Sqrt(-2 * Math.Log(u1)), theta = 2 * Math.PI * u2;
             // Float32 log, sqrt, the 2 pi u2 product and cos/sin: a few ulp of r (<= 5.8) each.
             double atol = 8e-7 * Math.Max(r, 1) * 4;
-            Assert.True(Math.Abs(n0 - r * Math.Cos(theta)) <= atol && Math.Abs(n1 - r * Math.Sin(theta)) <= atol,
-                $"BoxMuller({a:x8}, {b:x8}) = ({n0}, {n1}), float64 ({r * Math.Cos(theta)}, {r * Math.Sin(theta)}) " +
+            Assert.True(Math.Abs(n0 - r * Math.Cos(theta)) <= atol
+                && Math.Abs(n1 - r * Math.Sin(theta)) <= atol,
+                $"BoxMuller({a:x8}, {b:x8}) = ({n0}, {n1}), " +
+                $"float64 ({r * Math.Cos(theta)}, {r * Math.Sin(theta)}) " +
                 $"(seed {rng.Seed})");
             Assert.True(float.IsFinite(n0) && float.IsFinite(n1));
         }
@@ -85,7 +92,8 @@ public sealed class PhiloxTests(ITestOutputHelper output)
     public void ErfcReferenceIsAccurate()
     {
         // Values from tables of erf and of the standard normal distribution, to 1e-14 absolute.
-        static void Near(double expected, double actual) => Assert.InRange(actual, expected - 1e-14, expected + 1e-14);
+        static void Near(double expected, double actual) =>
+            Assert.InRange(actual, expected - 1e-14, expected + 1e-14);
         Near(1.0, Statistics.Erfc(0));
         Near(1 - 0.8427007929497149, Statistics.Erfc(1));
         Near(2 - 0.004677734981047266, Statistics.Erfc(-2));
@@ -128,12 +136,16 @@ public sealed class PhiloxTests(ITestOutputHelper output)
         Philox.FillNormal(draws, seed, stream);
         double mean = draws.Average(v => (double)v);
         double variance = draws.Sum(v => (v - mean) * (v - mean)) / (Draws - 1);
-        double d = Statistics.KolmogorovSmirnov(Array.ConvertAll(draws, v => (double)v), Statistics.NormalCdf);
-        output.WriteLine($"{what}: mean {mean:G4}, variance {variance:G6}, KS sqrt(n) D = {d * Math.Sqrt(Draws):G4}");
+        double d = Statistics.KolmogorovSmirnov(Array.ConvertAll(draws, v => (double)v),
+            Statistics.NormalCdf);
+        output.WriteLine(
+            $"{what}: mean {mean:G4}, variance {variance:G6}, KS sqrt(n) D = {d * Math.Sqrt(Draws):G4}");
         // Mean of n standard normals has sd 1/sqrt(n); the sample variance has sd sqrt(2/n).
-        Assert.True(Math.Abs(mean) < Z999 / Math.Sqrt(Draws), $"{what}: mean {mean} outside +-{Z999 / Math.Sqrt(Draws)}");
+        Assert.True(Math.Abs(mean) < Z999 / Math.Sqrt(Draws),
+            $"{what}: mean {mean} outside +-{Z999 / Math.Sqrt(Draws)}");
         Assert.True(Math.Abs(variance - 1) < Z999 * Math.Sqrt(2.0 / Draws),
             $"{what}: variance {variance} outside 1 +- {Z999 * Math.Sqrt(2.0 / Draws)}");
-        Assert.True(d * Math.Sqrt(Draws) < KsCritical, $"{what}: KS sqrt(n) D = {d * Math.Sqrt(Draws)} >= {KsCritical}");
+        Assert.True(d * Math.Sqrt(Draws) < KsCritical,
+            $"{what}: KS sqrt(n) D = {d * Math.Sqrt(Draws)} >= {KsCritical}");
     }
 }
