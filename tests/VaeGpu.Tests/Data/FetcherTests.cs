@@ -127,8 +127,15 @@ public sealed class FetcherTests(ITestOutputHelper output)
             Mirrors = [server.Url + "broken/", server.Url + "good/"],
             UseNpm = false,
         };
-        FetchResult result = DataFetcher.Ensure("mnist", temp.Path, null, options);
+        var reports = new List<FetchProgress>();
+        FetchResult result = DataFetcher.Ensure("mnist", temp.Path, new SyncProgress(reports.Add), options);
         output.WriteLine(string.Join(Environment.NewLine, result.Tried));
+        foreach ((string name, byte[] bytes) in good)
+        {
+            // The last report for each good download says it is complete.
+            FetchProgress last = reports.Last(report => report.Source == server.Url + "good/" + name);
+            Assert.Equal((bytes.Length, (long?)bytes.Length), (last.BytesDone, last.BytesTotal));
+        }
         foreach ((string name, string sha256) in MnistSha256)
         {
             Assert.Equal(server.Url + "good/" + name, result.Sources[name]);
