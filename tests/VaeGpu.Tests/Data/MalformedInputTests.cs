@@ -138,7 +138,9 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
         var text = new System.Text.StringBuilder();
         for (int line = 0; line < 200; line++)
         {
-            double[] values = Enumerable.Range(0, Features).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+            double[] values = new double[Features];
+            for (int feature = 0; feature < Features; feature++)
+                values[feature] = random.NextDouble() * 2 - 1;
             text.Append(DataFiles.LibSvmLine(random.Next(1, 11), values)).Append('\n');
         }
         using var packed = new MemoryStream();
