@@ -12,6 +12,7 @@ internal sealed partial class FunctionTranslator
 {
     private string Expr(ExpressionSyntax e)
     {
+        if (e is AssignmentExpressionSyntax assignment) return Assignment(assignment); // its target is checked
         if (!CheckType(e)) return "/*error*/0";
         switch (e)
         {
@@ -30,8 +31,6 @@ internal sealed partial class FunctionTranslator
             case PostfixUnaryExpressionSyntax postfix when
                 postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression):
                 return "(" + Lvalue(postfix.Operand) + postfix.OperatorToken.Text + ")";
-            case AssignmentExpressionSyntax assignment:
-                return Assignment(assignment);
             case ConditionalExpressionSyntax conditional:
                 return "(" + Expr(conditional.Condition) + " ? " + Expr(conditional.WhenTrue) + " : " +
                     Expr(conditional.WhenFalse) + ")";
@@ -187,8 +186,8 @@ internal sealed partial class FunctionTranslator
         if (!ok)
         {
             Report(Diagnostics.BadBufferUse, target,
-                "Only primitive locals, parameters and buffer or array elements can be assigned ('" +
-                Shorten(target.ToString()) + "')");
+                "Only primitive locals, parameters and buffer or array elements can be assigned or incremented ('" +
+                Shorten(target.ToString()) + "'; buffers and arrays cannot be reassigned)");
             return "/*error*/0";
         }
         return Expr(target);
@@ -231,6 +230,7 @@ internal sealed partial class FunctionTranslator
 
     private string ElementAccess(ElementAccessExpressionSyntax access)
     {
+        if (access.Expression is InvocationExpressionSyntax call) return Expr(call); // k.Shared(...)[i]: says why
         if (access.ArgumentList.Arguments.Count != 1 || access.Expression is not IdentifierNameSyntax array)
             return Unsupported(access, "Indexing other than 'buffer[index]' or 'array[index]'");
         ITypeSymbol? type = Model.GetTypeInfo(array).Type;

@@ -267,7 +267,8 @@ internal sealed partial class FunctionTranslator
         Prim prim = LangSpelling.Classify(type);
         if (prim == Prim.None)
         {
-            Report(Diagnostics.UnsupportedType, decl.Type, type?.ToDisplayString() ?? decl.Type.ToString(),
+            SyntaxNode at = decl.Type.IsVar && decl.Variables[0].Initializer is { } init ? init.Value : decl.Type;
+            Report(Diagnostics.UnsupportedType, at, type?.ToDisplayString() ?? decl.Type.ToString(),
                 inFor ? "" : "; private arrays: Span<T> a = stackalloc T[N]; shared: var t = k.Shared<T>(N)");
             return "";
         }
