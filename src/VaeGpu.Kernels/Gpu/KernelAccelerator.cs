@@ -18,6 +18,12 @@ public abstract partial class KernelAccelerator : Accelerator
     /// <summary>Runs the generated kernels of this accelerator's program; created by the subclass.</summary>
     protected abstract IKernelLauncher Launcher { get; }
 
+    /// <summary>
+    /// The GEMM tile sizes this accelerator's program was built with (default: the GemmKernels constants); a
+    /// subclass that overrides them must build its program with <see cref="GemmTiling.Defines"/>.
+    /// </summary>
+    protected virtual GemmTiling Tiling => GemmTiling.Default;
+
     /// <summary>A one-element buffer passed where an optional buffer is absent (its flag tells the kernel).</summary>
     private BufferView<float> Placeholder => (_placeholder ??= AllocateCore<float>(1)).View;
 
@@ -46,11 +52,7 @@ public abstract partial class KernelAccelerator : Accelerator
         // Element strides of A(row, i) and B(i, col) for each layout (see GemmLayout).
         int aRowStride = layout == GemmLayout.TN ? 1 : k, aColStride = layout == GemmLayout.TN ? m : 1;
         int bRowStride = layout == GemmLayout.NT ? 1 : n, bColStride = layout == GemmLayout.NT ? k : 1;
-        int groupsN = (n + GemmKernels.TileN - 1) / GemmKernels.TileN;
-        int groupsM = (m + GemmKernels.TileM - 1) / GemmKernels.TileM;
-        var dims = new LaunchDims(groupsN * GemmKernels.ThreadsN, groupsM * GemmKernels.ThreadsM,
-            GemmKernels.ThreadsN, GemmKernels.ThreadsM);
-        GemmKernels.LaunchGemm(Launcher, dims, c, a, b, bias.IsEmpty ? Placeholder : bias, m, n, k,
+        GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, bias.IsEmpty ? Placeholder : bias, m, n, k,
             aRowStride, aColStride, bRowStride, bColStride, accumulate ? 1 : 0, bias.IsEmpty ? 0 : 1,
             (int)activation);
     }

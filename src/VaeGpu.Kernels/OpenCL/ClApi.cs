@@ -10,7 +10,7 @@ namespace VaeGpu.Kernels.OpenCL;
 internal static unsafe class ClApi
 {
     public const uint True = 1;
-    public const ulong DeviceTypeAll = 0xFFFFFFFF;
+    public const ulong DeviceTypeAll = 0xFFFFFFFF, DeviceTypeCpu = 1 << 1;
     public const ulong MemReadWrite = 1;
     public const uint PlatformVersion = 0x0901, PlatformName = 0x0902, PlatformVendor = 0x0903;
     public const uint DeviceType = 0x1000, DeviceMaxComputeUnits = 0x1002, DeviceMaxWorkGroupSize = 0x1004;

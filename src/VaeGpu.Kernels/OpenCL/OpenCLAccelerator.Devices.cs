@@ -35,21 +35,36 @@ public sealed unsafe partial class OpenCLAccelerator
         return new OpenCLAccelerator(devices[device]);
     }
 
-    /// <summary>Every device of every platform in platform order; reason is set when there are none.</summary>
+    private static readonly object EnumerationLock = new();
+    private static (IReadOnlyList<DeviceEntry> Devices, string? Reason)? _enumeration;
+
+    /// <summary>
+    /// Every device of every platform in platform order; reason is set when there are none. Enumerated once
+    /// per process under a lock: PoCL 3.1 crashed when two threads queried device strings at once.
+    /// </summary>
     internal static IReadOnlyList<DeviceEntry> Enumerate(out string? reason)
     {
+        lock (EnumerationLock)
+        {
+            _enumeration ??= EnumerateCore();
+            reason = _enumeration.Value.Reason;
+            return _enumeration.Value.Devices;
+        }
+    }
+
+    private static (IReadOnlyList<DeviceEntry>, string?) EnumerateCore()
+    {
+        string? reason;
         var result = new List<DeviceEntry>();
         if (ClApi.LoadError is not null)
         {
-            reason = ClApi.LoadError;
-            return result;
+            return (result, ClApi.LoadError);
         }
         uint platformCount;
         var status = ClApi.GetPlatformIDs(0, null, &platformCount);
         if (status == ClStatus.PlatformNotFoundKhr || (status == ClStatus.Success && platformCount == 0))
         {
-            reason = "the OpenCL loader found no platform (no driver is installed; on Debian: pocl-opencl-icd)";
-            return result;
+            return (result, "the OpenCL loader found no platform (no driver is installed; on Debian: pocl-opencl-icd)");
         }
         OpenCLException.ThrowIfFailed(status);
         var platforms = new nint[platformCount];
@@ -73,7 +88,7 @@ public sealed unsafe partial class OpenCLAccelerator
                 result.Add(new DeviceEntry(result.Count, platform, id, Describe(result.Count, platformName, id)));
         }
         reason = result.Count == 0 ? $"the OpenCL platforms ({string.Join(", ", empty)}) have no devices" : null;
-        return result;
+        return (result, reason);
     }
 
     private static AcceleratorInfo Describe(int index, string platformName, nint device)

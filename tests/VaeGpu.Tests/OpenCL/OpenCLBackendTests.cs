@@ -4,10 +4,12 @@ using VaeGpu.Kernels;
 using VaeGpu.Kernels.Device;
 using VaeGpu.Kernels.OpenCL;
 using VaeGpu.Kernels.Random;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 
 namespace VaeGpu.Tests.OpenCL;
 
+[Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLBackendTests(ITestOutputHelper output)
 {
     [Fact]
@@ -58,7 +60,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void CreateRejectsAMissingDeviceWithTheList()
     {
         int count = OpenCLAccelerator.Probe().Devices.Count;
@@ -69,7 +71,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         Assert.StartsWith("opencl:0 (", accelerator.Name);
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void BuildFailureThrowsWithTheBuildLog()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -82,7 +84,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         Assert.Contains("undeclared_name_42", e.Message); // the compiler's log names the offending identifier
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void HandWrittenProgramRunsThroughTheLauncherWithOffsets()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -133,7 +135,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => module.Begin(3));
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void CopiesRoundTripEveryElementType()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -155,7 +157,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         for (int i = 0; i < 13; i++) Assert.Equal(i >= 4 && i < 7 ? 7f : -2.5f, filled[i]);
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void PhiloxWordsMatchTheHostBitForBit()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -176,7 +178,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void NormalsMatchTheHostMapping()
     {
         using var accelerator = OpenCLAccelerator.Create(0);

@@ -3,10 +3,12 @@
 // same ops for every backend; these pin the device kernels' edge handling (tiles, groups, flags).
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.OpenCL;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 
 namespace VaeGpu.Tests.OpenCL;
 
+[Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLOpsTests(ITestOutputHelper output)
 {
     private readonly int _seed = Random.Shared.Next();
@@ -49,13 +51,14 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         _ => x,
     };
 
-    [OpenCLTheory]
+    [BackendTheory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 13, 5)]
     [InlineData(64, 64, 16)]
     [InlineData(65, 63, 17)]
     [InlineData(131, 97, 211)]
     [InlineData(128, 10, 784)]
+    [InlineData(200, 130, 33)]
     public void GemmMatchesFloat64(int m, int n, int k)
     {
         var random = NewRandom();
@@ -96,7 +99,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLTheory]
+    [BackendTheory]
     [InlineData(1, 1)]
     [InlineData(3, 257)]
     [InlineData(128, 784)]
@@ -167,7 +170,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         AssertClose(g2, accelerator.ToArray(grad2.View), 1e-6, 1e-5, "KL dlogvar");
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void SumIntoUsesEveryElementOnce()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -182,7 +185,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void ElementwiseRandomOptimizerAndDataOpsMatchFloat64()
     {
         var random = NewRandom();

@@ -1,46 +1,48 @@
 // (c) on OpenCL (PoCL in CI): the translated kernels against plain float64 code and, run by run, against
 // the reference executor. Skipped, with the reason, where no OpenCL device exists.
-using VaeGpu.Tests.OpenCL;
+using VaeGpu.Kernels;
+using VaeGpu.Tests.Support;
 
 namespace VaeGpu.Tests.Translator;
 
+[Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLConstructTests : IDisposable
 {
     private readonly Lazy<OpenCLBackend> _backend = new(() => new OpenCLBackend());
 
     private OpenCLBackend Backend => _backend.Value;
 
-    [OpenCLFact]
+    [BackendFact]
     public void Axpy() => ConstructChecks.Axpy(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void MathMix() => ConstructChecks.MathMix(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void UIntOps() => ConstructChecks.UIntOps(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void Loops() => ConstructChecks.Loops(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void Bytes() => ConstructChecks.Bytes(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void Ids2D() => ConstructChecks.Ids2D(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void CallsFunctions() => ConstructChecks.CallsFunctions(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void BlockSum() => ConstructChecks.BlockSum(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void TiledMatMul() => ConstructChecks.TiledMatMul(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void BarrierInFunction() => ConstructChecks.BarrierInFunction(Backend);
 
-    [OpenCLFact]
+    [BackendFact]
     public void PhiloxWords() => ConstructChecks.PhiloxWords(Backend);
 
     public void Dispose()
