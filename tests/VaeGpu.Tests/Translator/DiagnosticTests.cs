@@ -67,28 +67,36 @@ public sealed class DiagnosticTests
     {
         { "VGK001", "Ks", "static class Ks { [Kernel] public static void K(KernelContext k) { } }" },
         { "VGK001", "Ks", "partial class Ks { [Kernel] public static void K(KernelContext k) { } }" },
-        { "VGK001", "Ks", "static partial class Outer { static partial class Ks { [Kernel] public static void K(KernelContext k) { } } }" },
+        { "VGK001", "Ks", "static partial class Outer { static partial class Ks " +
+            "{ [Kernel] public static void K(KernelContext k) { } } }" },
         { "VGK002", "K", "static partial class Ks { [Kernel] public static int K(KernelContext k) => 0; }" },
         { "VGK002", "K", "static partial class Ks { [Kernel] public static void K(int n) { } }" },
-        { "VGK002", "K", "static partial class Ks { [Kernel] public static void K<T>(KernelContext k) { } }" },
-        { "VGK003", "d", "static partial class Ks { [Kernel] public static void K(KernelContext k, double d) { } }" },
-        { "VGK003", "b", "static partial class Ks { [Kernel] public static void K(KernelContext k, byte b) { } }" },
-        { "VGK003", "x", "static partial class Ks { [Kernel] public static void K(KernelContext k, Buf<double> x) { } }" },
-        { "VGK003", "n", "static partial class Ks { [Kernel] public static void K(KernelContext k, ref int n) { } }" },
-        { "VGK003", "s", "static partial class Ks { [Kernel] public static void K(KernelContext k, string s) { } }" },
-        { "VGK003", "v", "static class D { [DeviceFunction] public static float F(float v = 1f) => v; }" },
-        { "VGK003", "v", "static class D { [DeviceFunction] public static void F(out float v) { v = 1f; } }" },
-        { "VGK003", "s", "static class D { [DeviceFunction] public static float F(Span<float> s) => s[0]; }" },
-        { "VGK008", "F", "static class D { [DeviceFunction] public static int F(int v) => v > 0 ? F(v - 1) : 0; }" },
-        { "VGK008", "A", "static class D { [DeviceFunction] public static int A(int v) => B(v);\n" +
-            "[DeviceFunction] public static int B(int v) => v > 0 ? A(v - 1) : 0; }" },
-        { "VGK009", "k.Shared<float>(4)", "static class D { [DeviceFunction] public static float F(KernelContext k) " +
-            "{ var t = k.Shared<float>(4); return t[0]; } }" },
+        { "VGK002", "K", "static partial class Ks { [Kernel] static void K<T>(KernelContext k) { } }" },
+        { "VGK003", "d", KernelWith("double d") },
+        { "VGK003", "b", KernelWith("byte b") },
+        { "VGK003", "x", KernelWith("Buf<double> x") },
+        { "VGK003", "n", KernelWith("ref int n") },
+        { "VGK003", "s", KernelWith("string s") },
+        { "VGK003", "v", Device("float F(float v = 1f) => v;") },
+        { "VGK003", "v", Device("void F(out float v) { v = 1f; }") },
+        { "VGK003", "s", Device("float F(Span<float> s) => s[0];") },
+        { "VGK008", "F", Device("int F(int v) => v > 0 ? F(v - 1) : 0;") },
+        { "VGK008", "A", Device("int A(int v) => B(v);\n" +
+            "[DeviceFunction] public static int B(int v) => v > 0 ? A(v - 1) : 0;") },
+        { "VGK009", "k.Shared<float>(4)", Device("float F(KernelContext k) " +
+            "{ var t = k.Shared<float>(4); return t[0]; }") },
         { "VGK011", "K", "static partial class A { [Kernel] public static void K(KernelContext k) { } }\n" +
             "static partial class B { [Kernel] public static void K(KernelContext k) { } }" },
-        { "VGK013", "F", "static class D { [DeviceFunction] public static double F(float v) => v; }" },
+        { "VGK013", "F", Device("double F(float v) => v;") },
         { "VGK013", "F", "class D { [DeviceFunction] public float F(float v) => v; }" },
     };
+
+    private static string KernelWith(string parameters) =>
+        "static partial class Ks { [Kernel] public static void K(KernelContext k" +
+        (parameters.Length > 0 ? ", " + parameters : "") + ") { } }";
+
+    private static string Device(string declaration) =>
+        "static class D { [DeviceFunction] public static " + declaration + " }";
 
     [Theory]
     [MemberData(nameof(SourceCases))]
@@ -114,21 +122,24 @@ public sealed class DiagnosticTests
             "int i = k.GlobalId(0); if (i < n) y[i] = KMath.Exp(x[i]) * f + (float)(u >> 3);",
             "    [DeviceFunction] static float Twice(float v) => 2f * v;"));
         Assert.Empty(diagnostics);
-        Assert.Contains("__kernel void K(__global float* x_base, int x_offset, __global float* y_base, int y_offset, " +
-            "int n, uint u, float f)", files["GeneratedKernels.g.cs"]);
+        Assert.Contains("__kernel void K(__global float* x_base, int x_offset, " +
+            "__global float* y_base, int y_offset, int n, uint u, float f)", files["GeneratedKernels.g.cs"]);
         string helper = files["N.Ks.Kernels.g.cs"];
-        Assert.Contains("public static void LaunchK(global::VaeGpu.Kernels.Device.IKernelLauncher launcher, " +
-            "in global::VaeGpu.Kernels.Device.LaunchDims dims, global::VaeGpu.Kernels.BufferView<float> @x", helper);
+        Assert.Contains("public static void LaunchK(" +
+            "global::VaeGpu.Kernels.Device.IKernelLauncher launcher, " +
+            "in global::VaeGpu.Kernels.Device.LaunchDims dims, " +
+            "global::VaeGpu.Kernels.BufferView<float> @x", helper);
         Assert.Contains("launcher.SetUInt(3, @u);", helper);
     }
 
     private static void AssertHas(IReadOnlyList<Diagnostic> diagnostics, string id, string at, string source)
     {
-        string all = string.Join("\n", diagnostics.Select(d =>
-            $"{d.Id} at '{d.Location.SourceTree?.GetText().ToString(d.Location.SourceSpan)}': {d.GetMessage()}"));
+        static string Text(Diagnostic d) =>
+            d.Location.SourceTree?.GetText().ToString(d.Location.SourceSpan) ?? "";
+        string all = string.Join("\n", diagnostics.Select(d => $"{d.Id} at '{Text(d)}': {d.GetMessage()}"));
         Assert.True(diagnostics.All(d => d.Severity == DiagnosticSeverity.Error), all);
-        bool found = diagnostics.Any(d => d.Id == id &&
-            d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan).Contains(at, StringComparison.Ordinal));
-        Assert.True(found, $"expected {id} at '{at}' for:\n{source}\ngot:\n{(all.Length == 0 ? "(none)" : all)}");
+        bool found = diagnostics.Any(d => d.Id == id && Text(d).Contains(at, StringComparison.Ordinal));
+        string got = all.Length == 0 ? "(none)" : all;
+        Assert.True(found, $"expected {id} at '{at}' for:\n{source}\ngot:\n{got}");
     }
 }

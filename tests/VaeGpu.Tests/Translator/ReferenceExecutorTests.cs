@@ -24,7 +24,8 @@ public sealed class ReferenceExecutorTests
     [InlineData(true)]
     public void FailureNamesTheWorkItem(bool cooperative)
     {
-        var e = Assert.ThrowsAny<Exception>(() => ReferenceExecutor.Run(new LaunchDims(8, 2, 4, 1), cooperative, k =>
+        var dims = new LaunchDims(8, 2, 4, 1);
+        var e = Assert.ThrowsAny<Exception>(() => ReferenceExecutor.Run(dims, cooperative, k =>
         {
             if (k.GlobalId(0) == 5 && k.GlobalId(1) == 1) throw new IndexOutOfRangeException("boom");
         }));
@@ -71,7 +72,8 @@ public sealed class ReferenceExecutorTests
         ReferenceExecutor.BarrierTimeout = TimeSpan.FromMilliseconds(300);
         try
         {
-            var e = Assert.ThrowsAny<Exception>(() => ReferenceExecutor.Run(new LaunchDims(4, 1, 4, 1), true, k =>
+            var dims = new LaunchDims(4, 1, 4, 1);
+            var e = Assert.ThrowsAny<Exception>(() => ReferenceExecutor.Run(dims, true, k =>
             {
                 if (k.LocalId(0) == 0) k.Barrier();
                 k.Barrier();
