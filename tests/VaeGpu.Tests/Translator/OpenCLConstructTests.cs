@@ -48,7 +48,7 @@ public sealed class OpenCLConstructTests : IDisposable
     [BackendFact]
     public void PhiloxWords() => ConstructChecks.PhiloxWords(Backend);
 
-    /// <summary>A tile size overridden at build time (-D) changes the device code; the result stays right.</summary>
+    /// <summary>A tile size overridden at build time (-D) changes the device code, correctly.</summary>
     [BackendFact]
     public void OverriddenTileConstantRunsWithItsOwnGeometry()
     {
@@ -60,7 +60,8 @@ public sealed class OpenCLConstructTests : IDisposable
         double[] expected = new double[m * n];
         for (int row = 0; row < m; row++)
         for (int col = 0; col < n; col++)
-            for (int i = 0; i < depth; i++) expected[row * n + col] += (double)a[row * depth + i] * b[i * n + col];
+            for (int i = 0; i < depth; i++)
+                expected[row * n + col] += (double)a[row * depth + i] * b[i * n + col];
 
         using var accelerator = (OpenCLAccelerator)OpenCLAccelerator.Create(0);
         var module = accelerator.LoadModule(TestsGenerated.OpenCLProgram, TestsGenerated.All,
