@@ -18,6 +18,12 @@ public static class KMath
     public static float Cos(float x) => MathF.Cos(x);
     /// <summary>Sine.</summary>
     public static float Sin(float x) => MathF.Sin(x);
+    /// <summary>x raised to the power y.</summary>
+    public static float Pow(float x, float y) => MathF.Pow(x, y);
+    /// <summary>Largest integer value not above x.</summary>
+    public static float Floor(float x) => MathF.Floor(x);
+    /// <summary>Smallest integer value not below x.</summary>
+    public static float Ceil(float x) => MathF.Ceiling(x);
     /// <summary>Absolute value.</summary>
     public static float Abs(float x) => MathF.Abs(x);
     /// <summary>Larger of two floats (fmax).</summary>

@@ -10,7 +10,7 @@ public sealed class KernelContext
     internal readonly int[] GroupSizeValue = { 1, 1 };
     internal readonly int[] NumGroupsValue = { 1, 1 };
 
-    /// <summary>Supplies group-shared arrays to the reference executor: (call index, length, type) to array.</summary>
+    /// <summary>Group-shared arrays for the reference executor: (call index, length, type) to array.</summary>
     internal Func<int, int, Type, Array>? SharedProvider;
     internal int SharedCalls;
     internal Action? BarrierAction;
@@ -40,6 +40,25 @@ public sealed class KernelContext
         return new Buf<T>((T[])SharedProvider(SharedCalls++, length, typeof(T)));
     }
 
-    /// <summary>Waits until every work-item of the group reaches this point; shared memory is then visible.</summary>
+    /// <summary>Waits until every work-item of the group gets here; shared memory is then visible.</summary>
     public void Barrier() => BarrierAction?.Invoke();
+
+    /// <summary>Sets the ids of the work-item this context runs next (reference executor).</summary>
+    internal void MoveTo(int groupX, int groupY, int localX, int localY)
+    {
+        GroupIdValue[0] = groupX;
+        GroupIdValue[1] = groupY;
+        LocalIdValue[0] = localX;
+        LocalIdValue[1] = localY;
+        SharedCalls = 0;
+    }
+
+    /// <summary>Sets the launch geometry (reference executor).</summary>
+    internal void SetGeometry(in LaunchDims dims)
+    {
+        GroupSizeValue[0] = dims.LocalX;
+        GroupSizeValue[1] = dims.LocalY;
+        NumGroupsValue[0] = dims.GlobalX / dims.LocalX;
+        NumGroupsValue[1] = dims.GlobalY / dims.LocalY;
+    }
 }
