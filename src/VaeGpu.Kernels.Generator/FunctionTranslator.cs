@@ -17,7 +17,8 @@ internal sealed partial class FunctionTranslator
     private readonly bool _report;
     private int _indent = 1;
 
-    private FunctionTranslator(TranslationUnit unit, FunctionInfo info, SemanticModel model, Lang lang, bool report)
+    private FunctionTranslator(TranslationUnit unit, FunctionInfo info, SemanticModel model, Lang lang,
+        bool report)
     {
         Unit = unit;
         Info = info;
@@ -32,7 +33,7 @@ internal sealed partial class FunctionTranslator
     private Lang Lang { get; }
     private HashSet<ILocalSymbol> SharedLocals { get; } = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Translates the body of <paramref name="info"/>'s method; returns (prototype, definition).</summary>
+    /// <summary>Translates <paramref name="info"/>'s method; returns (prototype, definition).</summary>
     public static (string Prototype, string Definition) Translate(
         TranslationUnit unit, FunctionInfo info, MethodDeclarationSyntax syntax, Lang lang, bool report)
     {
@@ -64,7 +65,9 @@ internal sealed partial class FunctionTranslator
         string text = t.Expr(value);
         Prim own = LangSpelling.Classify(model.GetTypeInfo(value).Type);
         Prim target = LangSpelling.Classify(field.Type);
-        return own == target || target == Prim.None ? text : "((" + LangSpelling.TypeName(target) + ")" + text + ")";
+        return own == target || target == Prim.None
+            ? text
+            : "((" + LangSpelling.TypeName(target) + ")" + text + ")";
     }
 
     private void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params object[] args)
@@ -104,12 +107,15 @@ internal sealed partial class FunctionTranslator
         }
         string parameters = parts.Count == 0 ? "void" : string.Join(", ", parts);
         if (Info.IsKernel)
-            return (Lang == Lang.OpenCL ? "__kernel void " : "extern \"C\" __global__ void ") + Info.CName + "(" + parameters + ")";
-        string ret = Info.Method.ReturnsVoid ? "void" : LangSpelling.TypeName(LangSpelling.Classify(Info.Method.ReturnType));
+            return (Lang == Lang.OpenCL ? "__kernel void " : "extern \"C\" __global__ void ") + Info.CName +
+                "(" + parameters + ")";
+        string ret = Info.Method.ReturnsVoid
+            ? "void"
+            : LangSpelling.TypeName(LangSpelling.Classify(Info.Method.ReturnType));
         return (Lang == Lang.OpenCL ? "" : "__device__ ") + ret + " " + Info.CName + "(" + parameters + ")";
     }
 
-    /// <summary>Each buffer arrives as base pointer + element offset; the body sees the offset applied.</summary>
+    /// <summary>Buffers arrive as base pointer + element offset; the body sees the offset applied.</summary>
     private void BufferBases()
     {
         foreach (IParameterSymbol p in Info.Method.Parameters)
@@ -117,7 +123,8 @@ internal sealed partial class FunctionTranslator
             Prim element = Unit.BufElement(p.Type);
             if (element == Prim.None) continue;
             string name = NameOf(p);
-            Line(LangSpelling.GlobalPointer(Lang, element) + " " + name + " = " + name + "_base + " + name + "_offset;");
+            Line(LangSpelling.GlobalPointer(Lang, element) + " " + name + " = " + name + "_base + " + name +
+                "_offset;");
         }
     }
 
@@ -139,7 +146,7 @@ internal sealed partial class FunctionTranslator
                 ExpressionStatement(expression);
                 break;
             case IfStatementSyntax ifStatement:
-                Line("if (" + Expr(ifStatement.Condition) + ")");
+                Line("if (" + Bare(Expr(ifStatement.Condition)) + ")");
                 Nested(ifStatement.Statement);
                 if (ifStatement.Else is not null)
                 {
@@ -151,13 +158,13 @@ internal sealed partial class FunctionTranslator
                 For(forStatement);
                 break;
             case WhileStatementSyntax whileStatement:
-                Line("while (" + Expr(whileStatement.Condition) + ")");
+                Line("while (" + Bare(Expr(whileStatement.Condition)) + ")");
                 Nested(whileStatement.Statement);
                 break;
             case DoStatementSyntax doStatement:
                 Line("do");
                 Nested(doStatement.Statement);
-                Line("while (" + Expr(doStatement.Condition) + ");");
+                Line("while (" + Bare(Expr(doStatement.Condition)) + ");");
                 break;
             case BreakStatementSyntax:
                 Line("break;");
@@ -166,7 +173,7 @@ internal sealed partial class FunctionTranslator
                 Line("continue;");
                 break;
             case ReturnStatementSyntax ret:
-                Line(ret.Expression is null ? "return;" : "return " + Expr(ret.Expression) + ";");
+                Line(ret.Expression is null ? "return;" : "return " + Bare(Expr(ret.Expression)) + ";");
                 break;
             case EmptyStatementSyntax:
                 Line(";");
@@ -178,7 +185,8 @@ internal sealed partial class FunctionTranslator
     }
 
     private static string StatementName(StatementSyntax s) =>
-        s.Kind().ToString().Replace("Statement", "").Replace("Declaration", " declaration").ToLowerInvariant();
+        s.Kind().ToString().Replace("Statement", "").Replace("Declaration", " declaration")
+            .ToLowerInvariant();
 
     /// <summary>A nested statement, always braced so an else never binds to the wrong if.</summary>
     private void Nested(StatementSyntax s)
@@ -206,12 +214,15 @@ internal sealed partial class FunctionTranslator
             Report(Diagnostics.UnsupportedExpression, e, Describe(e));
             return;
         }
-        string text = Expr(e);
-        if (text.Length > 2 && text[0] == '(' && text[text.Length - 1] == ')' && e is not InvocationExpressionSyntax &&
-            Balanced(text.Substring(1, text.Length - 2)))
-            text = text.Substring(1, text.Length - 2);
-        Line(text + ";");
+        Line(Bare(Expr(e)) + ";");
     }
+
+    /// <summary>Drops one pair of outer parentheses (clang warns about them around conditions).</summary>
+    private static string Bare(string text) =>
+        text.Length > 2 && text[0] == '(' && text[text.Length - 1] == ')' &&
+        Balanced(text.Substring(1, text.Length - 2))
+            ? text.Substring(1, text.Length - 2)
+            : text;
 
     private static bool Balanced(string text)
     {
@@ -229,15 +240,16 @@ internal sealed partial class FunctionTranslator
         string init = "";
         if (f.Declaration is not null) init = Declarators(f.Declaration, inFor: true);
         else init = string.Join(", ", f.Initializers.Select(Expr));
-        string condition = f.Condition is null ? "" : Expr(f.Condition);
-        string step = string.Join(", ", f.Incrementors.Select(Expr));
+        string condition = f.Condition is null ? "" : Bare(Expr(f.Condition));
+        string step = string.Join(", ", f.Incrementors.Select(e => Bare(Expr(e))));
         Line("for (" + init + "; " + condition + "; " + step + ")");
         Nested(f.Statement);
     }
 
     private void LocalDeclaration(LocalDeclarationStatementSyntax declaration)
     {
-        if (!declaration.UsingKeyword.IsKind(SyntaxKind.None) || declaration.Declaration.Type is RefTypeSyntax)
+        if (!declaration.UsingKeyword.IsKind(SyntaxKind.None) ||
+            declaration.Declaration.Type is RefTypeSyntax)
         {
             Report(Diagnostics.UnsupportedStatement, declaration, "using/ref local");
             return;
@@ -251,7 +263,8 @@ internal sealed partial class FunctionTranslator
         }
         if (Unit.BufElement(type) != Prim.None)
         {
-            foreach (VariableDeclaratorSyntax v in decl.Variables) SharedArray(declaration, v, Unit.BufElement(type));
+            foreach (VariableDeclaratorSyntax v in decl.Variables)
+                SharedArray(declaration, v, Unit.BufElement(type));
             return;
         }
         string text = Declarators(decl, inFor: false);
@@ -265,7 +278,10 @@ internal sealed partial class FunctionTranslator
         Prim prim = LangSpelling.Classify(type);
         if (prim == Prim.None)
         {
-            Report(Diagnostics.UnsupportedType, decl.Type, type?.ToDisplayString() ?? decl.Type.ToString(),
+            SyntaxNode at = decl.Type.IsVar && decl.Variables[0].Initializer is { } init
+                ? init.Value
+                : decl.Type;
+            Report(Diagnostics.UnsupportedType, at, type?.ToDisplayString() ?? decl.Type.ToString(),
                 inFor ? "" : "; private arrays: Span<T> a = stackalloc T[N]; shared: var t = k.Shared<T>(N)");
             return "";
         }
@@ -273,12 +289,12 @@ internal sealed partial class FunctionTranslator
         foreach (VariableDeclaratorSyntax v in decl.Variables)
         {
             string name = NameOf(Model.GetDeclaredSymbol(v)!);
-            parts.Add(v.Initializer is null ? name : name + " = " + Expr(v.Initializer.Value));
+            parts.Add(v.Initializer is null ? name : name + " = " + Bare(Expr(v.Initializer.Value)));
         }
         return LangSpelling.TypeName(prim) + " " + string.Join(", ", parts);
     }
 
-    /// <summary>Span&lt;T&gt; a = stackalloc T[N] with constant N: a zero-initialized private array, as in C#.</summary>
+    /// <summary>Span&lt;T&gt; a = stackalloc T[N], N constant: a private array, zeroed as in C#.</summary>
     private void PrivateArray(VariableDeclaratorSyntax v, Prim element)
     {
         if (v.Initializer?.Value is not StackAllocArrayCreationExpressionSyntax
@@ -297,18 +313,21 @@ internal sealed partial class FunctionTranslator
             Report(Diagnostics.BadPrivateArray, size, "the size is not a positive constant");
             return;
         }
-        Line(LangSpelling.TypeName(element) + " " + NameOf(Model.GetDeclaredSymbol(v)!) + "[" + Expr(size) + "] = {0};");
+        string name = NameOf(Model.GetDeclaredSymbol(v)!);
+        Line(LangSpelling.TypeName(element) + " " + name + "[" + Expr(size) + "] = {0};");
     }
 
-    /// <summary>var t = k.Shared&lt;T&gt;(N): group-shared memory, only at the top level of a kernel body.</summary>
-    private void SharedArray(LocalDeclarationStatementSyntax statement, VariableDeclaratorSyntax v, Prim element)
+    /// <summary>var t = k.Shared&lt;T&gt;(N): group-shared memory, top level of a kernel only.</summary>
+    private void SharedArray(LocalDeclarationStatementSyntax statement, VariableDeclaratorSyntax v,
+        Prim element)
     {
         if (v.Initializer?.Value is not InvocationExpressionSyntax call ||
             Model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "Shared" } method ||
             !Unit.IsKernelContext(method.ContainingType))
         {
             Report(Diagnostics.BadBufferUse, v,
-                "Buf<T> locals must be group-shared arrays ('var t = k.Shared<float>(N);'), not aliases of buffers");
+                "Buf<T> locals must be group-shared arrays ('var t = k.Shared<float>(N);'), " +
+                "not aliases of buffers");
             return;
         }
         if (!Info.IsKernel || statement.Parent is not BlockSyntax { Parent: MethodDeclarationSyntax })
@@ -325,6 +344,7 @@ internal sealed partial class FunctionTranslator
         }
         var local = (ILocalSymbol)Model.GetDeclaredSymbol(v)!;
         SharedLocals.Add(local);
-        Line(LangSpelling.SharedQualifier(Lang) + LangSpelling.TypeName(element) + " " + NameOf(local) + "[" + Expr(size) + "];");
+        Line(LangSpelling.SharedQualifier(Lang) + LangSpelling.TypeName(element) + " " + NameOf(local) +
+            "[" + Expr(size) + "];");
     }
 }
