@@ -329,4 +329,43 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
                 Assert.Equal(c < aCols ? a[r * aCols + c] : bb[r * bCols + c - aCols],
                     result[r * (aCols + bCols) + c]);
     }
+    [BackendFact]
+    public void OpsAllocateNoManagedMemoryOnceWarm()
+    {
+        using var accelerator = OpenCLAccelerator.Create(0);
+        const int rows = 33, cols = 47;
+        var random = NewRandom();
+        using var x = accelerator.Upload<float>(RandomArray(random, rows * cols));
+        using var w = accelerator.Upload<float>(RandomArray(random, cols * cols));
+        using var y = accelerator.Allocate<float>(rows * cols);
+        using var g = accelerator.Allocate<float>(rows * cols);
+        using var sums = accelerator.Allocate<float>(cols);
+        using var loss = accelerator.Allocate<float>(rows);
+        using var total = accelerator.Allocate<float>(1);
+        using var s1 = accelerator.Allocate<float>(rows * cols);
+        using var s2 = accelerator.Allocate<float>(rows * cols);
+        using var data = accelerator.Upload<byte>(new byte[rows * cols]);
+        using var indices = accelerator.Upload<int>(new int[rows]);
+        var adam = OptimizerParams.Defaults(OptimizerKind.Adam, 1e-3f);
+        void Step()
+        {
+            accelerator.Gemm(GemmLayout.NT, rows, cols, cols, x, w, y, false, sums, Activation.Relu);
+            accelerator.ActivationBackward(Activation.Relu, y, x, g, rows * cols);
+            accelerator.ColumnSum(g, rows, cols, sums, accumulate: true);
+            accelerator.BceWithLogits(y, x, rows, cols, loss, g, 0.5f);
+            accelerator.KlDivergence(y, x, rows, cols, loss, g, s1, 0.5f);
+            accelerator.SumInto(loss, rows, total);
+            accelerator.ReparameterizeForward(x, w.Slice(0, rows * cols), s1, s2, rows * cols, 7, 1);
+            accelerator.OptimizerStep(adam, y, g, s1, s2, rows * cols);
+            accelerator.GatherImages(data, cols, indices, rows, g);
+            accelerator.Fill(s1.View, 0f);
+        }
+        Step();
+        accelerator.Synchronize();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Step();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        accelerator.Synchronize();
+        Assert.True(allocated == 0, $"five warm steps allocated {allocated} managed bytes");
+    }
 }
