@@ -1,6 +1,9 @@
 // The shared base of the kernel-running backends (OpenCL, CUDA): every op of the set is a launch of a
 // generated [Kernel] through the IKernelLauncher a subclass provides. Subclasses supply memory
 // (allocation, copies) and launching only. Ops never wait for the device or allocate managed memory.
+// A subclass implements Launcher, AllocateCore, the three copies, SynchronizeCore and DisposeDeviceCore;
+// it may override Tiling (building its program with GemmTiling.Defines) and FillCore. Like every
+// accelerator, one thread issues the ops: the launcher holds per-launch argument state.
 using VaeGpu.Kernels.Device;
 using VaeGpu.Kernels.Kernels;
 
