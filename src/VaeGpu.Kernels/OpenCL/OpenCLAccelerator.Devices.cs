@@ -19,7 +19,8 @@ public sealed unsafe partial class OpenCLAccelerator
         }
         catch (OpenCLException e)
         {
-            return BackendProbe.Missing(AcceleratorKind.OpenCL, $"querying OpenCL devices failed: {e.Message}");
+            return BackendProbe.Missing(AcceleratorKind.OpenCL,
+                $"querying OpenCL devices failed: {e.Message}");
         }
     }
 
@@ -27,7 +28,8 @@ public sealed unsafe partial class OpenCLAccelerator
     public static OpenCLAccelerator Create(int device)
     {
         var devices = Enumerate(out string? reason);
-        if (reason is not null) throw new AcceleratorUnavailableException($"OpenCL is not available: {reason}");
+        if (reason is not null)
+            throw new AcceleratorUnavailableException($"OpenCL is not available: {reason}");
         if (device < 0 || device >= devices.Count)
             throw new AcceleratorUnavailableException(
                 $"OpenCL device {device} does not exist; this machine has devices 0..{devices.Count - 1} "
@@ -64,11 +66,13 @@ public sealed unsafe partial class OpenCLAccelerator
         var status = ClApi.GetPlatformIDs(0, null, &platformCount);
         if (status == ClStatus.PlatformNotFoundKhr || (status == ClStatus.Success && platformCount == 0))
         {
-            return (result, "the OpenCL loader found no platform (no driver is installed; on Debian: pocl-opencl-icd)");
+            return (result,
+                "the OpenCL loader found no platform (no driver is installed; on Debian: pocl-opencl-icd)");
         }
         OpenCLException.ThrowIfFailed(status);
         var platforms = new nint[platformCount];
-        fixed (nint* p = platforms) OpenCLException.ThrowIfFailed(ClApi.GetPlatformIDs(platformCount, p, null));
+        fixed (nint* p = platforms) OpenCLException.ThrowIfFailed(ClApi.GetPlatformIDs(platformCount, p,
+            null));
         var empty = new List<string>();
         foreach (var platform in platforms)
         {
@@ -82,12 +86,18 @@ public sealed unsafe partial class OpenCLAccelerator
             }
             OpenCLException.ThrowIfFailed(status);
             var ids = new nint[deviceCount];
-            fixed (nint* d = ids) OpenCLException.ThrowIfFailed(ClApi.GetDeviceIDs(platform, ClApi.DeviceTypeAll,
-                deviceCount, d, null));
+            fixed (nint* d = ids)
+                OpenCLException.ThrowIfFailed(
+                    ClApi.GetDeviceIDs(platform, ClApi.DeviceTypeAll, deviceCount, d, null));
             foreach (var id in ids)
-                result.Add(new DeviceEntry(result.Count, platform, id, Describe(result.Count, platformName, id)));
+            {
+                var info = Describe(result.Count, platformName, id);
+                result.Add(new DeviceEntry(result.Count, platform, id, info));
+            }
         }
-        reason = result.Count == 0 ? $"the OpenCL platforms ({string.Join(", ", empty)}) have no devices" : null;
+        reason = result.Count == 0
+            ? $"the OpenCL platforms ({string.Join(", ", empty)}) have no devices"
+            : null;
         return (result, reason);
     }
 
@@ -97,8 +107,10 @@ public sealed unsafe partial class OpenCLAccelerator
         string driver = ClApi.DeviceString(device, ClApi.DriverVersion);
         long workGroup = (long)ClApi.DeviceValue<nuint>(device, ClApi.DeviceMaxWorkGroupSize);
         ulong local = ClApi.DeviceValue<ulong>(device, ClApi.DeviceLocalMemSize);
-        return new AcceleratorInfo(AcceleratorKind.OpenCL, index, ClApi.DeviceString(device, ClApi.DeviceName),
-            ClApi.DeviceString(device, ClApi.DeviceVendor), (long)ClApi.DeviceValue<ulong>(device, ClApi.DeviceGlobalMemSize),
+        return new AcceleratorInfo(AcceleratorKind.OpenCL, index, ClApi.DeviceString(device,
+            ClApi.DeviceName),
+            ClApi.DeviceString(device, ClApi.DeviceVendor), (long)ClApi.DeviceValue<ulong>(device,
+                ClApi.DeviceGlobalMemSize),
             (int)ClApi.DeviceValue<uint>(device, ClApi.DeviceMaxComputeUnits),
             $"{version}; platform {platformName}; driver {driver}; work-groups up to {workGroup}; "
             + $"local memory {local / 1024} KiB");

@@ -27,7 +27,8 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
         long maxGroup = (long)ClApi.DeviceValue<nuint>(Device, ClApi.DeviceMaxWorkGroupSize);
         if (maxGroup < RequiredWorkGroup)
             throw new AcceleratorUnavailableException(
-                $"OpenCL device {entry.Index} ({Info.Name}) runs work-groups of at most {maxGroup} work-items; "
+                $"OpenCL device {entry.Index} ({Info.Name}) runs work-groups of at most {maxGroup} "
+                + "work-items; "
                 + $"VaeGpu's kernels need {RequiredWorkGroup}");
         // CPU devices (PoCL) run fatter work-items faster; GPUs keep the compiled-in tiles.
         bool cpuDevice = (ClApi.DeviceValue<ulong>(Device, ClApi.DeviceType) & ClApi.DeviceTypeCpu) != 0;
@@ -67,7 +68,8 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
     /// Builds an OpenCL C program (once per accelerator, program text and options; later calls return the
     /// cached module) and returns the launcher for its kernels; a failed build throws with the build log.
     /// </summary>
-    public OpenCLModule LoadModule(string program, IReadOnlyList<KernelSource> kernels, string options = BuildOptions)
+    public OpenCLModule LoadModule(string program, IReadOnlyList<KernelSource> kernels,
+        string options = BuildOptions)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(kernels);
