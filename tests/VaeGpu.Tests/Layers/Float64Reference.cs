@@ -86,38 +86,59 @@ internal static class Float64Reference
     public static (double[] Recon, double[] Kl) ModelLoss(ModelConfig config, IReadOnlyList<ParameterInfo> table,
         double[] p, double[] x, double[] labels, double[] eps, int batch)
     {
-        var byName = table.ToDictionary(t => t.Name);
-        double[] Dense(double[] input, int inSize, string name, int outSize, Activation act) =>
-            LinearForward(input, batch, inSize, outSize, p, byName[name + ".weight"].Offset, byName[name + ".bias"].Offset,
-                act);
-        bool cvae = config.Kind == ModelKind.Cvae;
-        int c = cvae ? config.Classes : 0, l = config.Latent;
-        var h = cvae ? Concat(x, config.InputDim, labels, c, batch) : x;
-        int width = config.InputDim + c;
-        for (int i = 0; i < config.Encoder.Length; i++)
-        {
-            h = Dense(h, width, $"encoder.layers.{i}", config.Encoder[i], config.Activation);
-            width = config.Encoder[i];
-        }
-        var mu = Dense(h, width, "encoder.mu", l, Activation.Identity);
+        var (mu, logvar) = Encode(config, table, p, x, labels, batch);
         var z = mu;
         double[] kl = new double[batch];
         if (config.Kind != ModelKind.Ae)
         {
-            var logvar = Dense(h, width, "encoder.logvar", l, Activation.Identity);
-            z = new double[batch * l];
-            for (int i = 0; i < z.Length; i++) z[i] = mu[i] + Math.Exp(0.5 * logvar[i]) * eps[i];
-            kl = Kl(mu, logvar, batch, l);
+            z = new double[mu.Length];
+            for (int i = 0; i < z.Length; i++) z[i] = mu[i] + Math.Exp(0.5 * logvar![i]) * eps[i];
+            kl = Kl(mu, logvar!, batch, config.Latent);
         }
-        var g = cvae ? Concat(z, l, labels, c, batch) : z;
-        width = l + c;
+        var logits = Decode(config, table, p, z, labels, batch);
+        return (Recon(config.Recon, logits, x, batch, config.InputDim), kl);
+    }
+
+    /// <summary>Encoder in float64: mu (B, L) and logvar (B, L; null for ae).</summary>
+    public static (double[] Mu, double[]? Logvar) Encode(ModelConfig config, IReadOnlyList<ParameterInfo> table,
+        double[] p, double[] x, double[] labels, int batch)
+    {
+        int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
+        var h = c > 0 ? Concat(x, config.InputDim, labels, c, batch) : x;
+        int width = config.InputDim + c;
+        for (int i = 0; i < config.Encoder.Length; i++)
+        {
+            h = Dense(table, p, h, batch, width, $"encoder.layers.{i}", config.Encoder[i], config.Activation);
+            width = config.Encoder[i];
+        }
+        var mu = Dense(table, p, h, batch, width, "encoder.mu", config.Latent, Activation.Identity);
+        var logvar = config.Kind == ModelKind.Ae
+            ? null
+            : Dense(table, p, h, batch, width, "encoder.logvar", config.Latent, Activation.Identity);
+        return (mu, logvar);
+    }
+
+    /// <summary>Decoder in float64: logits (B, D) from z (B, L) [+ labels].</summary>
+    public static double[] Decode(ModelConfig config, IReadOnlyList<ParameterInfo> table, double[] p, double[] z,
+        double[] labels, int batch)
+    {
+        int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
+        var g = c > 0 ? Concat(z, config.Latent, labels, c, batch) : z;
+        int width = config.Latent + c;
         for (int i = 0; i < config.Decoder.Length; i++)
         {
-            g = Dense(g, width, $"decoder.layers.{i}", config.Decoder[i], config.Activation);
+            g = Dense(table, p, g, batch, width, $"decoder.layers.{i}", config.Decoder[i], config.Activation);
             width = config.Decoder[i];
         }
-        var logits = Dense(g, width, "decoder.out", config.InputDim, Activation.Identity);
-        return (Recon(config.Recon, logits, x, batch, config.InputDim), kl);
+        return Dense(table, p, g, batch, width, "decoder.out", config.InputDim, Activation.Identity);
+    }
+
+    private static double[] Dense(IReadOnlyList<ParameterInfo> table, double[] p, double[] input, int batch,
+        int inSize, string name, int outSize, Activation activation)
+    {
+        int weight = table.Single(t => t.Name == name + ".weight").Offset;
+        int bias = table.Single(t => t.Name == name + ".bias").Offset;
+        return LinearForward(input, batch, inSize, outSize, p, weight, bias, activation);
     }
 
     /// <summary>Fails with the first bad values, the max difference and its index unless |a - r| &lt;= atol + rtol |r|.</summary>
