@@ -4,6 +4,7 @@ using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using VaeGpu.Kernels.Random;
 using VaeGpu.Layers;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 using static VaeGpu.Tests.Layers.Float64Reference;
 
@@ -17,7 +18,7 @@ public abstract class InferenceTests(ITestOutputHelper output)
 
     protected abstract Accelerator CreateAccelerator();
 
-    [Theory]
+    [BackendTheory]
     [InlineData(ModelKind.Vae, 1)]
     [InlineData(ModelKind.Vae, 7)]
     [InlineData(ModelKind.Cvae, 5)]
@@ -81,7 +82,7 @@ public abstract class InferenceTests(ITestOutputHelper output)
             1e-6, 1e-5, context);
     }
 
-    [Fact]
+    [BackendFact]
     public void SampleLatentFollowsTheSampleStream()
     {
         var config = ModelConfig.Default with { Seed = 99 };
@@ -94,7 +95,7 @@ public abstract class InferenceTests(ITestOutputHelper output)
         AssertClose("latent samples", acc.ToArray(z.View), expected, 1e-6, 1e-5, "seed 99, counter 5");
     }
 
-    [Fact]
+    [BackendFact]
     public void WrongInputsGetOneClearMessage()
     {
         using var acc = CreateAccelerator();
@@ -113,7 +114,22 @@ public abstract class InferenceTests(ITestOutputHelper output)
 }
 
 /// <summary>Inference checks on the managed CPU backend.</summary>
+[Backend(AcceleratorKind.Cpu)]
 public sealed class CpuInferenceTests(ITestOutputHelper output) : InferenceTests(output)
 {
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
+}
+
+/// <summary>Inference checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.</summary>
+[Backend(AcceleratorKind.OpenCL)]
+public sealed class OpenCLInferenceTests(ITestOutputHelper output) : InferenceTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.OpenCL);
+}
+
+/// <summary>Inference checks on CUDA device 0; skipped with the probe's reason where absent.</summary>
+[Backend(AcceleratorKind.Cuda)]
+public sealed class CudaInferenceTests(ITestOutputHelper output) : InferenceTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.Cuda);
 }

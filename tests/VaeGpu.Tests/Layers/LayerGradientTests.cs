@@ -4,6 +4,7 @@
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using VaeGpu.Layers;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 using static VaeGpu.Tests.Layers.Float64Reference;
 
@@ -19,7 +20,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
 
     protected abstract Accelerator CreateAccelerator();
 
-    [Theory]
+    [BackendTheory]
     [InlineData(Activation.Identity, 1, 1, 1)]
     [InlineData(Activation.Identity, 3, 7, 5)]
     [InlineData(Activation.Relu, 5, 7, 11)]
@@ -74,7 +75,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         AssertClose("dx (+=)", acc.ToArray(dxBuffer.View), dx.Select((d, i) => d0[i] + d).ToArray(), Atol, Rtol, context);
     }
 
-    [Theory]
+    [BackendTheory]
     [InlineData(Activation.Relu, 3, 19)]
     [InlineData(Activation.LeakyRelu, 1, 8)]
     [InlineData(Activation.Sigmoid, 5, 3)]
@@ -101,7 +102,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         AssertClose("dx", acc.ToArray(dxBuffer.View), dx, Atol, Rtol, context);
     }
 
-    [Fact]
+    [BackendFact]
     public void SequentialMatchesFloat64()
     {
         int seed = System.Random.Shared.Next();
@@ -142,7 +143,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
             context);
     }
 
-    [Fact]
+    [BackendFact]
     public void LayerRejectsWrongShapesWithClearMessages()
     {
         using var acc = CreateAccelerator();
@@ -188,7 +189,22 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
 }
 
 /// <summary>Layer gradient checks on the managed CPU backend.</summary>
+[Backend(AcceleratorKind.Cpu)]
 public sealed class CpuLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
 {
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
+}
+
+/// <summary>Layer gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.</summary>
+[Backend(AcceleratorKind.OpenCL)]
+public sealed class OpenCLLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.OpenCL);
+}
+
+/// <summary>Layer gradient checks on CUDA device 0; skipped with the probe's reason where absent.</summary>
+[Backend(AcceleratorKind.Cuda)]
+public sealed class CudaLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.Cuda);
 }
