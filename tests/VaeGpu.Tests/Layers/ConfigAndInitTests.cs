@@ -23,10 +23,12 @@ public sealed class ConfigAndInitTests(ITestOutputHelper output)
         Assert.Contains("decoder.layers.0.weight[400,30] ", Table("mnist-cvae-400"));
         Assert.Contains("encoder.layers.1.weight[64,128] ", Table("usps-vae-128-64"));
         Assert.Contains("decoder.out.weight[256,128] ", Table("usps-vae-128-64"));
-        Assert.Contains("encoder.layers.2.weight[256,256] encoder.layers.2.bias[256] encoder.mu.weight[15,256] ",
+        Assert.Contains(
+            "encoder.layers.2.weight[256,256] encoder.layers.2.bias[256] encoder.mu.weight[15,256] ",
             Table("fc-vae-256"));
         Assert.Contains("decoder.layers.1.weight[512,256] ", Table("mnist-vae-512-256"));
-        var ae = VaeModel.ParameterShapes(ModelConfig.Default with { Kind = ModelKind.Ae }).Select(e => e.Name);
+        var ae = VaeModel.ParameterShapes(ModelConfig.Default with { Kind = ModelKind.Ae })
+            .Select(e => e.Name);
         Assert.DoesNotContain("encoder.logvar.weight", ae);
         // Every documented preset builds (fc-vae-{H} with an example H).
         foreach (var (name, source) in ModelConfig.Presets)
@@ -45,9 +47,11 @@ public sealed class ConfigAndInitTests(ITestOutputHelper output)
         var noClasses = Assert.Throws<ArgumentException>(() =>
             (ModelConfig.Default with { Kind = ModelKind.Cvae }).Validate());
         Assert.Contains("a cvae needs Classes > 0, got 0", noClasses.Message);
-        var badHidden = Assert.Throws<ArgumentException>(() => (ModelConfig.Default with { Decoder = [400, 0] }).Validate());
+        var badHidden = Assert.Throws<ArgumentException>(() =>
+            (ModelConfig.Default with { Decoder = [400, 0] }).Validate());
         Assert.Contains("Decoder[1] must be positive, got 0", badHidden.Message);
-        var badBeta = Assert.Throws<ArgumentException>(() => (ModelConfig.Default with { Beta = -1 }).Validate());
+        var badBeta = Assert.Throws<ArgumentException>(() =>
+            (ModelConfig.Default with { Beta = -1 }).Validate());
         Assert.Contains("Beta must be >= 0", badBeta.Message);
     }
 
@@ -73,7 +77,8 @@ public sealed class ConfigAndInitTests(ITestOutputHelper output)
         using var c = new VaeModel(acc, config with { Seed = 2025 }, 1);
         var (pa, pb, pc) = (Read(a), Read(b), Read(c));
         Assert.Equal(pa, pb); // same seed, same init, whatever the batch size
-        Assert.True(pa.Zip(pc).Count(t => t.First == t.Second) < pa.Length / 1000, "another seed gives other weights");
+        Assert.True(pa.Zip(pc).Count(t => t.First == t.Second) < pa.Length / 1000,
+            "another seed gives other weights");
         foreach (var info in a.Parameters.Table)
         {
             int fanIn = a.Parameters[info.Name[..info.Name.LastIndexOf('.')] + ".weight"].Shape[1];
@@ -82,8 +87,10 @@ public sealed class ConfigAndInitTests(ITestOutputHelper output)
             Assert.All(values, v => Assert.InRange(v, -bound, bound));
             if (info.Length < 5000) continue;
             // U(-k, k): mean 0, variance k^2 / 3; with n >= 5000 samples the errors are a few percent.
-            double mean = values.Average(v => (double)v), variance = values.Average(v => (double)v * v) - mean * mean;
-            output.WriteLine($"{info.Name} {info.ShapeText}: mean {mean / bound:F4} k, variance {variance / (bound * bound):F4} k^2");
+            double mean = values.Average(v => (double)v),
+                variance = values.Average(v => (double)v * v) - mean * mean;
+            output.WriteLine($"{info.Name} {info.ShapeText}: mean {mean / bound:F4} k, "
+                + $"variance {variance / (bound * bound):F4} k^2");
             Assert.InRange(mean / bound, -0.05, 0.05);
             Assert.InRange(variance / (bound * bound), 1 / 3.0 * 0.93, 1 / 3.0 * 1.07);
         }
@@ -112,7 +119,8 @@ public sealed class ConfigAndInitTests(ITestOutputHelper output)
             acc.CopyFromHost<float>(g, arena.Gradients.View);
             optimizer.Step(settings);
             Assert.Equal(step, optimizer.StepCount);
-            for (int i = 0; i < p.Length; i++) UpdateFloat64(settings, step, ref p[i], g[i], ref s1[i], ref s2[i]);
+            for (int i = 0; i < p.Length; i++)
+                UpdateFloat64(settings, step, ref p[i], g[i], ref s1[i], ref s2[i]);
             var actual = new float[arena.Count];
             arena.ReadValues(actual);
             AssertClose($"{kind} step {step}", actual, p, 1e-6, 1e-5, $"seed {seed}");

@@ -18,8 +18,11 @@ internal static class Float64Reference
         _ => x,
     };
 
-    /// <summary>y (B, out) = act(x (B, in) W^T + b) with W [out, in] at w[wOffset..], b at p[bOffset..].</summary>
-    public static double[] LinearForward(double[] x, int batch, int inSize, int outSize, double[] p, int wOffset, int bOffset,
+    /// <summary>
+    /// y (B, out) = act(x (B, in) W^T + b) with W [out, in] at w[wOffset..], b at p[bOffset..].
+    /// </summary>
+    public static double[] LinearForward(double[] x, int batch, int inSize, int outSize, double[] p,
+        int wOffset, int bOffset,
         Activation activation)
     {
         var y = new double[batch * outSize];
@@ -83,7 +86,8 @@ internal static class Float64Reference
     /// The model's loss in float64, from the names of its parameter table: returns per-image recon and KL.
     /// eps is used for a variational model (z = mu + exp(logvar / 2) eps); labels only for a cvae.
     /// </summary>
-    public static (double[] Recon, double[] Kl) ModelLoss(ModelConfig config, IReadOnlyList<ParameterInfo> table,
+    public static (double[] Recon, double[] Kl) ModelLoss(ModelConfig config,
+        IReadOnlyList<ParameterInfo> table,
         double[] p, double[] x, double[] labels, double[] eps, int batch)
     {
         var (mu, logvar) = Encode(config, table, p, x, labels, batch);
@@ -100,7 +104,8 @@ internal static class Float64Reference
     }
 
     /// <summary>Encoder in float64: mu (B, L) and logvar (B, L; null for ae).</summary>
-    public static (double[] Mu, double[]? Logvar) Encode(ModelConfig config, IReadOnlyList<ParameterInfo> table,
+    public static (double[] Mu, double[]? Logvar) Encode(ModelConfig config,
+        IReadOnlyList<ParameterInfo> table,
         double[] p, double[] x, double[] labels, int batch)
     {
         int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
@@ -119,7 +124,8 @@ internal static class Float64Reference
     }
 
     /// <summary>Decoder in float64: logits (B, D) from z (B, L) [+ labels].</summary>
-    public static double[] Decode(ModelConfig config, IReadOnlyList<ParameterInfo> table, double[] p, double[] z,
+    public static double[] Decode(ModelConfig config, IReadOnlyList<ParameterInfo> table, double[] p,
+        double[] z,
         double[] labels, int batch)
     {
         int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
@@ -141,7 +147,10 @@ internal static class Float64Reference
         return LinearForward(input, batch, inSize, outSize, p, weight, bias, activation);
     }
 
-    /// <summary>Fails with the first bad values, the max difference and its index unless |a - r| &lt;= atol + rtol |r|.</summary>
+    /// <summary>
+    /// Fails with the first bad values, the max difference and its index unless |a - r| &lt;= atol + rtol
+    /// |r|.
+    /// </summary>
     public static void AssertClose(string what, IReadOnlyList<float> actual, IReadOnlyList<double> expected,
         double atol, double rtol, string context, IReadOnlyList<int>? indices = null)
     {
@@ -155,20 +164,24 @@ internal static class Float64Reference
             bool ok = diff <= atol + rtol * Math.Abs(expected[i]) && !double.IsNaN(actual[i]);
             if (diff > maxDiff || double.IsNaN(diff)) { maxDiff = diff; maxIndex = i; }
             if (!ok && badCount++ < 5)
-                bad.Append($"  [{(indices is null ? i : indices[i])}] got {actual[i]:R}, expected {expected[i]:R}, "
+                bad.Append($"  [{(indices is null ? i : indices[i])}] got {actual[i]:R}, "
+                    + $"expected {expected[i]:R}, "
                     + $"diff {diff:E3}\n");
         }
         if (badCount > 0)
-            Assert.Fail($"{what}: {badCount} of {actual.Count} values outside atol {atol} + rtol {rtol}; max diff "
+            Assert.Fail($"{what}: {badCount} of {actual.Count} values outside atol {atol} + rtol {rtol}; "
+                + "max diff "
                 + $"{maxDiff:E3} at {(indices is null ? maxIndex : indices[maxIndex])} ({context})\n{bad}");
     }
 
     /// <summary>Max |a - r| / (atol + rtol |r|), for printing how much margin a check has.</summary>
-    public static double WorstRatio(IReadOnlyList<float> actual, IReadOnlyList<double> expected, double atol, double rtol)
+    public static double WorstRatio(IReadOnlyList<float> actual, IReadOnlyList<double> expected,
+        double atol, double rtol)
     {
         double worst = 0;
         for (int i = 0; i < actual.Count; i++)
-            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]) / (atol + rtol * Math.Abs(expected[i])));
+            worst = Math.Max(worst,
+                Math.Abs(actual[i] - expected[i]) / (atol + rtol * Math.Abs(expected[i])));
         return worst;
     }
 

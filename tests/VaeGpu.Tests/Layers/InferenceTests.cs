@@ -28,7 +28,8 @@ public abstract class InferenceTests(ITestOutputHelper output)
         int seed = System.Random.Shared.Next();
         var random = new System.Random(seed);
         const int InputDim = 17, Classes = 3, Latent = 2;
-        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, [11], [7, 5], Latent,
+        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, [11], [7, 5],
+            Latent,
             Activation.Tanh, Seed: (ulong)seed);
         string context = $"{kind}, batch {batch}, seed {seed}";
         output.WriteLine(context);
@@ -70,7 +71,8 @@ public abstract class InferenceTests(ITestOutputHelper output)
         var (mu64, logvar64) = Encode(config, table, pd, xd, ld, batch);
         AssertClose("encode mu", acc.ToArray(mu.View), mu64, Atol, Rtol, context);
         Assert.Equal(kind == ModelKind.Ae, logvar.IsEmpty);
-        if (logvar64 is not null) AssertClose("encode logvar", acc.ToArray(logvar.View), logvar64, Atol, Rtol, context);
+        if (logvar64 is not null) AssertClose("encode logvar", acc.ToArray(logvar.View), logvar64, Atol,
+            Rtol, context);
 
         var z = RandomFloats(random, batch * Latent, -2, 2);
         using var zBuffer = acc.Upload<float>(z);
@@ -78,7 +80,8 @@ public abstract class InferenceTests(ITestOutputHelper output)
         var logits = model.Decode(zBuffer, labelView, batch, images: false);
         AssertClose("decode logits", acc.ToArray(logits.View), logits64, Atol, Rtol, context);
         var images = model.Decode(zBuffer, labelView, batch);
-        AssertClose("decode images", acc.ToArray(images.View), logits64.Select(l => 1 / (1 + Math.Exp(-l))).ToArray(),
+        AssertClose("decode images", acc.ToArray(images.View),
+            logits64.Select(l => 1 / (1 + Math.Exp(-l))).ToArray(),
             1e-6, 1e-5, context);
     }
 
@@ -106,7 +109,8 @@ public abstract class InferenceTests(ITestOutputHelper output)
         var tooBig = Assert.Throws<ArgumentOutOfRangeException>(() => model.Evaluate(x, x, 5, false));
         Assert.Contains("batch must be in [1, 4], got 5", tooBig.Message);
         using var vae = new VaeModel(acc, ModelConfig.Default, 4);
-        var extra = Assert.Throws<ArgumentException>(() => vae.TrainStep(x, x, 4, 1, Optimizer.Defaults(OptimizerKind.Adam)));
+        var extra = Assert.Throws<ArgumentException>(() => vae.TrainStep(x, x, 4, 1,
+            Optimizer.Defaults(OptimizerKind.Adam)));
         Assert.Contains("takes no labels", extra.Message);
         var shortInput = Assert.Throws<ArgumentException>(() => vae.Encode(x.Slice(0, 100), default, 1));
         Assert.Contains("784 needed", shortInput.Message);
@@ -120,7 +124,9 @@ public sealed class CpuInferenceTests(ITestOutputHelper output) : InferenceTests
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
 }
 
-/// <summary>Inference checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.</summary>
+/// <summary>
+/// Inference checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.
+/// </summary>
 [Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLInferenceTests(ITestOutputHelper output) : InferenceTests(output)
 {

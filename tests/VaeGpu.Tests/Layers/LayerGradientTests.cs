@@ -51,7 +51,8 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
 
         var y = layer.Forward(new Tensor(xBuffer, batch, inSize));
         AssertClose("forward y", acc.ToArray(y.View),
-            Float64Reference.LinearForward(xd, batch, inSize, outSize, pd, w, b, activation), 1e-5, 1e-5, context);
+            Float64Reference.LinearForward(xd, batch, inSize, outSize, pd, w, b, activation),
+            1e-5, 1e-5, context);
 
         // Backward 1 assigns dx and adds to the parameter gradients.
         using var dxBuffer = acc.Upload<float>(RandomFloats(random, batch * inSize, -1, 1));
@@ -62,8 +63,9 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         var expectedGrads = dParams.Select((d, i) => g0[i] + d).ToArray();
         AssertClose("dparams (+=)", ReadGradients(arena), expectedGrads, Atol, Rtol, context);
         AssertClose("dx (=)", acc.ToArray(dxBuffer.View), dx, Atol, Rtol, context);
-        output.WriteLine($"worst error / tolerance: dparams {WorstRatio(ReadGradients(arena), expectedGrads, Atol, Rtol):F4}, "
-            + $"dx {WorstRatio(acc.ToArray(dxBuffer.View), dx, Atol, Rtol):F4}");
+        double worstParams = WorstRatio(ReadGradients(arena), expectedGrads, Atol, Rtol);
+        double worstDx = WorstRatio(acc.ToArray(dxBuffer.View), dx, Atol, Rtol);
+        output.WriteLine($"worst error / tolerance: dparams {worstParams:F4}, dx {worstDx:F4}");
 
         // Backward 2 with accumulateInputGrad adds to dx; parameter gradients accumulate again.
         var d0 = RandomFloats(random, batch * inSize, -1, 1);
@@ -72,7 +74,8 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         layer.Backward(new Tensor(dxBuffer, batch, inSize), accumulateInputGrad: true);
         AssertClose("dparams after two backwards", ReadGradients(arena),
             dParams.Select((d, i) => g0[i] + 2 * d).ToArray(), 2 * Atol, Rtol, context);
-        AssertClose("dx (+=)", acc.ToArray(dxBuffer.View), dx.Select((d, i) => d0[i] + d).ToArray(), Atol, Rtol, context);
+        AssertClose("dx (+=)", acc.ToArray(dxBuffer.View), dx.Select((d, i) => d0[i] + d).ToArray(),
+            Atol, Rtol, context);
     }
 
     [BackendTheory]
@@ -95,7 +98,8 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         using var dxBuffer = acc.Allocate<float>(batch * size);
         var xd = ToDouble(x); var gd = ToDouble(g);
         var y = layer.Forward(new Tensor(xBuffer, batch, size));
-        AssertClose("forward y", acc.ToArray(y.View), xd.Select(v => Act(activation, v)).ToArray(), 1e-6, 1e-5, context);
+        AssertClose("forward y", acc.ToArray(y.View), xd.Select(v => Act(activation, v)).ToArray(), 1e-6,
+            1e-5, context);
         acc.CopyFromHost<float>(g, layer.OutputGrad.View);
         layer.Backward(new Tensor(dxBuffer, batch, size));
         var dx = CentralDifferences(xd, xx => Dot(gd, xx.Select(v => Act(activation, v)).ToArray()));
@@ -128,19 +132,19 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         var xd = ToDouble(x); var pd = ToDouble(p); var gd = ToDouble(g);
         double[] Forward(double[] pp, double[] xx)
         {
-            var h = Float64Reference.LinearForward(xx, Batch, In, Hidden, pp, arena["a.weight"].Offset, arena["a.bias"].Offset,
-                Activation.Tanh).Select(v => Act(Activation.Sigmoid, v)).ToArray();
-            return Float64Reference.LinearForward(h, Batch, Hidden, Out, pp, arena["b.weight"].Offset, arena["b.bias"].Offset,
-                Activation.Identity);
+            var h = Float64Reference.LinearForward(xx, Batch, In, Hidden, pp, arena["a.weight"].Offset,
+                arena["a.bias"].Offset, Activation.Tanh).Select(v => Act(Activation.Sigmoid, v)).ToArray();
+            return Float64Reference.LinearForward(h, Batch, Hidden, Out, pp, arena["b.weight"].Offset,
+                arena["b.bias"].Offset, Activation.Identity);
         }
         var y = net.Forward(new Tensor(xBuffer, Batch, In));
         AssertClose("forward y", acc.ToArray(y.View), Forward(pd, xd), 1e-5, 1e-5, context);
         acc.CopyFromHost<float>(g, net.OutputGrad.View);
         net.Backward(new Tensor(dxBuffer, Batch, In));
-        AssertClose("dparams", ReadGradients(arena), CentralDifferences(pd, pp => Dot(gd, Forward(pp, xd))), Atol, Rtol,
-            context);
-        AssertClose("dx", acc.ToArray(dxBuffer.View), CentralDifferences(xd, xx => Dot(gd, Forward(pd, xx))), Atol, Rtol,
-            context);
+        var dParams = CentralDifferences(pd, pp => Dot(gd, Forward(pp, xd)));
+        var dx = CentralDifferences(xd, xx => Dot(gd, Forward(pd, xx)));
+        AssertClose("dparams", ReadGradients(arena), dParams, Atol, Rtol, context);
+        AssertClose("dx", acc.ToArray(dxBuffer.View), dx, Atol, Rtol, context);
     }
 
     [BackendFact]
@@ -174,7 +178,9 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         return sum;
     }
 
-    /// <summary>d loss / d v[i] for every i, by (loss(v + h e_i) - loss(v - h e_i)) / 2h in float64.</summary>
+    /// <summary>
+    /// d loss / d v[i] for every i, by (loss(v + h e_i) - loss(v - h e_i)) / 2h in float64.
+    /// </summary>
     internal static double[] CentralDifferences(double[] v, Func<double[], double> loss)
     {
         var result = new double[v.Length];
@@ -195,7 +201,9 @@ public sealed class CpuLayerGradientTests(ITestOutputHelper output) : LayerGradi
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
 }
 
-/// <summary>Layer gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.</summary>
+/// <summary>
+/// Layer gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.
+/// </summary>
 [Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
 {

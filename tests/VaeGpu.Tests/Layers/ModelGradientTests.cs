@@ -41,7 +41,8 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         int seed = System.Random.Shared.Next();
         var random = new System.Random(seed);
         const int InputDim = 13, Classes = 4, Latent = 3, Batch = 5;
-        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6, 4], Latent,
+        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6,
+            4], Latent,
             activation, recon, Beta: klWeight, Seed: (ulong)seed);
         string context = $"{name}, seed {seed}, klWeight {klWeight}";
         output.WriteLine(context);
@@ -122,14 +123,18 @@ public sealed class CpuModelGradientTests(ITestOutputHelper output) : ModelGradi
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
 }
 
-/// <summary>Full-model gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.</summary>
+/// <summary>
+/// Full-model gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.
+/// </summary>
 [Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLModelGradientTests(ITestOutputHelper output) : ModelGradientTests(output)
 {
     protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.OpenCL);
 }
 
-/// <summary>Full-model gradient checks on CUDA device 0; skipped with the probe's reason where absent.</summary>
+/// <summary>
+/// Full-model gradient checks on CUDA device 0; skipped with the probe's reason where absent.
+/// </summary>
 [Backend(AcceleratorKind.Cuda)]
 public sealed class CudaModelGradientTests(ITestOutputHelper output) : ModelGradientTests(output)
 {

@@ -23,7 +23,8 @@ public sealed class SteadyStateTests(ITestOutputHelper output)
         Assert.True(exitCode == 0, $"allocation probe failed (exit code {exitCode}):\n{text}");
         var line = text.Split('\n').Single(l => l.StartsWith("allocated ", StringComparison.Ordinal));
         long allocated = long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(allocated == 0, $"{allocated} managed bytes allocated across 100 steady-state steps: {line}");
+        Assert.True(allocated == 0,
+            $"{allocated} managed bytes allocated in each window of 100 steady-state steps:\n{text}");
     }
 
     [Theory]
