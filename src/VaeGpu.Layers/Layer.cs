@@ -1,0 +1,110 @@
+// Base class of the layers. Each layer's Forward and hand-written Backward sit side by side; Forward
+// caches what Backward needs (its input view, and its own output). Gradient rule (from llm.c):
+// parameter gradients ACCUMULATE (+=) and are zeroed once per step (ParameterArena.ZeroGradients);
+// activation gradients are ASSIGNED (=). Every layer owns its Output (B, out) and OutputGrad (B, out)
+// buffers, sized once for the workspace's largest batch; the next layer's Backward writes OutputGrad.
+using VaeGpu.Kernels;
+
+namespace VaeGpu.Layers;
+
+/// <summary>
+/// A differentiable step from (B, InputSize) to (B, OutputSize) with a hand-written backward.
+/// </summary>
+public abstract class Layer
+{
+    private Tensor _input;
+    private int _batch;
+
+    /// <summary>
+    /// Allocates the output and output-gradient buffers of a layer in <paramref name="workspace"/>.
+    /// </summary>
+    protected Layer(Workspace workspace, int inputSize, int outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (inputSize <= 0 || outputSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inputSize),
+                $"layer sizes must be positive, got {inputSize} -> {outputSize}");
+        Accelerator = workspace.Accelerator;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        OutputBuffer = workspace.Batch(outputSize);     // (maxB, out)
+        OutputGradBuffer = workspace.Batch(outputSize); // (maxB, out)
+    }
+
+    /// <summary>The device this layer runs on.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>Features per input row.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Features per output row.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>The output of the last Forward: (B, OutputSize).</summary>
+    public Tensor Output => OutputBuffer.FirstRows(Batch);
+
+    /// <summary>
+    /// The gradient of the loss with respect to <see cref="Output"/>: (B, OutputSize); written by the caller.
+    /// </summary>
+    public Tensor OutputGrad => OutputGradBuffer.FirstRows(Batch);
+
+    /// <summary>Rows of the last Forward.</summary>
+    public int Batch => _batch > 0
+        ? _batch
+        : throw new InvalidOperationException($"{GetType().Name}: Forward has not run");
+
+    /// <summary>The input of the last Forward, cached for Backward.</summary>
+    protected Tensor Input => _input;
+
+    /// <summary>Whole output buffer, (maxB, OutputSize).</summary>
+    protected Tensor OutputBuffer { get; }
+
+    /// <summary>Whole output-gradient buffer, (maxB, OutputSize).</summary>
+    protected Tensor OutputGradBuffer { get; }
+
+    /// <summary>
+    /// Computes <see cref="Output"/> from input (B, InputSize) and caches the input; returns the output.
+    /// </summary>
+    public Tensor Forward(Tensor input)
+    {
+        if (input.IsEmpty) throw new ArgumentException($"{GetType().Name}: input is required", nameof(input));
+        if (input.Cols != InputSize)
+            throw new ArgumentException(
+                $"{GetType().Name}: input has {input.Cols} columns, expected {InputSize}", nameof(input));
+        if (input.Rows > OutputBuffer.Rows)
+            throw new ArgumentException(
+                $"{GetType().Name}: batch {input.Rows} exceeds the workspace's {OutputBuffer.Rows}",
+                nameof(input));
+        _input = input;
+        _batch = input.Rows;
+        var output = OutputBuffer.FirstRows(input.Rows);
+        ForwardCore(output, input);
+        return output;
+    }
+
+    /// <summary>
+    /// From <see cref="OutputGrad"/>: accumulates parameter gradients and assigns inputGrad (B, InputSize),
+    /// or adds into it when <paramref name="accumulateInputGrad"/>; an empty inputGrad skips that product.
+    /// OutputGrad may be overwritten.
+    /// </summary>
+    public void Backward(Tensor inputGrad, bool accumulateInputGrad = false)
+    {
+        int batch = Batch;
+        if (!inputGrad.IsEmpty && (inputGrad.Rows != batch || inputGrad.Cols != InputSize))
+            throw new ArgumentException(
+                $"{GetType().Name}: input gradient is ({inputGrad.Rows}, {inputGrad.Cols}), "
+                + $"expected ({batch}, {InputSize})",
+                nameof(inputGrad));
+        BackwardCore(inputGrad, accumulateInputGrad, OutputGradBuffer.FirstRows(batch), _input,
+            OutputBuffer.FirstRows(batch));
+    }
+
+    /// <summary>The layer's forward: output (B, out) from input (B, in); shapes checked.</summary>
+    protected abstract void ForwardCore(Tensor output, Tensor input);
+
+    /// <summary>
+    /// The layer's backward (llm.c order: dinp, then dout and what forward saved); shapes checked.
+    /// </summary>
+    protected abstract void BackwardCore(Tensor inputGrad, bool accumulateInputGrad, Tensor outputGrad,
+        Tensor input, Tensor output);
+}

@@ -1,0 +1,57 @@
+// A chain of layers: Forward runs them in order, Backward calls their backwards by hand in reverse,
+// each writing the OutputGrad of the layer before it.
+namespace VaeGpu.Layers;
+
+/// <summary>Layers applied one after the other.</summary>
+public sealed class Sequential
+{
+    private readonly Layer[] _layers;
+
+    /// <summary>Chains the layers; each one's input size must equal the previous one's output size.</summary>
+    public Sequential(IReadOnlyList<Layer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count == 0)
+            throw new ArgumentException("a Sequential needs at least one layer", nameof(layers));
+        for (int i = 1; i < layers.Count; i++)
+            if (layers[i].InputSize != layers[i - 1].OutputSize)
+                throw new ArgumentException(
+                    $"layer {i} ({layers[i]}) takes {layers[i].InputSize} features "
+                    + $"but layer {i - 1} gives {layers[i - 1].OutputSize}");
+        _layers = [.. layers];
+    }
+
+    /// <summary>The layers in order.</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Features per input row.</summary>
+    public int InputSize => _layers[0].InputSize;
+
+    /// <summary>Features per output row.</summary>
+    public int OutputSize => _layers[^1].OutputSize;
+
+    /// <summary>The output of the last Forward.</summary>
+    public Tensor Output => _layers[^1].Output;
+
+    /// <summary>
+    /// The gradient with respect to <see cref="Output"/>; the caller writes it before Backward.
+    /// </summary>
+    public Tensor OutputGrad => _layers[^1].OutputGrad;
+
+    /// <summary>Runs every layer on input (B, InputSize); returns (B, OutputSize).</summary>
+    public Tensor Forward(Tensor input)
+    {
+        var x = input;
+        for (int i = 0; i < _layers.Length; i++) x = _layers[i].Forward(x);
+        return x;
+    }
+
+    /// <summary>
+    /// Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty.
+    /// </summary>
+    public void Backward(Tensor inputGrad, bool accumulateInputGrad = false)
+    {
+        for (int i = _layers.Length - 1; i > 0; i--) _layers[i].Backward(_layers[i - 1].OutputGrad);
+        _layers[0].Backward(inputGrad, accumulateInputGrad);
+    }
+}
