@@ -17,7 +17,8 @@ internal static class ExternalTool
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
+        using var process = Process.Start(info)
+            ?? throw new InvalidOperationException($"cannot start {file}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000)) { process.Kill(); throw new TimeoutException($"{file} ran over 60 s"); }
