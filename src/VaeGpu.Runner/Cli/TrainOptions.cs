@@ -59,9 +59,9 @@ internal sealed class TrainOptions
     ];
 
     /// <summary>Options that define the model or its data; they cannot change on --resume.</summary>
-    public IEnumerable<Option> Fixed => [Dataset, Model, Preset, Encoder, Decoder, Latent, Activation,
-        Recon, Beta,
-        KlWarmup, Optimizer, Lr, BatchSize, Limit, Seed, Out];
+    public IEnumerable<Option> Fixed =>
+        [Dataset, Model, Preset, Encoder, Decoder, Latent, Activation, Recon, Beta, KlWarmup, Optimizer, Lr,
+            BatchSize, Limit, Seed, Out];
 
     /// <summary>Builds the configuration of a new run from the parsed options.</summary>
     public RunConfig ToConfig(ParseResult parse)
@@ -126,8 +126,8 @@ internal sealed class TrainOptions
     }
 
     /// <summary>Image width and height of a dataset name.</summary>
-    public static (int Width, int Height) DatasetShape(string dataset) => dataset == "usps" ? (16,
-        16) : (28, 28);
+    public static (int Width, int Height) DatasetShape(string dataset) =>
+        dataset == "usps" ? (16, 16) : (28, 28);
 
     private static RunConfig ApplyPreset(RunConfig config, string name)
     {

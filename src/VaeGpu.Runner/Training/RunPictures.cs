@@ -116,12 +116,11 @@ public static class RunPictures
         {
             var projected = Pca.Project(mu, n, l);
             for (int i = 0; i < n; i++) { x[i] = projected[2 * i]; y[i] = projected[2 * i + 1]; }
-            (title, xLabel,
-                yLabel) = ($"Latent means of test images ({l}-D, first two principal components)", "PC 1",
-                "PC 2");
+            title = $"Latent means of test images ({l}-D, first two principal components)";
+            (xLabel, yLabel) = ("PC 1", "PC 2");
         }
-        return SvgPlot.Scatter(title, xLabel, yLabel, x, y, labels, Math.Max(config.Classes, labels.Max()
-            + 1));
+        int classes = Math.Max(config.Classes, labels.Max() + 1);
+        return SvgPlot.Scatter(title, xLabel, yLabel, x, y, labels, classes);
     }
 
     /// <summary>Train and test loss, reconstruction and KL per epoch.</summary>

@@ -45,8 +45,8 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
             // The raw bytes at the offsets are the little-endian floats.
             for (int i = 0; i < tensor.Data.Length; i++)
             {
-                float stored = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan((int)(8 + headerLength
-                    + offsets[0] + 4 * i)));
+                int at = (int)(8 + headerLength + offsets[0] + 4 * i);
+                float stored = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at));
                 Assert.Equal(BitConverter.SingleToInt32Bits(tensor.Data[i]),
                     BitConverter.SingleToInt32Bits(stored));
             }
