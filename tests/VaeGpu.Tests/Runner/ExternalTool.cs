@@ -74,3 +74,15 @@ internal sealed class PngcheckFactAttribute : FactAttribute
         if (ExternalTool.OnPath("pngcheck") is null) Skip = "needs pngcheck (Debian: pngcheck) on PATH; not found";
     }
 }
+
+/// <summary>A fact that needs an OpenCL device and USPS; skipped, with the reason, when either is absent.</summary>
+internal sealed class OpenCLUspsFactAttribute : FactAttribute
+{
+    public OpenCLUspsFactAttribute()
+    {
+        string? noDevice = VaeGpu.Kernels.OpenCL.OpenCLAccelerator.Probe().Unavailable;
+        string? noData = VaeGpu.Tests.Support.TestData.UnavailableReason("usps");
+        if (noDevice is not null) Skip = $"no OpenCL device: {noDevice}";
+        else if (noData is not null) Skip = $"USPS unavailable: {noData}";
+    }
+}

@@ -118,6 +118,38 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         finally { Directory.Delete(dir, recursive: true); }
     }
 
+    [OpenCLUspsFact]
+    public void OpenCLRunMatchesTheCpuRun()
+    {
+        string cpu = RunnerHarness.TempDir("cpu"), opencl = RunnerHarness.TempDir("opencl");
+        try
+        {
+            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--limit", "500", "--epochs", "2",
+                "--encoder", "48", "--decoder", "48", "--latent", "3", "--quiet"];
+            var onCpu = RunnerHarness.Run([.. common, "--out", cpu]);
+            var onOpenCL = RunnerHarness.Run([.. common, "--accelerator", "opencl", "--out", opencl]);
+            output.WriteLine(onCpu.ToString());
+            output.WriteLine(onOpenCL.ToString());
+            Assert.True(onCpu.Code == 0 && onOpenCL.Code == 0, $"{onCpu}\n{onOpenCL}");
+            static double[][] Losses(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1)
+                .Select(l => l.Split(',')[1..7].Select(c => double.Parse(c, System.Globalization.CultureInfo
+                    .InvariantCulture)).ToArray()).ToArray();
+            var a = Losses(cpu);
+            var b = Losses(opencl);
+            Assert.Equal(a.Length, b.Length);
+            // Same Philox eps, same shuffles: only float summation order differs between the backends.
+            for (int row = 0; row < a.Length; row++)
+                for (int col = 0; col < a[row].Length; col++)
+                    Assert.True(Math.Abs(a[row][col] - b[row][col]) <= 1e-3 + 1e-3 * Math.Abs(a[row][col]),
+                        $"epoch {row + 1} column {col + 1}: cpu {a[row][col]} vs opencl {b[row][col]}");
+        }
+        finally
+        {
+            Directory.Delete(cpu, recursive: true);
+            Directory.Delete(opencl, recursive: true);
+        }
+    }
+
     public static TheoryData<string[], string> BadInvocations => new()
     {
         { ["--epochs", "abc"], "--epochs" },
