@@ -38,6 +38,7 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
                 m.Epoch <= done));
             if (metrics.Count != done)
                 throw new UserErrorException($"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
+            MetricsCsv.Write(metricsPath, metrics); // drops a row whose checkpoint never landed
             progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
         }
         else
@@ -91,8 +92,9 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
             metrics.Add(row);
             RunPictures.Reconstructions(model, test, config).Save(Path.Combine(runDir,
                 $"reconstructions_epoch{epoch:D2}.png"));
-            Checkpoint.Save(runDir, model, config, epoch);
+            // Metrics first: a crash before the checkpoint lands leaves a row that --resume drops and redoes.
             MetricsCsv.Write(metricsPath, metrics);
+            Checkpoint.Save(runDir, model, config, epoch);
             progress.EpochFinished(row);
             if (cancel.IsCancellationRequested && epoch < config.Epochs)
                 return Stop(TrainOutcome.Interrupted, metrics,

@@ -52,6 +52,8 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
             Assert.True(uninterrupted.Code == 0, uninterrupted.ToString());
             var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
             Assert.True(first.Code == 0, first.ToString());
+            // As if the run died after writing epoch 2's metrics row but before its checkpoint landed.
+            File.AppendAllText(Path.Combine(parts, "metrics.csv"), "2,1,1,1,1,1,1,1,1\n");
             var resumed = RunnerHarness.Run("--resume", parts, "--epochs", "2", "--data-dir", Usps,
                 "--quiet");
             Assert.True(resumed.Code == 0, resumed.ToString());
