@@ -24,7 +24,11 @@ public static partial class DataFetcher
         {
             string url = baseUrl + file.FileName;
             if (!TryDownload(state, client, file, url))
+            {
+                if (state.Needed.Count > 1)
+                    state.Tried[^1] += " (its other files were not tried)";
                 return;
+            }
         }
     }
 
@@ -47,7 +51,7 @@ public static partial class DataFetcher
             state.Tried.Add($"{url}: cannot connect ({cause.TrimEnd('.')}); downloads need network access");
             return false;
         }
-        catch (TaskCanceledException)
+        catch (OperationCanceledException)
         {
             state.Tried.Add($"{url}: no answer within {state.Options.ConnectTimeout.TotalSeconds:0} s to "
                 + $"connect or {state.Options.DownloadTimeout.TotalSeconds:0} s in all; downloads need "
