@@ -2,6 +2,7 @@
 // loading every command shares (fetch when missing, verify, load).
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Training;
@@ -123,7 +124,7 @@ public sealed partial class CliApp
                 string dir = DataDirectory.Resolve(parse.GetValue(dataDir));
                 if (!info)
                 {
-                    var result = DataFetcher.Ensure(dataset, dir, FetchReporter(quiet: false));
+                    var result = Fetch(dataset, dir, quiet: false);
                     foreach (var (file, source) in result.Sources) _out.WriteLine($"{file}: {source}");
                     _out.WriteLine($"{dataset} ready in {result.Folder}");
                     return ExitCodes.Ok;
@@ -161,9 +162,35 @@ public sealed partial class CliApp
     {
         string dir = DataDirectory.Resolve(dataDirOption);
         var catalog = DatasetCatalog.Get(name);
-        string folder = DatasetLoader.Locate(catalog, dir) ?? DataFetcher.Ensure(name, dir,
-            FetchReporter(quiet)).Folder;
+        string folder = DatasetLoader.Locate(catalog, dir) ?? Fetch(name, dir, quiet).Folder;
         return DatasetLoader.LoadFrom(catalog, folder);
+    }
+
+    /// <summary>Fetches with Spectre.Console bars on a terminal, plain lines otherwise, nothing when quiet.</summary>
+    private FetchResult Fetch(string name, string dir, bool quiet)
+    {
+        if (quiet || _style != ProgressStyle.Bars) return DataFetcher.Ensure(name, dir, FetchReporter(quiet));
+        return AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                return DataFetcher.Ensure(name, dir, new SyncProgress<FetchProgress>(p =>
+                {
+                    if (!tasks.TryGetValue(p.File, out var task))
+                        tasks[p.File] = task = context.AddTask($"{p.Dataset}/{p.File}", maxValue: 1);
+                    if (p.BytesTotal is > 0)
+                    {
+                        task.IsIndeterminate = false;
+                        task.MaxValue = p.BytesTotal.Value;
+                        task.Value = p.BytesDone;
+                    }
+                    else
+                    {
+                        task.IsIndeterminate = true;
+                    }
+                }));
+            });
     }
 
     private IProgress<FetchProgress> FetchReporter(bool quiet)
