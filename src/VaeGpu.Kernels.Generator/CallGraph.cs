@@ -12,7 +12,8 @@ internal static class CallGraph
     {
         foreach (FunctionInfo f in functions)
         {
-            List<string>? cycle = FindPath(unit, f, f.Method, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            List<string>? cycle = FindPath(unit, f, f.Method, visited);
             if (cycle is null) continue;
             f.Failed = true;
             unit.Report(Diagnostics.Recursion, f.Method.Locations.FirstOrDefault(), f.Method.Name,
@@ -33,14 +34,16 @@ internal static class CallGraph
         }
     }
 
-    /// <summary>A call path from <paramref name="from"/> back to <paramref name="target"/>, or null.</summary>
+    /// <summary>A call path from <paramref name="from"/> to <paramref name="target"/>, or null.</summary>
     private static List<string>? FindPath(TranslationUnit unit, FunctionInfo from, IMethodSymbol target,
         HashSet<IMethodSymbol> visited)
     {
         foreach (IMethodSymbol callee in from.Callees)
         {
-            if (SymbolEqualityComparer.Default.Equals(callee, target)) return new List<string> { callee.Name };
-            if (!visited.Add(callee) || !unit.DeviceFunctions.TryGetValue(callee, out FunctionInfo? next)) continue;
+            if (SymbolEqualityComparer.Default.Equals(callee, target))
+                return new List<string> { callee.Name };
+            if (!visited.Add(callee) || !unit.DeviceFunctions.TryGetValue(callee, out FunctionInfo? next))
+                continue;
             List<string>? rest = FindPath(unit, next, target, visited);
             if (rest is null) continue;
             rest.Insert(0, callee.Name);

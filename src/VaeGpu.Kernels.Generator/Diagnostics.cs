@@ -13,8 +13,8 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor ClassNotStaticPartial = Error("VGK001",
         "Kernel class must be a top-level static partial class",
-        "Class '{0}' holds [Kernel] or [DeviceFunction] methods, so it must be a top-level 'static partial' " +
-        "class (the generator adds launch helpers to it)");
+        "Class '{0}' holds [Kernel] methods, so it must be a top-level 'static partial' class " +
+        "(the generator adds launch helpers to it)");
 
     public static readonly DiagnosticDescriptor BadKernelSignature = Error("VGK002",
         "Invalid kernel signature",
@@ -39,7 +39,8 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor UnsupportedCall = Error("VGK007",
         "Call to a method kernels cannot call",
-        "'{0}' is not a [DeviceFunction], a KMath function or a KernelContext member, so kernels cannot call it");
+        "'{0}' is not a [DeviceFunction], a KMath function or a KernelContext member, " +
+        "so kernels cannot call it");
 
     public static readonly DiagnosticDescriptor Recursion = Error("VGK008",
         "Recursive device function",
@@ -65,6 +66,10 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor BadDeviceFunction = Error("VGK013",
         "Invalid device function",
         "Device function '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("VGK099",
+        "Kernel translator bug",
+        "The kernel translator failed (a bug in VaeGpu.Kernels.Generator; please report it): {0}");
 
     public static readonly DiagnosticDescriptor BadBufferUse = Error("VGK014",
         "Unsupported use of a buffer",

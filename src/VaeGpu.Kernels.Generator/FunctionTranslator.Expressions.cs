@@ -12,6 +12,7 @@ internal sealed partial class FunctionTranslator
 {
     private string Expr(ExpressionSyntax e)
     {
+        if (e is AssignmentExpressionSyntax assignment) return Assignment(assignment); // checks its target
         if (!CheckType(e)) return "/*error*/0";
         switch (e)
         {
@@ -27,11 +28,10 @@ internal sealed partial class FunctionTranslator
                 return Binary(binary);
             case PrefixUnaryExpressionSyntax prefix:
                 return Prefix(prefix);
-            case PostfixUnaryExpressionSyntax postfix when
-                postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression):
+            case PostfixUnaryExpressionSyntax postfix
+                when postfix.IsKind(SyntaxKind.PostIncrementExpression) ||
+                    postfix.IsKind(SyntaxKind.PostDecrementExpression):
                 return "(" + Lvalue(postfix.Operand) + postfix.OperatorToken.Text + ")";
-            case AssignmentExpressionSyntax assignment:
-                return Assignment(assignment);
             case ConditionalExpressionSyntax conditional:
                 return "(" + Expr(conditional.Condition) + " ? " + Expr(conditional.WhenTrue) + " : " +
                     Expr(conditional.WhenFalse) + ")";
@@ -41,7 +41,8 @@ internal sealed partial class FunctionTranslator
                 return ElementAccess(access);
             case InvocationExpressionSyntax invocation:
                 return Invocation(invocation);
-            case CheckedExpressionSyntax uncheckedExpr when uncheckedExpr.IsKind(SyntaxKind.UncheckedExpression):
+            case CheckedExpressionSyntax uncheckedExpr
+                when uncheckedExpr.IsKind(SyntaxKind.UncheckedExpression):
                 return "(" + Expr(uncheckedExpr.Expression) + ")";
             default:
                 return Unsupported(e, Describe(e));
@@ -113,7 +114,8 @@ internal sealed partial class FunctionTranslator
             return LangSpelling.Literal(field.ConstantValue) ?? Unsupported(e, "Constant '" + name + "'");
         if (LangSpelling.Classify(field.Type) is Prim.None or Prim.Bool or Prim.Byte)
         {
-            Report(Diagnostics.UnsupportedType, e, field.Type.ToDisplayString(), "; const fields: int, uint, float");
+            Report(Diagnostics.UnsupportedType, e, field.Type.ToDisplayString(),
+                "; const fields: int, uint, float");
             return "/*error*/0";
         }
         return Unit.ConstantMacro(field);
@@ -125,8 +127,9 @@ internal sealed partial class FunctionTranslator
         Prim left = LangSpelling.Classify(Model.GetTypeInfo(b.Left).ConvertedType);
         switch (kind)
         {
-            case SyntaxKind.AddExpression: case SyntaxKind.SubtractExpression: case SyntaxKind.MultiplyExpression:
-            case SyntaxKind.DivideExpression: case SyntaxKind.BitwiseAndExpression: case SyntaxKind.BitwiseOrExpression:
+            case SyntaxKind.AddExpression: case SyntaxKind.SubtractExpression:
+            case SyntaxKind.MultiplyExpression: case SyntaxKind.DivideExpression:
+            case SyntaxKind.BitwiseAndExpression: case SyntaxKind.BitwiseOrExpression:
             case SyntaxKind.ExclusiveOrExpression: case SyntaxKind.LogicalAndExpression:
             case SyntaxKind.LogicalOrExpression: case SyntaxKind.EqualsExpression:
             case SyntaxKind.NotEqualsExpression: case SyntaxKind.LessThanExpression:
@@ -152,7 +155,8 @@ internal sealed partial class FunctionTranslator
     private string ShiftCount(ExpressionSyntax count)
     {
         Optional<object?> value = Model.GetConstantValue(count);
-        if (value.HasValue && value.Value is int c) return (c & 31).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (value.HasValue && value.Value is int c)
+            return (c & 31).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return "(" + Expr(count) + " & 31)";
     }
 
@@ -175,20 +179,21 @@ internal sealed partial class FunctionTranslator
         }
     }
 
-    /// <summary>The target of an assignment or ++/--: a primitive local or parameter, or a buffer element.</summary>
+    /// <summary>Target of an assignment or ++/--: a primitive local or parameter, or an element.</summary>
     private string Lvalue(ExpressionSyntax target)
     {
         ExpressionSyntax inner = target;
         while (inner is ParenthesizedExpressionSyntax p) inner = p.Expression;
         ISymbol? symbol = Model.GetSymbolInfo(inner).Symbol;
         bool ok = inner is ElementAccessExpressionSyntax ||
-            (symbol is ILocalSymbol { IsConst: false } local && LangSpelling.Classify(local.Type) != Prim.None) ||
+            (symbol is ILocalSymbol { IsConst: false } local &&
+                LangSpelling.Classify(local.Type) != Prim.None) ||
             (symbol is IParameterSymbol parameter && LangSpelling.Classify(parameter.Type) != Prim.None);
         if (!ok)
         {
             Report(Diagnostics.BadBufferUse, target,
-                "Only primitive locals, parameters and buffer or array elements can be assigned ('" +
-                Shorten(target.ToString()) + "')");
+                "Only primitive locals, parameters and buffer or array elements can change ('" +
+                Shorten(target.ToString()) + "'; buffers and arrays cannot be reassigned)");
             return "/*error*/0";
         }
         return Expr(target);
@@ -202,8 +207,9 @@ internal sealed partial class FunctionTranslator
         {
             case SyntaxKind.ModuloAssignmentExpression when left == Prim.Float:
                 if (a.Left is not IdentifierNameSyntax)
-                    return Unsupported(a, "Float '%=' on an element (write 'x[i] = KMath... ' or use a local)");
-                return "(" + target + " = " + LangSpelling.FloatRemainder(Lang) + "(" + target + ", " + Expr(a.Right) + "))";
+                    return Unsupported(a, "Float '%=' on an element (use a local)");
+                return "(" + target + " = " + LangSpelling.FloatRemainder(Lang) + "(" + target + ", " +
+                    Expr(a.Right) + "))";
             case SyntaxKind.LeftShiftAssignmentExpression: case SyntaxKind.RightShiftAssignmentExpression:
                 return "(" + target + " " + a.OperatorToken.Text + " " + ShiftCount(a.Right) + ")";
             case SyntaxKind.UnsignedRightShiftAssignmentExpression when left == Prim.UInt:
@@ -231,13 +237,14 @@ internal sealed partial class FunctionTranslator
 
     private string ElementAccess(ElementAccessExpressionSyntax access)
     {
+        if (access.Expression is InvocationExpressionSyntax call) return Expr(call); // k.Shared(n)[i]
         if (access.ArgumentList.Arguments.Count != 1 || access.Expression is not IdentifierNameSyntax array)
             return Unsupported(access, "Indexing other than 'buffer[index]' or 'array[index]'");
         ITypeSymbol? type = Model.GetTypeInfo(array).Type;
         if (Unit.BufElement(type) == Prim.None && Unit.SpanElement(type) == Prim.None)
             return Unsupported(access, "Indexing a '" + type?.ToDisplayString() + "'");
         ExpressionSyntax index = access.ArgumentList.Arguments[0].Expression;
-        if (index is RangeExpressionSyntax || index is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression })
+        if (index is RangeExpressionSyntax || index.IsKind(SyntaxKind.IndexExpression))
             return Unsupported(index, "Ranges and from-end indices");
         return Identifier(array) + "[" + Bare(Expr(index)) + "]";
     }
@@ -253,10 +260,13 @@ internal sealed partial class FunctionTranslator
         if (Unit.IsKernelContext(method.ContainingType)) return ContextCall(call, method);
         if (SymbolEqualityComparer.Default.Equals(method.ContainingType, Unit.KMath))
         {
-            Prim first = method.Parameters.Length > 0 ? LangSpelling.Classify(method.Parameters[0].Type) : Prim.None;
+            Prim first = method.Parameters.Length > 0
+                ? LangSpelling.Classify(method.Parameters[0].Type)
+                : Prim.None;
             if (!LangSpelling.TryMath(method.Name, first, out string openCL, out string cuda))
                 return Unsupported(call, "KMath." + method.Name);
-            return (Lang == Lang.OpenCL ? openCL : cuda) + "(" + string.Join(", ", args.Select(a => Bare(Expr(a.Expression)))) + ")";
+            string arguments = string.Join(", ", args.Select(a => Bare(Expr(a.Expression))));
+            return (Lang == Lang.OpenCL ? openCL : cuda) + "(" + arguments + ")";
         }
         if (!Unit.DeviceFunctions.TryGetValue(method.OriginalDefinition, out FunctionInfo? callee))
         {
@@ -270,7 +280,8 @@ internal sealed partial class FunctionTranslator
             ITypeSymbol? type = Model.GetTypeInfo(arg.Expression).Type;
             if (Unit.IsKernelContext(type)) continue;
             if (Unit.BufElement(type) != Prim.None &&
-                Model.GetSymbolInfo(arg.Expression).Symbol is ILocalSymbol shared && SharedLocals.Contains(shared))
+                Model.GetSymbolInfo(arg.Expression).Symbol is ILocalSymbol shared &&
+                SharedLocals.Contains(shared))
             {
                 Report(Diagnostics.BadBufferUse, arg,
                     "A group-shared array cannot be passed to a device function (OpenCL 1.2 address spaces)");
@@ -278,7 +289,8 @@ internal sealed partial class FunctionTranslator
             }
             if (Unit.SpanElement(type) != Prim.None)
             {
-                Report(Diagnostics.BadBufferUse, arg, "A private array cannot be passed to a device function");
+                Report(Diagnostics.BadBufferUse, arg,
+                    "A private array cannot be passed to a device function");
                 continue;
             }
             parts.Add(Bare(Expr(arg.Expression)));

@@ -17,7 +17,8 @@ internal sealed partial class FunctionTranslator
     private readonly bool _report;
     private int _indent = 1;
 
-    private FunctionTranslator(TranslationUnit unit, FunctionInfo info, SemanticModel model, Lang lang, bool report)
+    private FunctionTranslator(TranslationUnit unit, FunctionInfo info, SemanticModel model, Lang lang,
+        bool report)
     {
         Unit = unit;
         Info = info;
@@ -32,7 +33,7 @@ internal sealed partial class FunctionTranslator
     private Lang Lang { get; }
     private HashSet<ILocalSymbol> SharedLocals { get; } = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Translates the body of <paramref name="info"/>'s method; returns (prototype, definition).</summary>
+    /// <summary>Translates <paramref name="info"/>'s method; returns (prototype, definition).</summary>
     public static (string Prototype, string Definition) Translate(
         TranslationUnit unit, FunctionInfo info, MethodDeclarationSyntax syntax, Lang lang, bool report)
     {
@@ -64,7 +65,9 @@ internal sealed partial class FunctionTranslator
         string text = t.Expr(value);
         Prim own = LangSpelling.Classify(model.GetTypeInfo(value).Type);
         Prim target = LangSpelling.Classify(field.Type);
-        return own == target || target == Prim.None ? text : "((" + LangSpelling.TypeName(target) + ")" + text + ")";
+        return own == target || target == Prim.None
+            ? text
+            : "((" + LangSpelling.TypeName(target) + ")" + text + ")";
     }
 
     private void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params object[] args)
@@ -104,12 +107,15 @@ internal sealed partial class FunctionTranslator
         }
         string parameters = parts.Count == 0 ? "void" : string.Join(", ", parts);
         if (Info.IsKernel)
-            return (Lang == Lang.OpenCL ? "__kernel void " : "extern \"C\" __global__ void ") + Info.CName + "(" + parameters + ")";
-        string ret = Info.Method.ReturnsVoid ? "void" : LangSpelling.TypeName(LangSpelling.Classify(Info.Method.ReturnType));
+            return (Lang == Lang.OpenCL ? "__kernel void " : "extern \"C\" __global__ void ") + Info.CName +
+                "(" + parameters + ")";
+        string ret = Info.Method.ReturnsVoid
+            ? "void"
+            : LangSpelling.TypeName(LangSpelling.Classify(Info.Method.ReturnType));
         return (Lang == Lang.OpenCL ? "" : "__device__ ") + ret + " " + Info.CName + "(" + parameters + ")";
     }
 
-    /// <summary>Each buffer arrives as base pointer + element offset; the body sees the offset applied.</summary>
+    /// <summary>Buffers arrive as base pointer + element offset; the body sees the offset applied.</summary>
     private void BufferBases()
     {
         foreach (IParameterSymbol p in Info.Method.Parameters)
@@ -117,7 +123,8 @@ internal sealed partial class FunctionTranslator
             Prim element = Unit.BufElement(p.Type);
             if (element == Prim.None) continue;
             string name = NameOf(p);
-            Line(LangSpelling.GlobalPointer(Lang, element) + " " + name + " = " + name + "_base + " + name + "_offset;");
+            Line(LangSpelling.GlobalPointer(Lang, element) + " " + name + " = " + name + "_base + " + name +
+                "_offset;");
         }
     }
 
@@ -178,7 +185,8 @@ internal sealed partial class FunctionTranslator
     }
 
     private static string StatementName(StatementSyntax s) =>
-        s.Kind().ToString().Replace("Statement", "").Replace("Declaration", " declaration").ToLowerInvariant();
+        s.Kind().ToString().Replace("Statement", "").Replace("Declaration", " declaration")
+            .ToLowerInvariant();
 
     /// <summary>A nested statement, always braced so an else never binds to the wrong if.</summary>
     private void Nested(StatementSyntax s)
@@ -211,7 +219,8 @@ internal sealed partial class FunctionTranslator
 
     /// <summary>Drops one pair of outer parentheses (clang warns about them around conditions).</summary>
     private static string Bare(string text) =>
-        text.Length > 2 && text[0] == '(' && text[text.Length - 1] == ')' && Balanced(text.Substring(1, text.Length - 2))
+        text.Length > 2 && text[0] == '(' && text[text.Length - 1] == ')' &&
+        Balanced(text.Substring(1, text.Length - 2))
             ? text.Substring(1, text.Length - 2)
             : text;
 
@@ -239,7 +248,8 @@ internal sealed partial class FunctionTranslator
 
     private void LocalDeclaration(LocalDeclarationStatementSyntax declaration)
     {
-        if (!declaration.UsingKeyword.IsKind(SyntaxKind.None) || declaration.Declaration.Type is RefTypeSyntax)
+        if (!declaration.UsingKeyword.IsKind(SyntaxKind.None) ||
+            declaration.Declaration.Type is RefTypeSyntax)
         {
             Report(Diagnostics.UnsupportedStatement, declaration, "using/ref local");
             return;
@@ -253,7 +263,8 @@ internal sealed partial class FunctionTranslator
         }
         if (Unit.BufElement(type) != Prim.None)
         {
-            foreach (VariableDeclaratorSyntax v in decl.Variables) SharedArray(declaration, v, Unit.BufElement(type));
+            foreach (VariableDeclaratorSyntax v in decl.Variables)
+                SharedArray(declaration, v, Unit.BufElement(type));
             return;
         }
         string text = Declarators(decl, inFor: false);
@@ -267,7 +278,10 @@ internal sealed partial class FunctionTranslator
         Prim prim = LangSpelling.Classify(type);
         if (prim == Prim.None)
         {
-            Report(Diagnostics.UnsupportedType, decl.Type, type?.ToDisplayString() ?? decl.Type.ToString(),
+            SyntaxNode at = decl.Type.IsVar && decl.Variables[0].Initializer is { } init
+                ? init.Value
+                : decl.Type;
+            Report(Diagnostics.UnsupportedType, at, type?.ToDisplayString() ?? decl.Type.ToString(),
                 inFor ? "" : "; private arrays: Span<T> a = stackalloc T[N]; shared: var t = k.Shared<T>(N)");
             return "";
         }
@@ -280,7 +294,7 @@ internal sealed partial class FunctionTranslator
         return LangSpelling.TypeName(prim) + " " + string.Join(", ", parts);
     }
 
-    /// <summary>Span&lt;T&gt; a = stackalloc T[N] with constant N: a zero-initialized private array, as in C#.</summary>
+    /// <summary>Span&lt;T&gt; a = stackalloc T[N], N constant: a private array, zeroed as in C#.</summary>
     private void PrivateArray(VariableDeclaratorSyntax v, Prim element)
     {
         if (v.Initializer?.Value is not StackAllocArrayCreationExpressionSyntax
@@ -299,18 +313,21 @@ internal sealed partial class FunctionTranslator
             Report(Diagnostics.BadPrivateArray, size, "the size is not a positive constant");
             return;
         }
-        Line(LangSpelling.TypeName(element) + " " + NameOf(Model.GetDeclaredSymbol(v)!) + "[" + Expr(size) + "] = {0};");
+        string name = NameOf(Model.GetDeclaredSymbol(v)!);
+        Line(LangSpelling.TypeName(element) + " " + name + "[" + Expr(size) + "] = {0};");
     }
 
-    /// <summary>var t = k.Shared&lt;T&gt;(N): group-shared memory, only at the top level of a kernel body.</summary>
-    private void SharedArray(LocalDeclarationStatementSyntax statement, VariableDeclaratorSyntax v, Prim element)
+    /// <summary>var t = k.Shared&lt;T&gt;(N): group-shared memory, top level of a kernel only.</summary>
+    private void SharedArray(LocalDeclarationStatementSyntax statement, VariableDeclaratorSyntax v,
+        Prim element)
     {
         if (v.Initializer?.Value is not InvocationExpressionSyntax call ||
             Model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "Shared" } method ||
             !Unit.IsKernelContext(method.ContainingType))
         {
             Report(Diagnostics.BadBufferUse, v,
-                "Buf<T> locals must be group-shared arrays ('var t = k.Shared<float>(N);'), not aliases of buffers");
+                "Buf<T> locals must be group-shared arrays ('var t = k.Shared<float>(N);'), " +
+                "not aliases of buffers");
             return;
         }
         if (!Info.IsKernel || statement.Parent is not BlockSyntax { Parent: MethodDeclarationSyntax })
@@ -327,6 +344,7 @@ internal sealed partial class FunctionTranslator
         }
         var local = (ILocalSymbol)Model.GetDeclaredSymbol(v)!;
         SharedLocals.Add(local);
-        Line(LangSpelling.SharedQualifier(Lang) + LangSpelling.TypeName(element) + " " + NameOf(local) + "[" + Expr(size) + "];");
+        Line(LangSpelling.SharedQualifier(Lang) + LangSpelling.TypeName(element) + " " + NameOf(local) +
+            "[" + Expr(size) + "];");
     }
 }

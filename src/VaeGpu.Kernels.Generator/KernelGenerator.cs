@@ -21,7 +21,8 @@ public sealed class KernelGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         IncrementalValueProvider<ImmutableArray<MethodDeclarationSyntax>> kernels = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KernelAttributeName, static (node, _) => node is MethodDeclarationSyntax,
+            .ForAttributeWithMetadataName(KernelAttributeName,
+                static (node, _) => node is MethodDeclarationSyntax,
                 static (ctx, _) => (MethodDeclarationSyntax)ctx.TargetNode)
             .Collect();
         IncrementalValueProvider<ImmutableArray<MethodDeclarationSyntax>> functions = context.SyntaxProvider
@@ -32,7 +33,19 @@ public sealed class KernelGenerator : IIncrementalGenerator
         var all = context.CompilationProvider.Combine(kernels.Combine(functions));
         context.RegisterSourceOutput(all, static (spc, input) =>
         {
-            var files = Run(input.Left, input.Right.Left, input.Right.Right, out List<Diagnostic> diags);
+            List<(string Hint, string Text)> files;
+            List<Diagnostic> diags;
+            try
+            {
+                files = Run(input.Left, input.Right.Left, input.Right.Right, out diags);
+            }
+            catch (System.Exception e)
+            {
+                // A translator bug: one error naming the exception, not a warning that the generator failed.
+                spc.ReportDiagnostic(
+                    Diagnostic.Create(Diagnostics.InternalError, Location.None, e.ToString()));
+                return;
+            }
             foreach ((string hint, string text) in files) spc.AddSource(hint, text);
             foreach (Diagnostic d in diags) spc.ReportDiagnostic(d);
         });
@@ -40,8 +53,8 @@ public sealed class KernelGenerator : IIncrementalGenerator
 
     /// <summary>Translates everything; returns the generated files and the diagnostics.</summary>
     internal static List<(string Hint, string Text)> Run(Compilation compilation,
-        ImmutableArray<MethodDeclarationSyntax> kernelSyntax, ImmutableArray<MethodDeclarationSyntax> functionSyntax,
-        out List<Diagnostic> diagnostics)
+        ImmutableArray<MethodDeclarationSyntax> kernelSyntax,
+        ImmutableArray<MethodDeclarationSyntax> functionSyntax, out List<Diagnostic> diagnostics)
     {
         var unit = new TranslationUnit(compilation);
         diagnostics = unit.Diagnostics;
@@ -53,9 +66,10 @@ public sealed class KernelGenerator : IIncrementalGenerator
         foreach (MethodDeclarationSyntax syntax in Sorted(functionSyntax))
         {
             IMethodSymbol method = Symbol(compilation, syntax);
-            var info = new FunctionInfo(method, method.ContainingType.Name + "_" + method.Name, isKernel: false);
-            CheckUnique(unit, names, info, syntax);
-            CheckSignature(unit, info, syntax);
+            string cName = method.ContainingType.Name + "_" + method.Name;
+            var info = new FunctionInfo(method, cName, isKernel: false);
+            DeclarationChecks.Unique(unit, names, info, syntax);
+            DeclarationChecks.Signature(unit, info, syntax);
             unit.DeviceFunctions[method] = info;
             functions.Add((info, syntax));
         }
@@ -64,91 +78,31 @@ public sealed class KernelGenerator : IIncrementalGenerator
         {
             IMethodSymbol method = Symbol(compilation, syntax);
             var info = new FunctionInfo(method, method.Name, isKernel: true);
-            CheckUnique(unit, names, info, syntax);
-            CheckClass(unit, method, syntax);
-            CheckSignature(unit, info, syntax);
+            DeclarationChecks.Unique(unit, names, info, syntax);
+            info.HasHelperClass = DeclarationChecks.KernelClass(unit, method, syntax);
+            DeclarationChecks.Signature(unit, info, syntax);
             kernels.Add((info, syntax));
         }
         foreach (var (info, syntax) in functions.Concat(kernels))
         {
             if (info.Failed) continue;
-            (info.OpenCLPrototype, info.OpenCL) = FunctionTranslator.Translate(unit, info, syntax, Lang.OpenCL, true);
-            (info.CudaPrototype, info.Cuda) = FunctionTranslator.Translate(unit, info, syntax, Lang.Cuda, false);
+            (info.OpenCLPrototype, info.OpenCL) =
+                FunctionTranslator.Translate(unit, info, syntax, Lang.OpenCL, report: true);
+            (info.CudaPrototype, info.Cuda) =
+                FunctionTranslator.Translate(unit, info, syntax, Lang.Cuda, report: false);
         }
-        CallGraph.Check(unit, functions.Select(f => f.Info).ToList(), kernels.Select(k => k.Info).ToList());
-        files.AddRange(Emitter.Emit(unit, functions.Select(f => f.Info).ToList(), kernels.Select(k => k.Info).ToList()));
+        List<FunctionInfo> functionInfos = functions.Select(f => f.Info).ToList();
+        List<FunctionInfo> kernelInfos = kernels.Select(k => k.Info).ToList();
+        CallGraph.Check(unit, functionInfos, kernelInfos);
+        files.AddRange(Emitter.Emit(unit, functionInfos, kernelInfos));
         return files;
     }
 
-    /// <summary>Source order (file path, then position), so generated ids and text are deterministic.</summary>
-    private static IEnumerable<MethodDeclarationSyntax> Sorted(ImmutableArray<MethodDeclarationSyntax> methods) =>
+    /// <summary>Source order (file path, then position): generated ids and text are deterministic.</summary>
+    private static IEnumerable<MethodDeclarationSyntax> Sorted(
+        ImmutableArray<MethodDeclarationSyntax> methods) =>
         methods.OrderBy(m => m.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(m => m.SpanStart);
 
     private static IMethodSymbol Symbol(Compilation compilation, MethodDeclarationSyntax syntax) =>
         compilation.GetSemanticModel(syntax.SyntaxTree).GetDeclaredSymbol(syntax)!;
-
-    private static void CheckUnique(TranslationUnit unit, Dictionary<string, IMethodSymbol> names, FunctionInfo info,
-        MethodDeclarationSyntax syntax)
-    {
-        if (names.TryGetValue(info.CName, out IMethodSymbol? other))
-        {
-            info.Failed = true;
-            unit.Report(Diagnostics.DuplicateName, syntax.Identifier.GetLocation(), info.CName,
-                other.ContainingType.ToDisplayString() + "." + other.Name);
-            return;
-        }
-        names.Add(info.CName, info.Method);
-    }
-
-    private static void CheckClass(TranslationUnit unit, IMethodSymbol method, MethodDeclarationSyntax syntax)
-    {
-        if (syntax.Parent is ClassDeclarationSyntax cls && cls.Modifiers.Any(SyntaxKind.PartialKeyword) &&
-            cls.Modifiers.Any(SyntaxKind.StaticKeyword) && cls.Parent is BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
-            return;
-        SyntaxNode at = syntax.Parent is ClassDeclarationSyntax c ? c.Identifier.Parent! : syntax;
-        Location location = syntax.Parent is ClassDeclarationSyntax named ? named.Identifier.GetLocation() : at.GetLocation();
-        if (unit.Diagnostics.Any(d => d.Id == "VGK001" && d.Location == location)) return;
-        unit.Report(Diagnostics.ClassNotStaticPartial, location, method.ContainingType.Name);
-    }
-
-    private static void CheckSignature(TranslationUnit unit, FunctionInfo info, MethodDeclarationSyntax syntax)
-    {
-        IMethodSymbol m = info.Method;
-        string? problem = null;
-        if (!m.IsStatic) problem = "it is not static";
-        else if (m.IsGenericMethod) problem = "it is generic";
-        else if (syntax.Body is null && syntax.ExpressionBody is null) problem = "it has no body";
-        else if (info.IsKernel && !m.ReturnsVoid) problem = "it does not return void";
-        else if (info.IsKernel && (m.Parameters.Length == 0 || !unit.IsKernelContext(m.Parameters[0].Type)))
-            problem = "its first parameter is not a KernelContext";
-        else if (!info.IsKernel && !m.ReturnsVoid && LangSpelling.Classify(m.ReturnType) == Prim.None)
-            problem = "it returns '" + m.ReturnType.ToDisplayString() + "' (allowed: void, float, int, uint, byte, bool)";
-        if (problem is not null)
-        {
-            info.Failed = true;
-            unit.Report(info.IsKernel ? Diagnostics.BadKernelSignature : Diagnostics.BadDeviceFunction,
-                syntax.Identifier.GetLocation(), m.Name, problem);
-            return;
-        }
-        for (int i = info.IsKernel ? 1 : 0; i < m.Parameters.Length; i++)
-        {
-            IParameterSymbol p = m.Parameters[i];
-            Prim prim = LangSpelling.Classify(p.Type);
-            Prim element = unit.BufElement(p.Type);
-            bool scalarOk = info.IsKernel ? prim is Prim.Float or Prim.Int or Prim.UInt : prim != Prim.None;
-            bool ok = p.RefKind == RefKind.None && !p.HasExplicitDefaultValue && !p.IsParams &&
-                (scalarOk || element != Prim.None || (!info.IsKernel && unit.IsKernelContext(p.Type)));
-            if (ok)
-            {
-                string kind = element != Prim.None ? element + "Buffer" : prim.ToString();
-                if (!unit.IsKernelContext(p.Type)) info.Parameters.Add((p.Name, kind, element));
-                continue;
-            }
-            info.Failed = true;
-            Location location = p.Locations.FirstOrDefault() ?? syntax.Identifier.GetLocation();
-            string type = (p.RefKind == RefKind.None ? "" : p.RefKind.ToString().ToLowerInvariant() + " ") +
-                p.Type.ToDisplayString() + (p.HasExplicitDefaultValue ? " with a default value" : "");
-            unit.Diagnostics.Add(Diagnostic.Create(Diagnostics.BadParameterType, location, p.Name, type));
-        }
-    }
 }

@@ -82,7 +82,8 @@ internal static class LangSpelling
         "GlobalId", "LocalId", "GroupId", "GroupSize", "NumGroups", "GlobalSize",
     };
 
-    public static string Barrier(Lang lang) => lang == Lang.OpenCL ? "barrier(CLK_LOCAL_MEM_FENCE)" : "__syncthreads()";
+    public static string Barrier(Lang lang) =>
+        lang == Lang.OpenCL ? "barrier(CLK_LOCAL_MEM_FENCE)" : "__syncthreads()";
 
     public static string SharedQualifier(Lang lang) => lang == Lang.OpenCL ? "__local " : "__shared__ ";
 
@@ -115,14 +116,14 @@ internal static class LangSpelling
 
     public static string FloatRemainder(Lang lang) => lang == Lang.OpenCL ? "fmod" : "fmodf";
 
-    /// <summary>A literal for a constant value of a kernel type, exact for floats (round-trip digits).</summary>
+    /// <summary>A literal for a constant of a kernel type, exact for floats (round-trip digits).</summary>
     public static string? Literal(object? value)
     {
         switch (value)
         {
             case int i:
-                return i == int.MinValue ? "(-2147483647 - 1)" : i < 0 ? "(" + i.ToString(CultureInfo.InvariantCulture) + ")"
-                    : i.ToString(CultureInfo.InvariantCulture);
+                string digits = i.ToString(CultureInfo.InvariantCulture);
+                return i == int.MinValue ? "(-2147483647 - 1)" : i < 0 ? "(" + digits + ")" : digits;
             case uint u:
                 return u.ToString(CultureInfo.InvariantCulture) + "u";
             case byte b:
@@ -143,7 +144,7 @@ internal static class LangSpelling
         }
     }
 
-    /// <summary>Names a C# identifier may not keep in OpenCL C or CUDA C (keywords, builtins we call).</summary>
+    /// <summary>Names a C# identifier may not keep in OpenCL C or CUDA C (keywords, builtins).</summary>
     public static readonly HashSet<string> Reserved = new()
     {
         "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
@@ -165,7 +166,7 @@ internal static class LangSpelling
         Reserved.Contains(name) || name.StartsWith("__", System.StringComparison.Ordinal) ||
         name.StartsWith("VG_", System.StringComparison.Ordinal) ? name + "_" : name;
 
-    /// <summary>PascalCase to UPPER_SNAKE for constant macros: TileM -> TILE_M, GemmKernels -> GEMM_KERNELS.</summary>
+    /// <summary>PascalCase to UPPER_SNAKE for macros: TileM -> TILE_M, GemmKernels -> GEMM_KERNELS.</summary>
     public static string UpperSnake(string name)
     {
         var sb = new System.Text.StringBuilder();

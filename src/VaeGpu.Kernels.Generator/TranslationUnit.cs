@@ -20,6 +20,8 @@ internal sealed class FunctionInfo
     public bool IsKernel { get; }
     public bool Failed { get; set; }
     public bool UsesBarrier { get; set; }
+    /// <summary>False when the kernel's class cannot take launch helpers (VGK001 reported).</summary>
+    public bool HasHelperClass { get; set; } = true;
     public List<IMethodSymbol> Callees { get; } = new();
     public List<(string Name, string Kind, Prim Element)> Parameters { get; } = new();
     public string OpenCLPrototype { get; set; } = "";
@@ -36,7 +38,8 @@ internal sealed class TranslationUnit
         KernelContext = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.KernelContext");
         Buf = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.Buf`1");
         KMath = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.KMath");
-        DeviceFunctionAttribute = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.DeviceFunctionAttribute");
+        DeviceFunctionAttribute =
+            compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.DeviceFunctionAttribute");
         KernelAttribute = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.KernelAttribute");
         Span = compilation.GetTypeByMetadataName("System.Span`1");
     }
@@ -51,11 +54,11 @@ internal sealed class TranslationUnit
 
     public List<Diagnostic> Diagnostics { get; } = new();
 
-    /// <summary>Device functions by symbol (filled before any body is translated, so calls resolve).</summary>
+    /// <summary>Device functions by symbol (filled before any body is translated).</summary>
     public Dictionary<IMethodSymbol, FunctionInfo> DeviceFunctions { get; } =
         new(SymbolEqualityComparer.Default);
 
-    /// <summary>Source constants referenced from device code, with their macro names, in first-use order.</summary>
+    /// <summary>Source constants used by device code, with their macro names, in first-use order.</summary>
     public Dictionary<IFieldSymbol, string> Constants { get; } = new(SymbolEqualityComparer.Default);
     public List<IFieldSymbol> ConstantOrder { get; } = new();
 
@@ -73,7 +76,8 @@ internal sealed class TranslationUnit
 
     private static Prim ElementOf(ITypeSymbol? type, INamedTypeSymbol? generic)
     {
-        if (type is not INamedTypeSymbol named || generic is null || named.TypeArguments.Length != 1) return Prim.None;
+        if (type is not INamedTypeSymbol named || generic is null || named.TypeArguments.Length != 1)
+            return Prim.None;
         if (!SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, generic)) return Prim.None;
         Prim element = LangSpelling.Classify(named.TypeArguments[0]);
         return element == Prim.Bool ? Prim.None : element;

@@ -1,4 +1,6 @@
-// Loss sums read back from the device once per logging interval.
+// Loss sums read back from the device once per logging interval. On the device each batch's sum is
+// added to a float32 accumulator, so over an interval of S steps the relative rounding error stays
+// below about S * 6e-8 (3e-5 for an epoch of 469 MNIST batches).
 namespace VaeGpu.Layers;
 
 /// <summary>Sums of per-image reconstruction and KL losses (nats) over <see cref="Count"/> images.</summary>

@@ -46,6 +46,7 @@ public sealed class ParameterArena : IDisposable
         Gradients = accelerator.Allocate<float>(Count);
         State1 = accelerator.Allocate<float>(Count);
         State2 = accelerator.Allocate<float>(Count);
+        accelerator.Fill(Values, 0); // defined contents until a model initializes or loads them
         accelerator.Fill(Gradients, 0);
         ResetOptimizerState();
     }

@@ -6,13 +6,14 @@ using VaeGpu.Kernels.Cpu;
 
 namespace VaeGpu.Benchmarks.Gemm;
 
-/// <summary>The VAE's GEMM shapes, written (M, K, N) as in issue 8: C (M x N) = op(A) (M x K) op(B) (K x N).</summary>
+/// <summary>The VAE's GEMM shapes as (M, K, N): C (M x N) = op(A) (M x K) op(B) (K x N).</summary>
 public static class GemmShapes
 {
     /// <summary>Shapes from the MNIST VAE (batch 128, 784-400-20) plus a square reference.</summary>
     public static readonly (int M, int K, int N)[] All =
     [
-        (128, 784, 400), (128, 400, 784), (400, 128, 784), (784, 128, 400), (256, 784, 512), (1024, 1024, 1024),
+        (128, 784, 400), (128, 400, 784), (400, 128, 784), (784, 128, 400), (256, 784, 512),
+        (1024, 1024, 1024),
     ];
 
     /// <summary>"MxKxN" text used as a benchmark parameter.</summary>

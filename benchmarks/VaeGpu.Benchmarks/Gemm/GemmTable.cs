@@ -11,21 +11,26 @@ namespace VaeGpu.Benchmarks.Gemm;
 
 internal static class GemmTable
 {
+    /// <summary>How to start the benchmarks with OpenBLAS's tuning variables unset.</summary>
+    public const string UnsetCommand = "`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`";
+
     private const int Repetitions = 41;
     private const double RepetitionSeconds = 0.005;
 
     public static int Run(string[] args)
     {
+        // Arguments: [threads] [MxKxN ...]; defaults: all cores, the shapes of issue 8.
         int threads = args.Length > 0 ? int.Parse(args[0]) : Environment.ProcessorCount;
+        var shapes = args.Length > 1 ? args[1..].Select(GemmShapes.Parse).ToArray() : GemmShapes.All;
         using var cpu = new CpuAccelerator(threads);
         bool blas = OpenBlasApi.IsAvailable;
         Console.WriteLine($"# GEMM GFLOP/s, {cpu.Name}, {cpu.Info.Name}, kernel {cpu.GemmKernel}");
         if (blas)
         {
             OpenBlasApi.SetNumThreads(threads);
-            Console.WriteLine($"OpenBLAS: core {OpenBlasApi.CoreName()}, {OpenBlasApi.GetNumThreads()} threads");
+            Console.WriteLine($"OpenBLAS {OpenBlasApi.CoreName()}, {OpenBlasApi.GetNumThreads()} threads");
             foreach (var name in OpenBlasApi.SetTuningVariables())
-                Console.WriteLine($"warning: {name} is set; run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`");
+                Console.WriteLine($"warning: {name} is set; run under {UnsetCommand}");
         }
         else
         {
@@ -35,7 +40,7 @@ internal static class GemmTable
         Console.WriteLine("| M x K x N | layout | ours GFLOP/s | OpenBLAS GFLOP/s | ours / OpenBLAS "
             + "| ours best | OpenBLAS best | best ratio |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var shape in GemmShapes.All)
+        foreach (var shape in shapes)
             foreach (var layout in Enum.GetValues<GemmLayout>())
             {
                 using var gemm = new GemmCase(cpu, shape, layout);
@@ -43,12 +48,14 @@ internal static class GemmTable
                 {
                     double diff = gemm.MaxDifference();
                     if (diff > 1e-3 * Math.Sqrt(shape.K))
-                        throw new InvalidOperationException($"{GemmShapes.Name(shape)} {layout}: results differ by {diff}");
+                        throw new InvalidOperationException(
+                            $"{GemmShapes.Name(shape)} {layout}: ours and OpenBLAS differ by {diff}");
                 }
                 var (ours, theirs) = Measure(gemm, blas);
                 double flops = GemmShapes.Flops(shape) / 1e9;
-                Console.WriteLine($"| {GemmShapes.Name(shape)} | {layout} | {Cells(flops, Median(ours), Median(theirs))} "
-                    + $"| {Cells(flops, ours.Min(), theirs.Min())} |");
+                string median = Cells(flops, Median(ours), Median(theirs));
+                string best = Cells(flops, ours.Min(), theirs.Min());
+                Console.WriteLine($"| {GemmShapes.Name(shape)} | {layout} | {median} | {best} |");
             }
         return 0;
     }

@@ -17,7 +17,8 @@ internal static unsafe partial class OpenBlasApi
     {
         if (!NativeLibrary.TryLoad(Library, out var handle))
             return $"{Library} not found (install libopenblas0-pthread)";
-        return NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _) ? null : $"{Library} has no cblas_sgemm";
+        bool exported = NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _);
+        return exported ? null : $"{Library} has no cblas_sgemm";
     });
 
     /// <summary>True when the library loads and exports cblas_sgemm.</summary>
@@ -26,7 +27,7 @@ internal static unsafe partial class OpenBlasApi
     /// <summary>Why the baseline cannot run, or null.</summary>
     public static string? Unavailable => Probe.Value;
 
-    /// <summary>Environment variables that change OpenBLAS's kernel choice; the baseline wants them unset.</summary>
+    /// <summary>Variables that change OpenBLAS's kernel choice; the baseline wants them unset.</summary>
     public static readonly string[] TuningVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
 
     /// <summary>The tuning variables that are set in this process, if any.</summary>

@@ -9,8 +9,8 @@ namespace VaeGpu.Kernels.Cpu;
 public sealed unsafe partial class CpuAccelerator
 {
     /// <inheritdoc/>
-    protected override void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
+    protected override void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows,
+        int cols, BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
     {
         range.F0 = Ptr(logits); range.F1 = Ptr(targets); range.F2 = Ptr(rowLoss);
         range.F3 = dlogits.IsEmpty ? null : Ptr(dlogits);
@@ -42,8 +42,8 @@ public sealed unsafe partial class CpuAccelerator
                     var onePlus = Vector256<float>.One + e;
                     acc += Vector256.Max(lv, Vector256<float>.Zero) - lv * xv + Vector256.Log(onePlus);
                     if (d == null) continue;
-                    var s = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero),
-                        Vector256<float>.One, e) / onePlus;
+                    var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
+                    var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
                     ((s - xv) * vscale).Store(d + col);
                 }
                 sum = Vector256.Sum(acc);
@@ -59,8 +59,8 @@ public sealed unsafe partial class CpuAccelerator
     }
 
     /// <inheritdoc/>
-    protected override void MseOnSigmoidCore(BufferView<float> logits, BufferView<float> targets, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
+    protected override void MseOnSigmoidCore(BufferView<float> logits, BufferView<float> targets, int rows,
+        int cols, BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
     {
         range.F0 = Ptr(logits); range.F1 = Ptr(targets); range.F2 = Ptr(rowLoss);
         range.F3 = dlogits.IsEmpty ? null : Ptr(dlogits);
@@ -86,8 +86,9 @@ public sealed unsafe partial class CpuAccelerator
                 {
                     var lv = Vector256.Load(l + col);
                     var e = Vector256.Exp(-Vector256.Abs(lv));
-                    var s = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero),
-                        Vector256<float>.One, e) / (Vector256<float>.One + e);
+                    var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
+                    var onePlus = Vector256<float>.One + e;
+                    var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
                     var diff = s - Vector256.Load(x + col);
                     acc += diff * diff;
                     if (d != null) (vscale2 * diff * s * (Vector256<float>.One - s)).Store(d + col);
@@ -106,7 +107,8 @@ public sealed unsafe partial class CpuAccelerator
     }
 
     /// <inheritdoc/>
-    protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows, int cols,
+    protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows,
+        int cols,
         BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale)
     {
         range.F0 = Ptr(mu); range.F1 = Ptr(logvar); range.F2 = Ptr(rowLoss);

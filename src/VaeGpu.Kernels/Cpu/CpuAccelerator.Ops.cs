@@ -10,7 +10,8 @@ public sealed unsafe partial class CpuAccelerator
     // Work (items x weight) below which an op runs on the calling thread only.
     private const long ParallelWork = 1L << 16;
 
-    /// <summary>Runs <paramref name="body"/> over [0, count) in chunks aligned to <paramref name="align"/>.</summary>
+    /// <summary>Runs <paramref name="body"/> over [0, count) in chunks of multiples of
+    /// <paramref name="align"/>.</summary>
     private void Dispatch(delegate*<CpuRangeWork, int, int, void> body, int count, int align, long weight)
     {
         range.Body = body;
@@ -29,21 +30,24 @@ public sealed unsafe partial class CpuAccelerator
 
     /// <inheritdoc/>
     protected override void GemmCore(GemmLayout layout, int m, int n, int k, BufferView<float> a,
-        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias, Activation activation)
+        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias,
+        Activation activation)
     {
         float* pbias = bias.IsEmpty ? null : Ptr(bias);
         gemm.Run(layout, m, n, k, Ptr(a), Ptr(b), Ptr(c), accumulate, pbias, activation);
     }
 
     /// <inheritdoc/>
-    protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums, bool accumulate)
+    protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,
+        bool accumulate)
     {
         range.F0 = Ptr(x); range.F1 = Ptr(sums); range.I0 = rows; range.I1 = cols;
         range.I2 = accumulate ? 1 : 0;
         Dispatch(&ColumnSumRange, cols, 64, rows);
     }
 
-    // Columns [begin, end): sums[col] = (accumulate ? sums[col] : 0) + x[0, col] + x[1, col] + ... in row order.
+    // Columns [begin, end): sums[col] = (accumulate ? sums[col] : 0) + x[0, col] + x[1, col] + ...,
+    // in row order.
     private static void ColumnSumRange(CpuRangeWork w, int begin, int end)
     {
         float* x = w.F0, sums = w.F1;
@@ -61,7 +65,8 @@ public sealed unsafe partial class CpuAccelerator
     }
 
     /// <inheritdoc/>
-    protected override void ActivationForwardCore(Activation activation, BufferView<float> x, BufferView<float> y, int n)
+    protected override void ActivationForwardCore(Activation activation, BufferView<float> x,
+        BufferView<float> y, int n)
     {
         range.F0 = Ptr(x); range.F1 = Ptr(y); range.Act = activation;
         Dispatch(&ActivationForwardRange, n, 64, activation is Activation.Sigmoid or Activation.Tanh ? 8 : 1);
@@ -71,8 +76,8 @@ public sealed unsafe partial class CpuAccelerator
         CpuMath.Activate(w.Act, w.F0 + begin, w.F1 + begin, end - begin);
 
     /// <inheritdoc/>
-    protected override void ActivationBackwardCore(Activation activation, BufferView<float> y, BufferView<float> dy,
-        BufferView<float> dx, int n)
+    protected override void ActivationBackwardCore(Activation activation, BufferView<float> y,
+        BufferView<float> dy, BufferView<float> dx, int n)
     {
         range.F0 = Ptr(y); range.F1 = Ptr(dy); range.F2 = Ptr(dx); range.Act = activation;
         Dispatch(&ActivationBackwardRange, n, 64, 1);
@@ -82,8 +87,8 @@ public sealed unsafe partial class CpuAccelerator
         CpuMath.Derivative(w.Act, w.F0 + begin, w.F1 + begin, w.F2 + begin, end - begin);
 
     /// <inheritdoc/>
-    protected override void GatherImagesCore(BufferView<byte> dataset, int imageSize, BufferView<int> indices, int batch,
-        BufferView<float> destination)
+    protected override void GatherImagesCore(BufferView<byte> dataset, int imageSize,
+        BufferView<int> indices, int batch, BufferView<float> destination)
     {
         int* pi = Ptr(indices);
         long images = dataset.Length / imageSize;
@@ -120,8 +125,8 @@ public sealed unsafe partial class CpuAccelerator
     }
 
     /// <inheritdoc/>
-    protected override void GatherOneHotCore(BufferView<byte> labels, BufferView<int> indices, int batch, int classes,
-        BufferView<float> destination)
+    protected override void GatherOneHotCore(BufferView<byte> labels, BufferView<int> indices, int batch,
+        int classes, BufferView<float> destination)
     {
         byte* pl = Ptr(labels);
         int* pi = Ptr(indices);
@@ -130,7 +135,8 @@ public sealed unsafe partial class CpuAccelerator
         {
             int index = pi[sample];
             if ((uint)index >= labels.Length)
-                throw new ArgumentOutOfRangeException(nameof(indices), $"index {index} at {sample} outside [0, {labels.Length})");
+                throw new ArgumentOutOfRangeException(nameof(indices),
+                    $"index {index} at {sample} outside [0, {labels.Length})");
             float* row = po + (long)sample * classes;
             new Span<float>(row, classes).Clear();
             if (pl[index] < classes) row[pl[index]] = 1f;
@@ -149,6 +155,9 @@ public sealed unsafe partial class CpuAccelerator
     private static void CopyColumnsRange(CpuRangeWork w, int begin, int end)
     {
         for (int row = begin; row < end; row++)
-            new ReadOnlySpan<float>(w.F0 + (long)row * w.I0, w.I2).CopyTo(new Span<float>(w.F1 + (long)row * w.I1, w.I2));
+        {
+            var source = new ReadOnlySpan<float>(w.F0 + (long)row * w.I0, w.I2);
+            source.CopyTo(new Span<float>(w.F1 + (long)row * w.I1, w.I2));
+        }
     }
 }

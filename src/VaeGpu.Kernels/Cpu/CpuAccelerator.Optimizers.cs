@@ -139,7 +139,8 @@ public sealed unsafe partial class CpuAccelerator
     private static void RmsPropRange(CpuRangeWork w, int begin, int end)
     {
         float* p = w.F0, g = w.F1, sq = w.F2;
-        float alpha = w.Optimizer.Alpha, oma = 1 - alpha, lr = w.Optimizer.LearningRate, eps = w.Optimizer.Epsilon;
+        float alpha = w.Optimizer.Alpha, oma = 1 - alpha;
+        float lr = w.Optimizer.LearningRate, eps = w.Optimizer.Epsilon;
         int i = begin;
         if (Vector256.IsHardwareAccelerated)
         {

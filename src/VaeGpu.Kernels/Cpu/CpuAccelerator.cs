@@ -15,14 +15,16 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
     /// <summary>Creates the backend with a chosen GEMM micro-kernel (tests run each supported one).</summary>
     internal CpuAccelerator(int threads, CpuGemmKernel kernel)
     {
-        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), $"threads must be >= 0, got {threads}");
+        if (threads < 0)
+            throw new ArgumentOutOfRangeException(nameof(threads), $"threads must be >= 0, got {threads}");
         if (kernel == CpuGemmKernel.Auto) kernel = CpuGemmKernels.Best();
         if (!CpuGemmKernels.IsSupported(kernel))
             throw new PlatformNotSupportedException($"this CPU cannot run the {kernel} GEMM kernel");
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
         pool = new CpuWorkerPool(Threads);
         gemm = new CpuGemm(pool, kernel);
-        Info = new AcceleratorInfo(AcceleratorKind.Cpu, 0, CpuName(), "host", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+        Info = new AcceleratorInfo(AcceleratorKind.Cpu, 0, CpuName(), "host",
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             Environment.ProcessorCount, $"{Threads} threads, {kernel} GEMM");
     }
 
@@ -76,7 +78,8 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
         Span(source).CopyTo(Span(destination));
 
     /// <inheritdoc/>
-    protected override void FillCore(BufferView<float> destination, float value) => Span(destination).Fill(value);
+    protected override void FillCore(BufferView<float> destination, float value) =>
+        Span(destination).Fill(value);
 
     /// <inheritdoc/>
     protected override void SynchronizeCore()

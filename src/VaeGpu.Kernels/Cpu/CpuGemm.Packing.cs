@@ -9,7 +9,7 @@ namespace VaeGpu.Kernels.Cpu;
 
 internal sealed unsafe partial class CpuGemm
 {
-    /// <summary>Packs A slivers [first, end) of the block at rows [i0, i0 + mc), depth [p0, p0 + kc).</summary>
+    /// <summary>Packs A slivers [first, end) of rows [i0, i0 + mc) x depths [p0, p0 + kc).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackA(float* dst, int i0, int mc, int p0, int kc, int first, int end)
     {
@@ -44,7 +44,7 @@ internal sealed unsafe partial class CpuGemm
         }
     }
 
-    /// <summary>Packs B slivers [first, end) of the panel at columns [j0, j0 + nc), depth [p0, p0 + kc).</summary>
+    /// <summary>Packs B slivers [first, end) of depths [p0, p0 + kc) x columns [j0, j0 + nc).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackB(float* dst, int j0, int nc, int p0, int kc, int first, int end)
     {

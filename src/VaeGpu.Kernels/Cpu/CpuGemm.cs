@@ -35,6 +35,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private bool accumulate;
     private Activation activation;
     private int blocksM, blocksK, blocksN, steps;
+    private int stepM, stepK;
 
     public CpuGemm(CpuWorkerPool pool, CpuGemmKernel kernel)
     {
@@ -56,8 +57,10 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         this.a = a; this.b = b; this.c = c; this.bias = bias;
         this.accumulate = accumulate;
         this.activation = activation;
-        blocksM = (m + MC - 1) / MC;
-        blocksK = (k + KC - 1) / KC;
+        // Blocks of equal size rather than full blocks and a thin remainder (k = 784 gives 4 x 196, not
+        // 3 x 256 + 16), so no slice pays a full merge pass over C for a few steps of depth.
+        (blocksM, stepM) = Balance(m, MC, mr);
+        (blocksK, stepK) = Balance(k, KC, 8);
         blocksN = (n + NC - 1) / NC;
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
@@ -89,7 +92,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         if (step % blocksM == 0)
         {
             slivers = (nc + nr - 1) / nr;
-            PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers, slivers * (worker + 1) / workers);
+            PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers,
+                slivers * (worker + 1) / workers);
         }
     }
 
@@ -101,7 +105,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
         int iBegin = 0, iEnd = slicesM, jBegin = 0, jEnd = slicesN;
         // Split the side with more slivers so both workers get work even for thin matrices.
-        if (slicesN >= slicesM) (jBegin, jEnd) = (slicesN * worker / workers, slicesN * (worker + 1) / workers);
+        if (slicesN >= slicesM)
+            (jBegin, jEnd) = (slicesN * worker / workers, slicesN * (worker + 1) / workers);
         else (iBegin, iEnd) = (slicesM * worker / workers, slicesM * (worker + 1) / workers);
         bool first = p0 == 0, last = p0 + kc == k;
         bool loadC = !first || accumulate;
@@ -118,17 +123,21 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
                 switch (Kernel)
                 {
                     case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, sliverA, sliverB, tile); break;
-                    case CpuGemmKernel.Avx512: CpuGemmKernels.Avx512Kernel6x32(kc, sliverA, sliverB, tile); break;
+                    case CpuGemmKernel.Avx512:
+                        CpuGemmKernels.Avx512Kernel6x32(kc, sliverA, sliverB, tile);
+                        break;
                     default: CpuGemmKernels.PortableKernel4x8(kc, sliverA, sliverB, tile); break;
                 }
-                Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols, last ? activation : Activation.Identity);
+                Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols,
+                    last ? activation : Activation.Identity);
             }
         }
     }
 
     /// <summary>Adds a finished tile into C: c = tile [+ c] [+ bias], then the activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Merge(float* tile, float* cTile, int rows, int cols, bool loadC, float* biasCols, Activation act)
+    private void Merge(float* tile, float* cTile, int rows, int cols, bool loadC, float* biasCols,
+        Activation act)
     {
         for (int r = 0; r < rows; r++)
         {
@@ -159,11 +168,20 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     {
         int blockM = step % blocksM, slice = step / blocksM;
         int blockK = slice % blocksK, blockN = slice / blocksK;
-        int i0 = blockM * MC, p0 = blockK * KC, j0 = blockN * NC;
-        return (i0, Math.Min(MC, m - i0), p0, Math.Min(KC, k - p0), j0, Math.Min(NC, n - j0), slice);
+        int i0 = blockM * stepM, p0 = blockK * stepK, j0 = blockN * NC;
+        return (i0, Math.Min(stepM, m - i0), p0, Math.Min(stepK, k - p0), j0, Math.Min(NC, n - j0), slice);
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Splits <paramref name="size"/> into the fewest blocks of at most <paramref name="max"/>,
+    /// equal up to rounding to <paramref name="multiple"/> (max is a multiple of it).</summary>
+    private static (int Blocks, int Step) Balance(int size, int max, int multiple)
+    {
+        int blocks = (size + max - 1) / max;
+        int step = RoundUp((size + blocks - 1) / blocks, multiple);
+        return ((size + step - 1) / step, step);
+    }
 
     private void EnsurePacks(long needA, long needB)
     {

@@ -47,7 +47,7 @@ internal static unsafe class CpuGemmKernels
         _ => throw new ArgumentOutOfRangeException(nameof(kernel), $"no tile for {kernel}"),
     };
 
-    /// <summary>6 x 16 tile: 12 ymm accumulators, 2 B vectors and 1 broadcast A value (15 of 16 registers).</summary>
+    /// <summary>6 x 16 tile: 12 ymm accumulators, 2 B vectors, 1 A broadcast (15 of 16 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx2Kernel6x16(int kc, float* pa, float* pb, float* tile)
     {

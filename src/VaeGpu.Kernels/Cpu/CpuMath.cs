@@ -38,7 +38,8 @@ internal static unsafe class CpuMath
         for (; i < count; i++) y[i] = ActivateScalar(act, x[i]);
     }
 
-    /// <summary>The scalar activation, matching the vector lanes of <see cref="Activate"/> for Relu and LeakyRelu.</summary>
+    /// <summary>The scalar activation (the vector lanes of <see cref="Activate"/> match it exactly for
+    /// Relu and LeakyRelu).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ActivateScalar(Activation act, float x) => act switch
     {

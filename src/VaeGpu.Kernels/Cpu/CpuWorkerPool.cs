@@ -1,6 +1,10 @@
 // A persistent pool of worker threads for the CPU backend: the calling thread is worker 0 and
-// threads 1..N-1 wait on their own semaphore between calls. A call hands every worker the same
-// reusable work object, so dispatch allocates nothing (no closures, no Task per call).
+// threads 1..N-1 poll a dispatch counter for a short while after each job (back-to-back ops in a
+// training step then start without a wake-up, which on a busy machine can cost milliseconds) and
+// then sleep on their own semaphore. A call hands every worker the same reusable work object, so
+// dispatch allocates nothing (no closures, no Task per call).
+using System.Diagnostics;
+
 namespace VaeGpu.Kernels.Cpu;
 
 /// <summary>Work that every worker of a <see cref="CpuWorkerPool"/> runs once per dispatch.</summary>
@@ -15,12 +19,16 @@ internal sealed class CpuWorkerPool : IDisposable
 {
     // Padding (in ints) between per-worker barrier senses so two workers never share a cache line.
     private const int SensePad = 16;
+    // How long an idle worker polls for the next dispatch before it sleeps on its semaphore.
+    private static readonly long PollTicks = Stopwatch.Frequency / 5000; // 200 microseconds
 
     private readonly Thread[] threads;
     private readonly SemaphoreSlim[] start;
     private readonly ManualResetEventSlim done = new(false);
     private readonly int[] senses;
     private readonly long[] workerAllocations;
+    private readonly int[] sleeping;
+    private int generation;
     private CpuWork? work;
     private int workers;
     private int remaining;
@@ -29,12 +37,13 @@ internal sealed class CpuWorkerPool : IDisposable
     private volatile bool stopping;
     private Exception? failure;
 
-    /// <summary>Starts <paramref name="threads"/> - 1 background threads (the caller is the last one).</summary>
+    /// <summary>Starts <paramref name="threads"/> - 1 background threads (the caller is worker 0).</summary>
     public CpuWorkerPool(int threads)
     {
         Size = threads;
         senses = new int[threads * SensePad];
         workerAllocations = new long[threads];
+        sleeping = new int[threads * SensePad];
         this.threads = new Thread[threads - 1];
         start = new SemaphoreSlim[threads - 1];
         for (int i = 0; i < threads - 1; i++)
@@ -65,12 +74,13 @@ internal sealed class CpuWorkerPool : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="item"/> on workers 0..<paramref name="count"/>-1 (the caller is worker 0)
-    /// and returns when all have finished. Not reentrant: one dispatch at a time.
+    /// Runs <paramref name="item"/> on all workers (count &gt; 1; the caller is worker 0) or on the caller
+    /// alone (count 1) and returns when all have finished. Not reentrant: one dispatch at a time.
     /// </summary>
     public void Run(CpuWork item, int count)
     {
-        count = Math.Clamp(count, 1, Size);
+        // All workers or the caller alone: every worker then runs every dispatch exactly once.
+        count = count <= 1 ? 1 : Size;
         workers = count;
         if (count == 1)
         {
@@ -80,9 +90,12 @@ internal sealed class CpuWorkerPool : IDisposable
         work = item;
         failure = null;
         barrierCount = count;
+        barrierSense = 0;
+        for (int i = 0; i < count; i++) senses[i * SensePad] = 0;
         Volatile.Write(ref remaining, count - 1);
         done.Reset();
-        for (int i = 0; i < count - 1; i++) start[i].Release();
+        Interlocked.Increment(ref generation); // publishes everything above
+        for (int i = 1; i < Size; i++) Wake(i);
         try
         {
             item.Execute(0, count);
@@ -91,10 +104,17 @@ internal sealed class CpuWorkerPool : IDisposable
         {
             failure ??= e;
         }
+        // The caller usually finishes its share about when the workers do: poll first, because waking a
+        // sleeping caller on a busy machine can take a whole scheduler slice.
+        long deadline = Stopwatch.GetTimestamp() + PollTicks;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref remaining) != 0 && Stopwatch.GetTimestamp() < deadline)
+            spin.SpinOnce(sleep1Threshold: -1);
         done.Wait();
         work = null;
         if (failure is not null)
-            throw new InvalidOperationException($"a CPU worker failed while running {item.GetType().Name}", failure);
+            throw new InvalidOperationException($"a CPU worker failed while running {item.GetType().Name}",
+                failure);
     }
 
     /// <summary>Blocks until every worker of the current dispatch has reached this barrier.</summary>
@@ -112,12 +132,40 @@ internal sealed class CpuWorkerPool : IDisposable
         while (Volatile.Read(ref barrierSense) != sense) spin.SpinOnce(sleep1Threshold: -1);
     }
 
+    private void Wake(int worker)
+    {
+        if (Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1) start[worker - 1].Release();
+    }
+
+    /// <summary>Waits for the dispatch counter to pass <paramref name="seen"/>: polls, then sleeps.</summary>
+    private void WaitForDispatch(int worker, int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + PollTicks;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref generation) == seen)
+        {
+            if (Stopwatch.GetTimestamp() < deadline)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            Interlocked.Exchange(ref sleeping[worker * SensePad], 1);
+            // A dispatch that came in after the flag was set either clears it and releases the semaphore,
+            // or we clear it first here and go on without sleeping.
+            if (Volatile.Read(ref generation) != seen
+                && Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1) return;
+            start[worker - 1].Wait();
+            return;
+        }
+    }
+
     private void Loop(int worker)
     {
-        var signal = start[worker - 1];
+        int seen = 0;
         while (true)
         {
-            signal.Wait();
+            WaitForDispatch(worker, seen);
+            seen = Volatile.Read(ref generation);
             if (stopping) return;
             try
             {
@@ -137,7 +185,8 @@ internal sealed class CpuWorkerPool : IDisposable
     {
         if (stopping) return;
         stopping = true;
-        foreach (var s in start) s.Release();
+        Interlocked.Increment(ref generation);
+        for (int i = 1; i < Size; i++) Wake(i);
         foreach (var t in threads) t.Join();
         foreach (var s in start) s.Dispose();
         done.Dispose();

@@ -10,7 +10,7 @@ public sealed class KernelContext
     internal readonly int[] GroupSizeValue = { 1, 1 };
     internal readonly int[] NumGroupsValue = { 1, 1 };
 
-    /// <summary>Supplies group-shared arrays to the reference executor: (call index, length, type) to array.</summary>
+    /// <summary>Group-shared arrays for the reference executor: (call index, length, type) to array.</summary>
     internal Func<int, int, Type, Array>? SharedProvider;
     internal int SharedCalls;
     internal Action? BarrierAction;
@@ -40,7 +40,7 @@ public sealed class KernelContext
         return new Buf<T>((T[])SharedProvider(SharedCalls++, length, typeof(T)));
     }
 
-    /// <summary>Waits until every work-item of the group reaches this point; shared memory is then visible.</summary>
+    /// <summary>Waits until every work-item of the group gets here; shared memory is then visible.</summary>
     public void Barrier() => BarrierAction?.Invoke();
 
     /// <summary>Sets the ids of the work-item this context runs next (reference executor).</summary>

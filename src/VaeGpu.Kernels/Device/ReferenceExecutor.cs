@@ -12,7 +12,7 @@ public static class ReferenceExecutor
     /// <summary>How long a work-item waits at a barrier before the launch is declared deadlocked.</summary>
     public static TimeSpan BarrierTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs <paramref name="kernel"/> as <paramref name="source"/> would launch (threads if it uses barriers).</summary>
+    /// <summary>Runs <paramref name="kernel"/> as <paramref name="source"/> needs (threads if it has barriers).</summary>
     public static void Run(KernelSource source, in LaunchDims dims, Action<KernelContext> kernel)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -20,8 +20,8 @@ public static class ReferenceExecutor
     }
 
     /// <summary>
-    /// Runs <paramref name="kernel"/> once per work-item of <paramref name="dims"/>; <paramref name="cooperative"/>
-    /// gives each work-item of a group its own thread so that k.Barrier() works.
+    /// Runs <paramref name="kernel"/> once per work-item of <paramref name="dims"/>;
+    /// <paramref name="cooperative"/> gives each work-item of a group its own thread so k.Barrier() works.
     /// </summary>
     public static void Run(in LaunchDims dims, bool cooperative, Action<KernelContext> kernel)
     {
@@ -29,7 +29,8 @@ public static class ReferenceExecutor
         if (dims.LocalX <= 0 || dims.LocalY <= 0 || dims.GlobalX <= 0 || dims.GlobalY <= 0 ||
             dims.GlobalX % dims.LocalX != 0 || dims.GlobalY % dims.LocalY != 0)
             throw new ArgumentException(
-                $"launch {dims}: sizes must be positive and global a multiple of local in each dimension", nameof(dims));
+                $"launch {dims}: sizes must be positive and global a multiple of local in each dimension",
+                nameof(dims));
         if (cooperative) RunCooperative(dims, kernel);
         else RunSequential(dims, kernel);
     }
@@ -100,8 +101,8 @@ public static class ReferenceExecutor
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         throw new InvalidOperationException(
-                            $"kernel failed at group ({group % groupsX}, {group / groupsX}), local ({lx}, {ly}): " +
-                            e.Message, e);
+                            $"kernel failed at group ({group % groupsX}, {group / groupsX}), " +
+                            $"local ({lx}, {ly}): {e.Message}", e);
                     }
                     Wait(barrier, timeout, cancel.Token);
                     if (local == 0)
@@ -134,7 +135,7 @@ public static class ReferenceExecutor
     {
         if (!barrier.SignalAndWait(timeout, token))
             throw new InvalidOperationException(
-                $"a barrier waited {timeout.TotalSeconds} s: work-items of a group reached different barriers " +
-                "(a barrier inside divergent control flow?)");
+                $"a barrier waited {timeout.TotalSeconds} s: work-items of a group reached different " +
+                "barriers (a barrier inside divergent control flow?)");
     }
 }

@@ -1,6 +1,9 @@
 // The shared base of the kernel-running backends (OpenCL, CUDA): every op of the set is a launch of a
 // generated [Kernel] through the IKernelLauncher a subclass provides. Subclasses supply memory
 // (allocation, copies) and launching only. Ops never wait for the device or allocate managed memory.
+// A subclass implements Launcher, AllocateCore, the three copies, SynchronizeCore and DisposeDeviceCore;
+// it may override Tiling (building its program with GemmTiling.Defines) and FillCore. Like every
+// accelerator, one thread issues the ops: the launcher holds per-launch argument state.
 using VaeGpu.Kernels.Device;
 using VaeGpu.Kernels.Kernels;
 
@@ -18,10 +21,18 @@ public abstract partial class KernelAccelerator : Accelerator
     /// <summary>Runs the generated kernels of this accelerator's program; created by the subclass.</summary>
     protected abstract IKernelLauncher Launcher { get; }
 
-    /// <summary>A one-element buffer passed where an optional buffer is absent (its flag tells the kernel).</summary>
+    /// <summary>
+    /// The GEMM tile sizes this accelerator's program was built with (default: the GemmKernels constants); a
+    /// subclass that overrides them must build its program with <see cref="GemmTiling.Defines"/>.
+    /// </summary>
+    protected virtual GemmTiling Tiling => GemmTiling.Default;
+
+    /// <summary>A one-element buffer passed where an optional buffer is absent (its flag tells the
+    /// kernel).</summary>
     private BufferView<float> Placeholder => (_placeholder ??= AllocateCore<float>(1)).View;
 
-    private BufferView<float> Partials => (_partials ??= AllocateCore<float>(ReductionKernels.MaxPartials)).View;
+    private BufferView<float> Partials =>
+        (_partials ??= AllocateCore<float>(ReductionKernels.MaxPartials)).View;
 
     /// <inheritdoc/>
     protected sealed override void DisposeCore()
@@ -31,27 +42,25 @@ public abstract partial class KernelAccelerator : Accelerator
         DisposeDeviceCore();
     }
 
-    /// <summary>Releases the backend's context, queue, modules; called once, after the base's scratch buffers.</summary>
+    /// <summary>Releases the backend's context, queue, modules; called once, after the base's scratch
+    /// buffers.</summary>
     protected abstract void DisposeDeviceCore();
 
     /// <inheritdoc/>
     protected override void FillCore(BufferView<float> destination, float value) =>
-        ActivationKernels.LaunchFill(Launcher, LaunchDims.Cover(destination.Length, ElementGroup), destination,
-            destination.Length, value);
+        ActivationKernels.LaunchFill(Launcher, LaunchDims.Cover(destination.Length, ElementGroup),
+            destination, destination.Length, value);
 
     /// <inheritdoc/>
     protected override void GemmCore(GemmLayout layout, int m, int n, int k, BufferView<float> a,
-        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias, Activation activation)
+        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias,
+            Activation activation)
     {
         // Element strides of A(row, i) and B(i, col) for each layout (see GemmLayout).
         int aRowStride = layout == GemmLayout.TN ? 1 : k, aColStride = layout == GemmLayout.TN ? m : 1;
         int bRowStride = layout == GemmLayout.NT ? 1 : n, bColStride = layout == GemmLayout.NT ? k : 1;
-        int groupsN = (n + GemmKernels.TileN - 1) / GemmKernels.TileN;
-        int groupsM = (m + GemmKernels.TileM - 1) / GemmKernels.TileM;
-        var dims = new LaunchDims(groupsN * GemmKernels.ThreadsN, groupsM * GemmKernels.ThreadsM,
-            GemmKernels.ThreadsN, GemmKernels.ThreadsM);
-        GemmKernels.LaunchGemm(Launcher, dims, c, a, b, bias.IsEmpty ? Placeholder : bias, m, n, k,
-            aRowStride, aColStride, bRowStride, bColStride, accumulate ? 1 : 0, bias.IsEmpty ? 0 : 1,
+        GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, bias.IsEmpty ? Placeholder : bias, m, n,
+            k, aRowStride, aColStride, bRowStride, bColStride, accumulate ? 1 : 0, bias.IsEmpty ? 0 : 1,
             (int)activation);
     }
 
@@ -62,8 +71,8 @@ public abstract partial class KernelAccelerator : Accelerator
             accumulate ? 1 : 0);
 
     /// <inheritdoc/>
-    protected override void ActivationForwardCore(Activation activation, BufferView<float> x, BufferView<float> y,
-        int n) =>
+    protected override void ActivationForwardCore(Activation activation, BufferView<float> x,
+        BufferView<float> y, int n) =>
         ActivationKernels.LaunchActivationForward(Launcher, LaunchDims.Cover(n, ElementGroup), y, x, n,
             (int)activation);
 
@@ -81,14 +90,14 @@ public abstract partial class KernelAccelerator : Accelerator
     /// <inheritdoc/>
     protected override void ReparameterizeForwardCore(BufferView<float> mu, BufferView<float> logvar,
         BufferView<float> eps, BufferView<float> z, int n, ulong seed, ulong stream) =>
-        RandomKernels.LaunchReparameterizeForward(Launcher, LaunchDims.Cover(n, ElementGroup), z, eps, mu, logvar,
-            n, (uint)seed, (uint)(seed >> 32), (uint)stream, (uint)(stream >> 32));
+        RandomKernels.LaunchReparameterizeForward(Launcher, LaunchDims.Cover(n, ElementGroup), z, eps, mu,
+            logvar, n, (uint)seed, (uint)(seed >> 32), (uint)stream, (uint)(stream >> 32));
 
     /// <inheritdoc/>
     protected override void ReparameterizeBackwardCore(BufferView<float> dz, BufferView<float> eps,
         BufferView<float> logvar, BufferView<float> dmu, BufferView<float> dlogvar, int n) =>
-        RandomKernels.LaunchReparameterizeBackward(Launcher, LaunchDims.Cover(n, ElementGroup), dmu, dlogvar, dz,
-            eps, logvar, n);
+        RandomKernels.LaunchReparameterizeBackward(Launcher, LaunchDims.Cover(n, ElementGroup), dmu, dlogvar,
+            dz, eps, logvar, n);
 
     /// <inheritdoc/>
     protected override void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows,
@@ -105,9 +114,11 @@ public abstract partial class KernelAccelerator : Accelerator
             gradScale);
 
     /// <inheritdoc/>
-    protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows, int cols,
+    protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows,
+        int cols,
         BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale) =>
-        ReductionKernels.LaunchKlDivergence(Launcher, RowDims(rows), rowLoss, dmu.IsEmpty ? Placeholder : dmu,
+        ReductionKernels.LaunchKlDivergence(Launcher, RowDims(rows), rowLoss,
+            dmu.IsEmpty ? Placeholder : dmu,
             dlogvar.IsEmpty ? Placeholder : dlogvar, mu, logvar, rows, cols, dmu.IsEmpty ? 0 : 1, gradScale);
 
     /// <inheritdoc/>
@@ -117,8 +128,8 @@ public abstract partial class KernelAccelerator : Accelerator
         // then one group adds the partials to the accumulator.
         const int group = ReductionKernels.ReduceThreads;
         int groups = Math.Min(ReductionKernels.MaxPartials, (n + group - 1) / group);
-        ReductionKernels.LaunchSumPartials(Launcher, new LaunchDims(groups * group, 1, group, 1), Partials, values,
-            n);
+        ReductionKernels.LaunchSumPartials(Launcher, new LaunchDims(groups * group, 1, group, 1), Partials,
+            values, n);
         ReductionKernels.LaunchSumFinish(Launcher, new LaunchDims(group, 1, group, 1), accumulator, Partials,
             groups);
     }
@@ -137,8 +148,8 @@ public abstract partial class KernelAccelerator : Accelerator
                     s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, c1, c2);
                 break;
             case OptimizerKind.Sgd:
-                OptimizerKernels.LaunchSgdStep(Launcher, dims, parameters, state1, gradients, n, s.LearningRate,
-                    s.Momentum);
+                OptimizerKernels.LaunchSgdStep(Launcher, dims, parameters, state1, gradients, n,
+                    s.LearningRate, s.Momentum);
                 break;
             case OptimizerKind.RmsProp:
                 OptimizerKernels.LaunchRmsPropStep(Launcher, dims, parameters, state1, gradients, n,
@@ -154,22 +165,22 @@ public abstract partial class KernelAccelerator : Accelerator
     }
 
     /// <inheritdoc/>
-    protected override void GatherImagesCore(BufferView<byte> dataset, int imageSize, BufferView<int> indices,
-        int batch, BufferView<float> destination) =>
-        DataKernels.LaunchGatherImages(Launcher, LaunchDims.Cover(batch * imageSize, ElementGroup), destination,
-            dataset, indices, imageSize, dataset.Length / imageSize, batch);
+    protected override void GatherImagesCore(BufferView<byte> dataset, int imageSize,
+        BufferView<int> indices, int batch, BufferView<float> destination) =>
+        DataKernels.LaunchGatherImages(Launcher, LaunchDims.Cover(batch * imageSize, ElementGroup),
+            destination, dataset, indices, imageSize, dataset.Length / imageSize, batch);
 
     /// <inheritdoc/>
     protected override void GatherOneHotCore(BufferView<byte> labels, BufferView<int> indices, int batch,
         int classes, BufferView<float> destination) =>
-        DataKernels.LaunchGatherOneHot(Launcher, LaunchDims.Cover(batch * classes, ElementGroup), destination,
-            labels, indices, labels.Length, batch, classes);
+        DataKernels.LaunchGatherOneHot(Launcher, LaunchDims.Cover(batch * classes, ElementGroup),
+            destination, labels, indices, labels.Length, batch, classes);
 
     /// <inheritdoc/>
-    protected override void CopyColumnsCore(BufferView<float> source, int rows, int srcCols, int srcColOffset,
-        BufferView<float> destination, int dstCols, int dstColOffset, int cols) =>
-        DataKernels.LaunchCopyColumns(Launcher, LaunchDims.Cover(cols, rows, 32, 8), destination, source, rows,
-            srcCols, srcColOffset, dstCols, dstColOffset, cols);
+    protected override void CopyColumnsCore(BufferView<float> source, int rows, int srcCols,
+        int srcColOffset, BufferView<float> destination, int dstCols, int dstColOffset, int cols) =>
+        DataKernels.LaunchCopyColumns(Launcher, LaunchDims.Cover(cols, rows, 32, 8), destination, source,
+            rows, srcCols, srcColOffset, dstCols, dstColOffset, cols);
 
     /// <summary>Fills words [0, 4 blocks) with raw Philox output (a test hook for bit-exactness).</summary>
     internal void PhiloxWords(BufferView<uint> words, int blocks, ulong seed, ulong stream)

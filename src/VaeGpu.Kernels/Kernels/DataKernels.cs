@@ -12,8 +12,8 @@ internal static partial class DataKernels
     /// An index outside [0, images) (a caller bug) writes NaN so that it cannot go unnoticed.
     /// </summary>
     [Kernel]
-    public static void GatherImages(KernelContext k, Buf<float> destination, Buf<byte> dataset, Buf<int> indices,
-        int imageSize, int images, int batch)
+    public static void GatherImages(KernelContext k, Buf<float> destination, Buf<byte> dataset,
+        Buf<int> indices, int imageSize, int images, int batch)
     {
         int i = k.GlobalId(0);
         if (i < batch * imageSize)
@@ -22,15 +22,17 @@ internal static partial class DataKernels
             int pixel = i - sample * imageSize;
             int index = indices[sample];
             float value = 0.0f / 0.0f;
-            if (index >= 0 && index < images) value = (float)dataset[index * imageSize + pixel] * (1.0f / 255.0f);
+            if (index >= 0 && index < images)
+                value = (float)dataset[index * imageSize + pixel] * (1.0f / 255.0f);
             destination[i] = value;
         }
     }
 
-    /// <summary>destination[b, c] = labels[indices[b]] == c ? 1 : 0 over batch x classes (NaN for a bad index).</summary>
+    /// <summary>destination[b, c] = labels[indices[b]] == c ? 1 : 0 over batch x classes (NaN for a bad
+    /// index).</summary>
     [Kernel]
-    public static void GatherOneHot(KernelContext k, Buf<float> destination, Buf<byte> labels, Buf<int> indices,
-        int labelCount, int batch, int classes)
+    public static void GatherOneHot(KernelContext k, Buf<float> destination, Buf<byte> labels,
+        Buf<int> indices, int labelCount, int batch, int classes)
     {
         int i = k.GlobalId(0);
         if (i < batch * classes)
@@ -45,7 +47,8 @@ internal static partial class DataKernels
     }
 
     /// <summary>
-    /// dst[row, dstColOffset + col] = src[row, srcColOffset + col] over cols x rows work-items (x: col, y: row).
+    /// dst[row, dstColOffset + col] = src[row, srcColOffset + col] over cols x rows work-items (x: col, y:
+    /// row).
     /// </summary>
     [Kernel]
     public static void CopyColumns(KernelContext k, Buf<float> destination, Buf<float> source, int rows,

@@ -29,8 +29,8 @@ internal static partial class OptimizerKernels
 
     /// <summary>v = momentum v + g; p -= lr v (PyTorch's form).</summary>
     [Kernel]
-    public static void SgdStep(KernelContext k, Buf<float> parameters, Buf<float> velocity, Buf<float> gradients,
-        int n, float lr, float momentum)
+    public static void SgdStep(KernelContext k, Buf<float> parameters, Buf<float> velocity,
+        Buf<float> gradients, int n, float lr, float momentum)
     {
         int i = k.GlobalId(0);
         if (i < n)
@@ -43,8 +43,8 @@ internal static partial class OptimizerKernels
 
     /// <summary>s = alpha s + (1 - alpha) g^2; p -= lr g / (sqrt(s) + eps).</summary>
     [Kernel]
-    public static void RmsPropStep(KernelContext k, Buf<float> parameters, Buf<float> square, Buf<float> gradients,
-        int n, float lr, float alpha, float epsilon)
+    public static void RmsPropStep(KernelContext k, Buf<float> parameters, Buf<float> square,
+        Buf<float> gradients, int n, float lr, float alpha, float epsilon)
     {
         int i = k.GlobalId(0);
         if (i < n)
@@ -58,8 +58,8 @@ internal static partial class OptimizerKernels
 
     /// <summary>s += g^2; p -= lr g / (sqrt(s) + eps).</summary>
     [Kernel]
-    public static void AdagradStep(KernelContext k, Buf<float> parameters, Buf<float> sum, Buf<float> gradients,
-        int n, float lr, float epsilon)
+    public static void AdagradStep(KernelContext k, Buf<float> parameters, Buf<float> sum,
+        Buf<float> gradients, int n, float lr, float epsilon)
     {
         int i = k.GlobalId(0);
         if (i < n)

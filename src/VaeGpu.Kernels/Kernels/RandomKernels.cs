@@ -42,7 +42,8 @@ internal static partial class RandomKernels
     /// key (seedLo, seedHi). The key is bumped after each round, which equals bumping before rounds 1..9.
     /// </summary>
     [DeviceFunction]
-    public static uint PhiloxWord(uint block, int word, uint seedLo, uint seedHi, uint streamLo, uint streamHi)
+    public static uint PhiloxWord(uint block, int word, uint seedLo, uint seedHi, uint streamLo,
+        uint streamHi)
     {
         uint c0 = block;
         uint c1 = 0u;
@@ -110,8 +111,8 @@ internal static partial class RandomKernels
 
     /// <summary>dmu[i] += dz[i]; dlogvar[i] += 0.5 dz[i] eps[i] exp(0.5 logvar[i]).</summary>
     [Kernel]
-    public static void ReparameterizeBackward(KernelContext k, Buf<float> dmu, Buf<float> dlogvar, Buf<float> dz,
-        Buf<float> eps, Buf<float> logvar, int n)
+    public static void ReparameterizeBackward(KernelContext k, Buf<float> dmu, Buf<float> dlogvar,
+        Buf<float> dz, Buf<float> eps, Buf<float> logvar, int n)
     {
         int i = k.GlobalId(0);
         if (i < n)

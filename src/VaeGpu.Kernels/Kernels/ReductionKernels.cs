@@ -13,9 +13,11 @@ internal static partial class ReductionKernels
     /// <summary>Most groups the first stage of SumInto uses (the size of the partials scratch).</summary>
     public const int MaxPartials = 64;
 
-    /// <summary>sums[col] ([+]=) x[0, col] + x[1, col] + ... in row order; one work-item per column.</summary>
+    /// <summary>sums[col] ([+]=) x[0, col] + x[1, col] + ... in row order; one work-item per
+    /// column.</summary>
     [Kernel]
-    public static void ColumnSum(KernelContext k, Buf<float> sums, Buf<float> x, int rows, int cols, int accumulate)
+    public static void ColumnSum(KernelContext k, Buf<float> sums, Buf<float> x, int rows, int cols,
+        int accumulate)
     {
         int col = k.GlobalId(0);
         if (col < cols)
@@ -50,7 +52,8 @@ internal static partial class ReductionKernels
         if (lane == 0) partials[k.GroupId(0)] = scratch[0];
     }
 
-    /// <summary>Stage two of SumInto, one group: accumulator[0] += partials[0] + ... + partials[count - 1].</summary>
+    /// <summary>Stage two of SumInto, one group: accumulator[0] += partials[0] + ... + partials[count -
+    /// 1].</summary>
     [Kernel]
     public static void SumFinish(KernelContext k, Buf<float> accumulator, Buf<float> partials, int count)
     {
@@ -75,8 +78,8 @@ internal static partial class ReductionKernels
     /// if hasGrad, dlogits = gradScale (sigmoid(l) - x).
     /// </summary>
     [Kernel]
-    public static void BceWithLogits(KernelContext k, Buf<float> rowLoss, Buf<float> dlogits, Buf<float> logits,
-        Buf<float> targets, int rows, int cols, int hasGrad, float gradScale)
+    public static void BceWithLogits(KernelContext k, Buf<float> rowLoss, Buf<float> dlogits,
+        Buf<float> logits, Buf<float> targets, int rows, int cols, int hasGrad, float gradScale)
     {
         Buf<float> scratch = k.Shared<float>(ReduceThreads);
         int row = k.GroupId(0);
@@ -109,8 +112,8 @@ internal static partial class ReductionKernels
     /// if hasGrad, dlogits = gradScale 2 (s - x) s (1 - s).
     /// </summary>
     [Kernel]
-    public static void MseOnSigmoid(KernelContext k, Buf<float> rowLoss, Buf<float> dlogits, Buf<float> logits,
-        Buf<float> targets, int rows, int cols, int hasGrad, float gradScale)
+    public static void MseOnSigmoid(KernelContext k, Buf<float> rowLoss, Buf<float> dlogits,
+        Buf<float> logits, Buf<float> targets, int rows, int cols, int hasGrad, float gradScale)
     {
         Buf<float> scratch = k.Shared<float>(ReduceThreads);
         int row = k.GroupId(0);

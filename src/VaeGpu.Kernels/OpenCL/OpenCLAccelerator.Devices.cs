@@ -19,7 +19,8 @@ public sealed unsafe partial class OpenCLAccelerator
         }
         catch (OpenCLException e)
         {
-            return BackendProbe.Missing(AcceleratorKind.OpenCL, $"querying OpenCL devices failed: {e.Message}");
+            return BackendProbe.Missing(AcceleratorKind.OpenCL,
+                $"querying OpenCL devices failed: {e.Message}");
         }
     }
 
@@ -27,7 +28,8 @@ public sealed unsafe partial class OpenCLAccelerator
     public static OpenCLAccelerator Create(int device)
     {
         var devices = Enumerate(out string? reason);
-        if (reason is not null) throw new AcceleratorUnavailableException($"OpenCL is not available: {reason}");
+        if (reason is not null)
+            throw new AcceleratorUnavailableException($"OpenCL is not available: {reason}");
         if (device < 0 || device >= devices.Count)
             throw new AcceleratorUnavailableException(
                 $"OpenCL device {device} does not exist; this machine has devices 0..{devices.Count - 1} "
@@ -35,25 +37,42 @@ public sealed unsafe partial class OpenCLAccelerator
         return new OpenCLAccelerator(devices[device]);
     }
 
-    /// <summary>Every device of every platform in platform order; reason is set when there are none.</summary>
+    private static readonly object EnumerationLock = new();
+    private static (IReadOnlyList<DeviceEntry> Devices, string? Reason)? _enumeration;
+
+    /// <summary>
+    /// Every device of every platform in platform order; reason is set when there are none. Enumerated once
+    /// per process under a lock: PoCL 3.1 crashed when two threads queried device strings at once.
+    /// </summary>
     internal static IReadOnlyList<DeviceEntry> Enumerate(out string? reason)
     {
+        lock (EnumerationLock)
+        {
+            _enumeration ??= EnumerateCore();
+            reason = _enumeration.Value.Reason;
+            return _enumeration.Value.Devices;
+        }
+    }
+
+    private static (IReadOnlyList<DeviceEntry>, string?) EnumerateCore()
+    {
+        string? reason;
         var result = new List<DeviceEntry>();
         if (ClApi.LoadError is not null)
         {
-            reason = ClApi.LoadError;
-            return result;
+            return (result, ClApi.LoadError);
         }
         uint platformCount;
         var status = ClApi.GetPlatformIDs(0, null, &platformCount);
         if (status == ClStatus.PlatformNotFoundKhr || (status == ClStatus.Success && platformCount == 0))
         {
-            reason = "the OpenCL loader found no platform (no driver is installed; on Debian: pocl-opencl-icd)";
-            return result;
+            return (result,
+                "the OpenCL loader found no platform (no driver is installed; on Debian: pocl-opencl-icd)");
         }
         OpenCLException.ThrowIfFailed(status);
         var platforms = new nint[platformCount];
-        fixed (nint* p = platforms) OpenCLException.ThrowIfFailed(ClApi.GetPlatformIDs(platformCount, p, null));
+        fixed (nint* p = platforms) OpenCLException.ThrowIfFailed(ClApi.GetPlatformIDs(platformCount, p,
+            null));
         var empty = new List<string>();
         foreach (var platform in platforms)
         {
@@ -67,13 +86,19 @@ public sealed unsafe partial class OpenCLAccelerator
             }
             OpenCLException.ThrowIfFailed(status);
             var ids = new nint[deviceCount];
-            fixed (nint* d = ids) OpenCLException.ThrowIfFailed(ClApi.GetDeviceIDs(platform, ClApi.DeviceTypeAll,
-                deviceCount, d, null));
+            fixed (nint* d = ids)
+                OpenCLException.ThrowIfFailed(
+                    ClApi.GetDeviceIDs(platform, ClApi.DeviceTypeAll, deviceCount, d, null));
             foreach (var id in ids)
-                result.Add(new DeviceEntry(result.Count, platform, id, Describe(result.Count, platformName, id)));
+            {
+                var info = Describe(result.Count, platformName, id);
+                result.Add(new DeviceEntry(result.Count, platform, id, info));
+            }
         }
-        reason = result.Count == 0 ? $"the OpenCL platforms ({string.Join(", ", empty)}) have no devices" : null;
-        return result;
+        reason = result.Count == 0
+            ? $"the OpenCL platforms ({string.Join(", ", empty)}) have no devices"
+            : null;
+        return (result, reason);
     }
 
     private static AcceleratorInfo Describe(int index, string platformName, nint device)
@@ -82,8 +107,10 @@ public sealed unsafe partial class OpenCLAccelerator
         string driver = ClApi.DeviceString(device, ClApi.DriverVersion);
         long workGroup = (long)ClApi.DeviceValue<nuint>(device, ClApi.DeviceMaxWorkGroupSize);
         ulong local = ClApi.DeviceValue<ulong>(device, ClApi.DeviceLocalMemSize);
-        return new AcceleratorInfo(AcceleratorKind.OpenCL, index, ClApi.DeviceString(device, ClApi.DeviceName),
-            ClApi.DeviceString(device, ClApi.DeviceVendor), (long)ClApi.DeviceValue<ulong>(device, ClApi.DeviceGlobalMemSize),
+        return new AcceleratorInfo(AcceleratorKind.OpenCL, index, ClApi.DeviceString(device,
+            ClApi.DeviceName),
+            ClApi.DeviceString(device, ClApi.DeviceVendor), (long)ClApi.DeviceValue<ulong>(device,
+                ClApi.DeviceGlobalMemSize),
             (int)ClApi.DeviceValue<uint>(device, ClApi.DeviceMaxComputeUnits),
             $"{version}; platform {platformName}; driver {driver}; work-groups up to {workGroup}; "
             + $"local memory {local / 1024} KiB");

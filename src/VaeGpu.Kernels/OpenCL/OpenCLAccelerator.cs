@@ -16,6 +16,7 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
     /// <summary>Work-items per group the VaeGpu kernels need at most.</summary>
     private const int RequiredWorkGroup = 256;
 
+    private readonly GemmTiling _tiling;
     private readonly Dictionary<(string Program, string Options), OpenCLModule> _modules = new();
     private OpenCLModule? _opsModule;
 
@@ -26,8 +27,13 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
         long maxGroup = (long)ClApi.DeviceValue<nuint>(Device, ClApi.DeviceMaxWorkGroupSize);
         if (maxGroup < RequiredWorkGroup)
             throw new AcceleratorUnavailableException(
-                $"OpenCL device {entry.Index} ({Info.Name}) runs work-groups of at most {maxGroup} work-items; "
+                $"OpenCL device {entry.Index} ({Info.Name}) runs work-groups of at most {maxGroup} "
+                + "work-items; "
                 + $"VaeGpu's kernels need {RequiredWorkGroup}");
+        // CPU devices (PoCL) run fatter work-items faster; GPUs keep the compiled-in tiles.
+        bool cpuDevice = (ClApi.DeviceValue<ulong>(Device, ClApi.DeviceType) & ClApi.DeviceTypeCpu) != 0;
+        _tiling = cpuDevice ? GemmTiling.CpuDevice : GemmTiling.Default;
+        _tiling.Validate(maxGroup);
         ClStatus status;
         nint device = Device;
         Context = ClApi.CreateContext(null, 1, &device, 0, 0, &status);
@@ -52,13 +58,18 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
 
     /// <summary>The module of VaeGpu's own kernels, built on first use.</summary>
     protected override IKernelLauncher Launcher =>
-        _opsModule ??= LoadModule(GeneratedKernels.OpenCLProgram, GeneratedKernels.All);
+        _opsModule ??= LoadModule(GeneratedKernels.OpenCLProgram, GeneratedKernels.All,
+            $"{BuildOptions} {_tiling.Defines}");
+
+    /// <inheritdoc/>
+    protected override GemmTiling Tiling => _tiling;
 
     /// <summary>
     /// Builds an OpenCL C program (once per accelerator, program text and options; later calls return the
     /// cached module) and returns the launcher for its kernels; a failed build throws with the build log.
     /// </summary>
-    public OpenCLModule LoadModule(string program, IReadOnlyList<KernelSource> kernels, string options = BuildOptions)
+    public OpenCLModule LoadModule(string program, IReadOnlyList<KernelSource> kernels,
+        string options = BuildOptions)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(kernels);

@@ -6,7 +6,8 @@ using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.OpenCL;
 
-/// <summary>A built OpenCL program whose kernels launch on the owning accelerator's queue. Not thread-safe.</summary>
+/// <summary>A built OpenCL program whose kernels launch on the owning accelerator's queue. Not
+/// thread-safe.</summary>
 public sealed unsafe class OpenCLModule : IKernelLauncher
 {
     private readonly OpenCLAccelerator _owner;
@@ -24,16 +25,19 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
             : (1UL << source.Parameters.Count) - 1;
     }
 
-    internal OpenCLModule(OpenCLAccelerator owner, string program, IReadOnlyList<KernelSource> kernels, string options)
+    internal OpenCLModule(OpenCLAccelerator owner, string program, IReadOnlyList<KernelSource> kernels,
+        string options)
     {
         _owner = owner;
         _program = Build(owner, program, options);
         int maxId = -1;
         foreach (var source in kernels)
         {
-            if (source.Id < 0) throw new ArgumentException($"kernel {source.Name} has negative id {source.Id}");
+            if (source.Id < 0)
+                throw new ArgumentException($"kernel {source.Name} has negative id {source.Id}");
             if (source.Parameters.Count > 64)
-                throw new ArgumentException($"kernel {source.Name} has {source.Parameters.Count} parameters (max 64)");
+                throw new ArgumentException(
+                    $"kernel {source.Name} has {source.Parameters.Count} parameters (max 64)");
             maxId = Math.Max(maxId, source.Id);
         }
         _slots = new Slot?[maxId + 1];
@@ -42,7 +46,9 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
             foreach (var source in kernels)
             {
                 if (_slots[source.Id] is not null)
-                    throw new ArgumentException($"kernel id {source.Id} is used by {_slots[source.Id]!.Source.Name} and {source.Name}");
+                    throw new ArgumentException(
+                        $"kernel id {source.Id} is used by {_slots[source.Id]!.Source.Name} "
+                        + $"and {source.Name}");
                 _slots[source.Id] = new Slot(source, CreateKernel(source.Name), DeviceArgIndices(source));
             }
         }
@@ -60,7 +66,8 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
     public void Begin(int kernelId)
     {
         if ((uint)kernelId >= (uint)_slots.Length || _slots[kernelId] is null)
-            throw new ArgumentOutOfRangeException(nameof(kernelId), $"no kernel with id {kernelId} in this module");
+            throw new ArgumentOutOfRangeException(nameof(kernelId),
+                $"no kernel with id {kernelId} in this module");
         _owner.ThrowIfDisposedInternal();
         _current = _slots[kernelId];
         _setMask = 0;
@@ -72,9 +79,11 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         var slot = Check(index, BufferKind<T>());
         if (view.Buffer is not OpenCLBuffer<T> buffer || !ReferenceEquals(buffer.Owner, _owner))
             throw new ArgumentException(
-                $"{slot.Source.Name}: parameter {slot.Source.Parameters[index].Name} needs a buffer of {_owner.Name}, "
+                $"{slot.Source.Name}: parameter {slot.Source.Parameters[index].Name} needs a buffer of "
+                + $"{_owner.Name}, "
                 + $"got {view}");
-        if (buffer.IsDisposed) throw new ObjectDisposedException(slot.Source.Parameters[index].Name, "buffer was disposed");
+        if (buffer.IsDisposed) throw new ObjectDisposedException(slot.Source.Parameters[index].Name,
+            "buffer was disposed");
         nint handle = buffer.Handle;
         int offset = view.Offset;
         int arg = slot.DeviceArgs[index];
@@ -98,14 +107,16 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         var slot = _current ?? throw new InvalidOperationException("Launch without Begin");
         if (_setMask != slot.AllSet)
             throw new InvalidOperationException(
-                $"{slot.Source.Name}: parameter {slot.Source.Parameters[System.Numerics.BitOperations.TrailingZeroCount(~_setMask)].Name} was not set");
+                $"{slot.Source.Name}: parameter {slot.Source.Parameters[FirstUnset(_setMask)].Name} "
+                + "was not set");
         if (dims.GlobalX <= 0 || dims.GlobalY <= 0 || dims.LocalX <= 0 || dims.LocalY <= 0
             || dims.GlobalX % dims.LocalX != 0 || dims.GlobalY % dims.LocalY != 0)
             throw new ArgumentException($"{slot.Source.Name}: bad launch geometry {dims}", nameof(dims));
         nuint* global = stackalloc nuint[2] { (nuint)dims.GlobalX, (nuint)dims.GlobalY };
         nuint* local = stackalloc nuint[2] { (nuint)dims.LocalX, (nuint)dims.LocalY };
         uint workDim = dims.GlobalY == 1 && dims.LocalY == 1 ? 1u : 2u;
-        var status = ClApi.EnqueueNDRangeKernel(_owner.Queue, slot.Kernel, workDim, null, global, local, 0, null, null);
+        var status = ClApi.EnqueueNDRangeKernel(_owner.Queue, slot.Kernel, workDim, null, global, local, 0,
+            null, null);
         if (status != ClStatus.Success)
             throw new OpenCLException(status, $"OpenCL call clEnqueueNDRangeKernel failed with "
                 + $"{ClStatusNames.Describe(status)} (kernel {slot.Source.Name}, {dims})");
@@ -129,6 +140,9 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         }
     }
 
+    private static int FirstUnset(ulong setMask) =>
+        System.Numerics.BitOperations.TrailingZeroCount(~setMask);
+
     private static nint Build(OpenCLAccelerator owner, string program, string options)
     {
         ClStatus status;
@@ -149,7 +163,8 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
             string log = BuildLog(handle, device);
             ClApi.ReleaseProgram(handle);
             throw new OpenCLException(status,
-                $"building the OpenCL program for {owner.Info.Name} failed with {ClStatusNames.Describe(status)}"
+                $"building the OpenCL program for {owner.Info.Name} failed with "
+                + $"{ClStatusNames.Describe(status)}"
                 + $" (options \"{options}\"); build log:\n{log}");
         }
         return handle;
@@ -158,11 +173,13 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
     private static string BuildLog(nint program, nint device)
     {
         nuint size;
-        if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, 0, null, &size) != ClStatus.Success)
+        if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, 0, null,
+            &size) != ClStatus.Success)
             return "(no build log available)";
         var bytes = new byte[(int)size];
         fixed (byte* p = bytes)
-            if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, size, p, null) != ClStatus.Success)
+            if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, size, p,
+                null) != ClStatus.Success)
                 return "(no build log available)";
         return Encoding.UTF8.GetString(bytes).TrimEnd('\0').Trim();
     }
@@ -204,7 +221,8 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
                 $"{slot.Source.Name} has {slot.Source.Parameters.Count} parameters, not {index + 1}");
         var parameter = slot.Source.Parameters[index];
         if (parameter.Kind != kind)
-            throw new ArgumentException($"{slot.Source.Name}: parameter {parameter.Name} is {parameter.Kind}, not {kind}");
+            throw new ArgumentException(
+                $"{slot.Source.Name}: parameter {parameter.Name} is {parameter.Kind}, not {kind}");
         return slot;
     }
 

@@ -2,6 +2,7 @@
 // loading every command shares (fetch when missing, verify, load).
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Training;
@@ -12,11 +13,14 @@ public sealed partial class CliApp
 {
     private Command SampleCommand()
     {
-        var run = new Option<string>("--run") { Description = "Run folder with model.safetensors", Required = true };
-        var count = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 64 };
+        var run = new Option<string>("--run") { Description = "Run folder with model.safetensors",
+            Required = true };
+        var count = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ =>
+            64 };
         var label = new Option<int?>("--label") { Description = "Class of every sample (cvae only)" };
         var output = new Option<string?>("--out") { Description = "PNG file (default RUN/samples-N[-label-D].png)" };
-        var seed = new Option<long>("--seed") { Description = "Draw number (0 reproduces samples.png)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed") { Description = "Draw number (0 reproduces samples.png)",
+            DefaultValueFactory = _ => 0 };
         var accelerator = AcceleratorOption();
         var command = new Command("sample", "Decode draws z ~ N(0, I) of a trained model into a PNG grid")
             { run, count, label, output, seed, accelerator };
@@ -25,7 +29,8 @@ public sealed partial class CliApp
             string dir = parse.GetValue(run)!;
             int n = parse.GetValue(count);
             int? digit = parse.GetValue(label);
-            if (n <= 0 || n > 10_000) throw new UserErrorException($"--n: expected 1 to 10000 samples, got {n}");
+            if (n <= 0
+                || n > 10_000) throw new UserErrorException($"--n: expected 1 to 10000 samples, got {n}");
             var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
             if (digit is not null && !config.IsConditional)
                 throw new UserErrorException($"--label: only a cvae takes labels; {dir} holds a {config.Model}");
@@ -45,12 +50,15 @@ public sealed partial class CliApp
 
     private Command EvalCommand()
     {
-        var run = new Option<string>("--run") { Description = "Run folder with model.safetensors", Required = true };
+        var run = new Option<string>("--run") { Description = "Run folder with model.safetensors",
+            Required = true };
         var samples = new Option<int>("--importance-samples")
-        { Description = "K > 1 also estimates the log-likelihood bound with K importance samples", DefaultValueFactory = _ => 1 };
+        { Description = "K > 1 also estimates the log-likelihood bound with K importance samples",
+            DefaultValueFactory = _ => 1 };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the dataset files" };
         var accelerator = AcceleratorOption();
-        var command = new Command("eval", "Test loss of a trained model, and optionally the importance-sampled bound")
+        var command = new Command("eval",
+            "Test loss of a trained model, and optionally the importance-sampled bound")
             { run, samples, dataDir, accelerator };
         command.SetAction(parse =>
         {
@@ -116,7 +124,7 @@ public sealed partial class CliApp
                 string dir = DataDirectory.Resolve(parse.GetValue(dataDir));
                 if (!info)
                 {
-                    var result = DataFetcher.Ensure(dataset, dir, FetchReporter(quiet: false));
+                    var result = Fetch(dataset, dir, quiet: false);
                     foreach (var (file, source) in result.Sources) _out.WriteLine($"{file}: {source}");
                     _out.WriteLine($"{dataset} ready in {result.Folder}");
                     return ExitCodes.Ok;
@@ -129,7 +137,8 @@ public sealed partial class CliApp
                 foreach (var (splitName, split) in new[] { ("train", data.Train), ("test", data.Test) })
                 {
                     var counts = new int[split.Classes];
-                    foreach (byte l in split.Labels.AsSpan(0, split.Count)) if (l < counts.Length) counts[l]++;
+                    foreach (byte l in split.Labels.AsSpan(0,
+                        split.Count)) if (l < counts.Length) counts[l]++;
                     _out.WriteLine($"{splitName}: {split.Count} images of {split.Width}x{split.Height}, " +
                         $"{split.Classes} classes; per class {string.Join(" ", counts)}");
                 }
@@ -142,7 +151,8 @@ public sealed partial class CliApp
 
     private static Option<string> AcceleratorOption()
     {
-        var option = new Option<string>("--accelerator") { Description = "Backend to run on", DefaultValueFactory = _ => "cpu" };
+        var option = new Option<string>("--accelerator") { Description = "Backend to run on",
+            DefaultValueFactory = _ => "cpu" };
         option.AcceptOnlyFromAmong("cpu", "opencl", "cuda");
         return option;
     }
@@ -152,8 +162,35 @@ public sealed partial class CliApp
     {
         string dir = DataDirectory.Resolve(dataDirOption);
         var catalog = DatasetCatalog.Get(name);
-        string folder = DatasetLoader.Locate(catalog, dir) ?? DataFetcher.Ensure(name, dir, FetchReporter(quiet)).Folder;
+        string folder = DatasetLoader.Locate(catalog, dir) ?? Fetch(name, dir, quiet).Folder;
         return DatasetLoader.LoadFrom(catalog, folder);
+    }
+
+    /// <summary>Fetches with Spectre.Console bars on a terminal, plain lines otherwise, nothing when quiet.</summary>
+    private FetchResult Fetch(string name, string dir, bool quiet)
+    {
+        if (quiet || _style != ProgressStyle.Bars) return DataFetcher.Ensure(name, dir, FetchReporter(quiet));
+        return AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                return DataFetcher.Ensure(name, dir, new SyncProgress<FetchProgress>(p =>
+                {
+                    if (!tasks.TryGetValue(p.File, out var task))
+                        tasks[p.File] = task = context.AddTask($"{p.Dataset}/{p.File}", maxValue: 1);
+                    if (p.BytesTotal is > 0)
+                    {
+                        task.IsIndeterminate = false;
+                        task.MaxValue = p.BytesTotal.Value;
+                        task.Value = p.BytesDone;
+                    }
+                    else
+                    {
+                        task.IsIndeterminate = true;
+                    }
+                }));
+            });
     }
 
     private IProgress<FetchProgress> FetchReporter(bool quiet)
@@ -170,7 +207,8 @@ public sealed partial class CliApp
         });
     }
 
-    /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+    /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread
+    /// pool).</summary>
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

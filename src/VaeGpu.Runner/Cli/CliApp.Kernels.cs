@@ -16,7 +16,8 @@ public sealed partial class CliApp
 
     private Command KernelsCommand()
     {
-        var lang = new Option<string>("--lang") { Description = "opencl or cuda", DefaultValueFactory = _ => "opencl" };
+        var lang = new Option<string>("--lang") { Description = "opencl or cuda", DefaultValueFactory = _ =>
+            "opencl" };
         lang.AcceptOnlyFromAmong("opencl", "cuda");
         var kernel = new Option<string?>("--kernel") { Description = "Print only this kernel (default: the whole program)" };
         var list = new Option<bool>("--list") { Description = "List the kernel names and parameters" };
@@ -42,7 +43,8 @@ public sealed partial class CliApp
                 _out.Write(Member<string>(generated, cuda ? "CudaProgram" : "OpenCLProgram"));
                 return ExitCodes.Ok;
             }
-            var match = all.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))
+            var match = all.FirstOrDefault(k => string.Equals(k.Name, name,
+                StringComparison.OrdinalIgnoreCase))
                 ?? throw new UserErrorException($"--kernel: no kernel '{name}'; known: {string.Join(", ", all.Select(k => k.Name))}");
             _out.WriteLine(cuda ? match.Cuda : match.OpenCL);
             return ExitCodes.Ok;
@@ -53,7 +55,8 @@ public sealed partial class CliApp
     private static T Member<T>(Type type, string name)
     {
         const BindingFlags Flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-        object? value = type.GetProperty(name, Flags)?.GetValue(null) ?? type.GetField(name, Flags)?.GetValue(null);
+        object? value = type.GetProperty(name, Flags)?.GetValue(null) ?? type.GetField(name,
+            Flags)?.GetValue(null);
         return value is T typed ? typed
             : throw new InvalidOperationException($"{type.FullName}.{name} is missing or not a {typeof(T).Name}");
     }

@@ -15,7 +15,8 @@ public static class ExitCodes
 {
     /// <summary>Success.</summary>
     public const int Ok = 0;
-    /// <summary>A user error: bad option, missing or corrupt data, unusable output folder, absent backend.</summary>
+    /// <summary>A user error: bad option, missing or corrupt data, unusable output folder, absent
+    /// backend.</summary>
     public const int UserError = 2;
     /// <summary>The loss became NaN or infinite.</summary>
     public const int Diverged = 3;
@@ -47,7 +48,8 @@ public sealed partial class CliApp
     private readonly CancellationToken _cancel;
     private readonly TrainOptions _train = new();
 
-    /// <summary>Creates the app writing to the given streams; <paramref name="interactive"/> enables bars.</summary>
+    /// <summary>Creates the app writing to the given streams; <paramref name="interactive"/> enables
+    /// bars.</summary>
     public CliApp(TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancel)
     {
         (_out, _err, _cancel) = (stdout, stderr, cancel);
@@ -71,7 +73,8 @@ public sealed partial class CliApp
         {
             return parse.Invoke(new InvocationConfiguration
             {
-                Output = _out, Error = _err, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+                Output = _out, Error = _err, EnableDefaultExceptionHandler = false,
+                    ProcessTerminationTimeout = null,
             });
         }
         catch (Exception e) when (UserMessage(e) is { } message)
@@ -119,7 +122,8 @@ public sealed partial class CliApp
                         $"{Path.Combine(resumeDir, Checkpoint.ConfigFile)} fixes it (only --epochs and device options may change)");
             runDir = resumeDir;
             config = RunConfig.Load(Path.Combine(resumeDir, Checkpoint.ConfigFile));
-            if (TrainOptions.Given(parse, _train.Epochs)) config = config with { Epochs = parse.GetValue(_train.Epochs) };
+            if (TrainOptions.Given(parse,
+                _train.Epochs)) config = config with { Epochs = parse.GetValue(_train.Epochs) };
             if (TrainOptions.Given(parse, _train.Accelerator) || TrainOptions.Given(parse, _train.Device)
                 || TrainOptions.Given(parse, _train.Threads))
                 config = _train.WithDevice(config, parse);
@@ -135,12 +139,14 @@ public sealed partial class CliApp
         CheckDataset(config, dataset);
         PrepareRunFolder(runDir, resuming: resumeDir is not null);
 
-        using var accelerator = ModelFactory.CreateAccelerator(config.Accelerator, config.Device, config.Threads);
+        using var accelerator = ModelFactory.CreateAccelerator(config.Accelerator, config.Device,
+            config.Threads);
         using var progress = new ConsoleProgress(_out, quiet ? ProgressStyle.Quiet : _style);
         progress.Info($"run folder {Path.GetFullPath(runDir)}");
         progress.Info($"{config.Model} on {config.Dataset} ({Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count)} " +
             $"training images), {accelerator.Name}");
-        var result = new Trainer(config, dataset, accelerator, runDir, progress).Run(resumeDir is not null, _cancel);
+        var result = new Trainer(config, dataset, accelerator, runDir, progress).Run(resumeDir is not null,
+            _cancel);
         switch (result.Outcome)
         {
             case TrainOutcome.Interrupted:

@@ -53,9 +53,13 @@ public static class CompressedFile
             using Stream decoder = kind == Compression.Gzip
                 ? new GZipStream(input, CompressionMode.Decompress)
                 : new BZip2InputStream(input);
-            using var output = new MemoryStream(capacity: stored.Length * 4);
+            using var output = new MemoryStream(InitialCapacity(kind, stored));
             decoder.CopyTo(output);
-            byte[] result = output.ToArray();
+            // When the gzip trailer sized the buffer exactly, hand it out instead of copying it.
+            bool exact = output.Length == output.Capacity;
+            byte[] result = exact && output.TryGetBuffer(out ArraySegment<byte> all)
+                ? all.Array!
+                : output.ToArray();
             if (kind == Compression.Gzip)
                 CheckGzipLength(path, stored, result.LongLength);
             if (result.Length == 0)
@@ -69,6 +73,20 @@ public static class CompressedFile
             throw new DataException($"{path}: corrupt {Name(kind)} stream ({e.Message.TrimEnd('.')}); "
                 + $"expected a complete {Name(kind)} file. Delete it and fetch the dataset again.", e);
         }
+    }
+
+    // A gzip trailer names the decompressed size; trust it only within a plausible ratio, since a
+    // corrupt or cut-short file's "trailer" is arbitrary bytes. Otherwise guess 4x and let it grow.
+    private static int InitialCapacity(Compression kind, byte[] stored)
+    {
+        const int PlausibleRatio = 16;
+        long guess = Math.Min(4L * stored.Length, Array.MaxLength);
+        if (kind != Compression.Gzip || stored.Length < 18)
+            return (int)guess;
+        uint trailer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(stored.AsSpan(^4));
+        return trailer > 0 && trailer <= PlausibleRatio * (long)stored.Length && trailer <= Array.MaxLength
+            ? (int)trailer
+            : (int)guess;
     }
 
     // .NET's GZipStream ends quietly at the end of a cut-short file. The gzip trailer's last field

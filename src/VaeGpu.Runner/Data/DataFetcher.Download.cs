@@ -51,7 +51,7 @@ public static partial class DataFetcher
             state.Tried.Add($"{url}: cannot connect ({cause.TrimEnd('.')}); downloads need network access");
             return false;
         }
-        catch (TaskCanceledException)
+        catch (OperationCanceledException)
         {
             state.Tried.Add($"{url}: no answer within {state.Options.ConnectTimeout.TotalSeconds:0} s to "
                 + $"connect or {state.Options.DownloadTimeout.TotalSeconds:0} s in all; downloads need "

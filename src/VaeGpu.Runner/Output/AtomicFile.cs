@@ -16,7 +16,8 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
 
-    /// <summary>Calls <paramref name="write"/> on a temp file next to <paramref name="path"/>, then renames it.</summary>
+    /// <summary>Calls <paramref name="write"/> on a temp file next to <paramref name="path"/>, then renames
+    /// it.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);

@@ -41,7 +41,8 @@ public static class ImageGrid
     /// Originals above their reconstructions: two greyscale grids of the same layout stacked, with a red rule
     /// between them, as RGB.
     /// </summary>
-    public static Picture OriginalsOverReconstructions(ReadOnlySpan<float> originals, ReadOnlySpan<float> reconstructions,
+    public static Picture OriginalsOverReconstructions(ReadOnlySpan<float> originals,
+        ReadOnlySpan<float> reconstructions,
         int count, int width, int height, int columns)
     {
         var top = Gray(originals, count, width, height, columns);
@@ -75,7 +76,8 @@ public static class ImageGrid
             }
     }
 
-    private static void Check(ReadOnlySpan<float> images, int count, int width, int height, int columns, int padding)
+    private static void Check(ReadOnlySpan<float> images, int count, int width, int height, int columns,
+        int padding)
     {
         if (count <= 0 || width <= 0 || height <= 0 || columns <= 0 || padding < 0)
             throw new ArgumentOutOfRangeException(nameof(count),

@@ -12,7 +12,8 @@ public static class Pca
     public static double[] Project(ReadOnlySpan<float> points, int n, int d, int components = 2)
     {
         if (n <= 0 || d <= 0 || components <= 0 || components > d)
-            throw new ArgumentOutOfRangeException(nameof(components), $"PCA of {n}x{d} into {components} components");
+            throw new ArgumentOutOfRangeException(nameof(components),
+                $"PCA of {n}x{d} into {components} components");
         if (points.Length < (long)n * d) throw new ArgumentException($"need {n}x{d} values", nameof(points));
         var mean = new double[d];
         for (int row = 0; row < n; row++)
@@ -39,7 +40,8 @@ public static class Pca
             for (int c = 0; c < components; c++)
             {
                 double sum = 0;
-                for (int col = 0; col < d; col++) sum += (points[row * d + col] - mean[col]) * directions[c][col];
+                for (int col = 0; col < d; col++) sum += (points[row * d
+                    + col] - mean[col]) * directions[c][col];
                 result[row * components + c] = sum;
             }
         return result;

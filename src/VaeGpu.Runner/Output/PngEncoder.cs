@@ -25,7 +25,8 @@ public static class PngEncoder
     {
         int channels = color == PngColor.Gray ? 1 : 3;
         if (width <= 0 || height <= 0)
-            throw new ArgumentOutOfRangeException(nameof(width), $"PNG size must be positive, got {width}x{height}");
+            throw new ArgumentOutOfRangeException(nameof(width),
+                $"PNG size must be positive, got {width}x{height}");
         if (color != PngColor.Gray && color != PngColor.Rgb)
             throw new ArgumentOutOfRangeException(nameof(color), $"unsupported colour type {color}");
         long expected = (long)width * height * channels;
@@ -39,7 +40,8 @@ public static class PngEncoder
     public static void Write(string path, int width, int height, PngColor color, ReadOnlySpan<byte> pixels) =>
         AtomicFile.WriteAllBytes(path, Encode(width, height, color, pixels));
 
-    private static byte[] EncodeCore(int width, int height, PngColor color, int channels, ReadOnlySpan<byte> pixels)
+    private static byte[] EncodeCore(int width, int height, PngColor color, int channels,
+        ReadOnlySpan<byte> pixels)
     {
         using var output = new MemoryStream();
         output.Write(Signature);

@@ -38,7 +38,8 @@ public static class ReportHtml
                 $"{metrics[^1].Epoch} epochs.</p>\n");
 
         html.Append("<h2>Run</h2>\n<table>\n");
-        foreach (var (name, value) in facts) html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
+        foreach (var (name,
+            value) in facts) html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
         html.Append("</table>\n<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
 
         html.Append("<h2>Metrics (per image, nats)</h2>\n<table>\n<tr>");
@@ -59,7 +60,8 @@ public static class ReportHtml
             else html.Append($"<img alt=\"{E(file)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">");
             html.Append($"<figcaption>{E(caption)} (<a href=\"{E(file)}\">{E(file)}</a>)</figcaption></figure>\n");
         }
-        var perEpoch = Directory.GetFiles(runDir, "reconstructions_epoch*.png").Select(Path.GetFileName).Order().ToList();
+        var perEpoch = Directory.GetFiles(runDir,
+            "reconstructions_epoch*.png").Select(Path.GetFileName).Order().ToList();
         if (perEpoch.Count > 0)
         {
             html.Append("<p>Reconstructions after each epoch: ");

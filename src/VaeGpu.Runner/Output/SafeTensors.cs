@@ -21,7 +21,8 @@ public static class SafeTensors
     private const long MaxHeaderBytes = 100_000_000;
 
     /// <summary>Encodes tensors (in the given order) and optional string metadata.</summary>
-    public static byte[] Encode(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static byte[] Encode(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string,
+        string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -51,8 +52,10 @@ public static class SafeTensors
     public static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Read(string path) =>
         Decode(File.ReadAllBytes(path), path);
 
-    /// <summary>Decodes safetensors bytes; <paramref name="source"/> names the data in error messages.</summary>
-    public static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Decode(byte[] bytes, string source)
+    /// <summary>Decodes safetensors bytes; <paramref name="source"/> names the data in error
+    /// messages.</summary>
+    public static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Decode(byte[] bytes,
+        string source)
     {
         if (bytes.Length < 8) throw new SafeTensorsFormatException($"{source}: {bytes.Length} bytes, too short for safetensors");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
@@ -92,9 +95,11 @@ public static class SafeTensors
         if (dtype != "F32")
             throw new SafeTensorsFormatException($"{source}: tensor '{entry.Name}' has dtype {dtype}, expected F32");
         int[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
-        long[] offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        long[] offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d =>
+            d.GetInt64()).ToArray();
         long count = shape.Aggregate(1L, (a, d) => a * d);
-        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > data.Length || offsets[1] - offsets[0] != count * 4)
+        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > data.Length
+            || offsets[1] - offsets[0] != count * 4)
             throw new SafeTensorsFormatException(
                 $"{source}: tensor '{entry.Name}' offsets [{string.Join(", ", offsets)}] do not match shape " +
                 $"[{string.Join(", ", shape)}] within {data.Length} data bytes");
@@ -105,7 +110,8 @@ public static class SafeTensors
         return (offsets[0], new NamedTensor(entry.Name, shape, values));
     }
 
-    private static byte[] EncodeCore(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] EncodeCore(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string,
+        string>? metadata)
     {
         using var headerStream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(headerStream))

@@ -8,14 +8,16 @@ using System.Text;
 namespace VaeGpu.Runner.Output;
 
 /// <summary>One line of a line plot: its label, colour and y values (x = 1, 2, ...).</summary>
-public sealed record PlotSeries(string Label, string Color, IReadOnlyList<double> Values, bool Dashed = false);
+public sealed record PlotSeries(string Label, string Color, IReadOnlyList<double> Values,
+    bool Dashed = false);
 
 /// <summary>Writes SVG line plots and scatter plots.</summary>
 public static class SvgPlot
 {
     /// <summary>Ten distinguishable colours (Tableau 10), one per digit class.</summary>
     public static readonly string[] Palette =
-        ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+        ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+            "#bab0ac"];
 
     private const int Width = 720, Height = 440, Left = 70, Right = 170, Top = 40, Bottom = 50;
 
@@ -35,7 +37,8 @@ public static class SvgPlot
             {
                 double value = series[s].Values[i];
                 if (!double.IsFinite(value)) continue;
-                points.Append(F(X(i + 1, xMin, xMax))).Append(',').Append(F(Y(value, yMin, yMax))).Append(' ');
+                points.Append(F(X(i + 1, xMin, xMax))).Append(',').Append(F(Y(value, yMin,
+                    yMax))).Append(' ');
             }
             string dash = series[s].Dashed ? " stroke-dasharray=\"6 4\"" : "";
             svg.Append($"<polyline fill=\"none\" stroke=\"{series[s].Color}\" stroke-width=\"2\"{dash} " +
@@ -50,7 +53,8 @@ public static class SvgPlot
         return End(svg);
     }
 
-    /// <summary>A scatter plot of n points (x, y) coloured by class label, with a legend of the classes.</summary>
+    /// <summary>A scatter plot of n points (x, y) coloured by class label, with a legend of the
+    /// classes.</summary>
     public static string Scatter(string title, string xLabel, string yLabel, ReadOnlySpan<double> x,
         ReadOnlySpan<double> y, ReadOnlySpan<byte> labels, int classes)
     {
@@ -67,7 +71,8 @@ public static class SvgPlot
             svg.Append($"<circle cx=\"{F(X(x[i], xMin, xMax))}\" cy=\"{F(Y(y[i], yMin, yMax))}\" r=\"1.8\" " +
                 $"fill=\"{color}\" fill-opacity=\"0.7\"/>\n");
         }
-        for (int c = 0; c < classes; c++) LegendEntry(svg, c, $"digit {c}", Palette[c % Palette.Length], line: false);
+        for (int c = 0; c < classes; c++) LegendEntry(svg, c, $"digit {c}", Palette[c % Palette.Length],
+            line: false);
         return End(svg);
     }
 

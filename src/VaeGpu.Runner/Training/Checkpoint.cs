@@ -23,7 +23,8 @@ public static class Checkpoint
         arena.ReadValues(values);
         var meta = new Dictionary<string, string>
         {
-            ["format"] = "pt", ["producer"] = "VaeGpu", ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+            ["format"] = "pt", ["producer"] = "VaeGpu",
+                ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
         };
         var state1 = new float[arena.Count];
         var state2 = new float[arena.Count];
@@ -34,13 +35,15 @@ public static class Checkpoint
             ["optimizer"] = config.Optimizer,
             ["step_count"] = model.StepCount.ToString(CultureInfo.InvariantCulture),
         };
-        var optimizerTensors = Split(arena, state1, "state1.").Concat(Split(arena, state2, "state2.")).ToList();
+        var optimizerTensors = Split(arena, state1, "state1.").Concat(Split(arena, state2,
+            "state2.")).ToList();
         SafeTensors.Write(Path.Combine(runDir, OptimizerFile), optimizerTensors, optimizerMeta);
         SafeTensors.Write(Path.Combine(runDir, ModelFile), Split(arena, values, ""), meta);
         AtomicFile.WriteAllText(Path.Combine(runDir, ConfigFile), config.ToJson());
     }
 
-    /// <summary>Loads parameters (and, when <paramref name="withOptimizer"/>, optimizer state); returns the epoch.</summary>
+    /// <summary>Loads parameters (and, when <paramref name="withOptimizer"/>, optimizer state); returns the
+    /// epoch.</summary>
     public static int Load(string runDir, VaeModel model, bool withOptimizer)
     {
         var arena = model.Parameters;
@@ -84,7 +87,8 @@ public static class Checkpoint
     }
 
     private static long ReadLong(Dictionary<string, string> meta, string key, string path) =>
-        meta.TryGetValue(key, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out long value)
+        meta.TryGetValue(key, out var text) && long.TryParse(text, CultureInfo.InvariantCulture,
+            out long value)
             ? value
             : throw new UserErrorException($"{path}: metadata '{key}' missing; not written by VaeGpu?");
 }

@@ -51,15 +51,18 @@ public sealed class DeviceSplit : IDisposable
     /// <summary>One-hot labels of the last batch, or the empty view when the model takes none.</summary>
     public BufferView<float> OneHot => _oneHot?.View ?? default;
 
-    /// <summary>Gathers images order[start .. start + batch) into <see cref="Images"/> and <see cref="OneHot"/>.</summary>
+    /// <summary>Gathers images order[start .. start + batch) into <see cref="Images"/> and <see
+    /// cref="OneHot"/>.</summary>
     public void Gather(ReadOnlySpan<int> order, int start, int batch)
     {
         var slice = order.Slice(start, batch);
         foreach (int index in slice)
-            if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(order), $"image {index} of {Count}");
+            if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(order),
+                $"image {index} of {Count}");
         _accelerator.CopyFromHost(slice, _indices.Slice(0, batch));
         _accelerator.GatherImages(_images.View, ImageSize, _indices.View, batch, _x.View);
-        if (_oneHot is not null) _accelerator.GatherOneHot(_labels.View, _indices.View, batch, Classes, _oneHot.View);
+        if (_oneHot is not null) _accelerator.GatherOneHot(_labels.View, _indices.View, batch, Classes,
+            _oneHot.View);
     }
 
     /// <summary>Frees the device buffers.</summary>

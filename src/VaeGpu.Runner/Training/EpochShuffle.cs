@@ -11,7 +11,8 @@ public static class EpochShuffle
 {
     private const ulong ShuffleTag = 0x5348_0000_0000_0000UL; // "SH" in the top bytes: a stream of its own
 
-    /// <summary>A permutation of [0, count) for <paramref name="epoch"/> (1-based) under <paramref name="seed"/>.</summary>
+    /// <summary>A permutation of [0, count) for <paramref name="epoch"/> (1-based) under <paramref
+    /// name="seed"/>.</summary>
     public static int[] Permutation(int count, ulong seed, int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

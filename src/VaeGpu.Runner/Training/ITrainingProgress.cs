@@ -8,7 +8,8 @@ public interface ITrainingProgress
     /// <summary>An epoch of <paramref name="steps"/> steps begins.</summary>
     void EpochStarted(int epoch, int epochs, int steps);
 
-    /// <summary>A step finished: images per second so far this epoch and the running mean loss per image.</summary>
+    /// <summary>A step finished: images per second so far this epoch and the running mean loss per
+    /// image.</summary>
     void StepFinished(int step, int steps, double imagesPerSecond, double runningLoss);
 
     /// <summary>An epoch finished (after its test evaluation).</summary>

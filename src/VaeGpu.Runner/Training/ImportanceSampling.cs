@@ -13,7 +13,8 @@ public static class ImportanceSampling
 {
     private const long CounterBase = 1L << 40; // Sample-stream counters of their own, apart from pictures
 
-    /// <summary>Mean over the split of -log p(x) estimated with <paramref name="k"/> samples (nats per image).</summary>
+    /// <summary>Mean over the split of -log p(x) estimated with <paramref name="k"/> samples (nats per
+    /// image).</summary>
     public static double NegativeLogLikelihood(VaeModel model, DeviceSplit split, int k)
     {
         var config = model.Config;
@@ -62,7 +63,8 @@ public static class ImportanceSampling
                     {
                         double logit = logits[row * d + p], target = x[row * d + p];
                         // log p(x|z) = -BCE, in the stable form max(l,0) - l x + log(1 + exp(-|l|)).
-                        logLikelihood -= Math.Max(logit, 0) - logit * target + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
+                        logLikelihood -= Math.Max(logit, 0) - logit * target + Math.Log(1
+                            + Math.Exp(-Math.Abs(logit)));
                     }
                     double logPrior = 0, logPosterior = 0;
                     for (int j = 0; j < l; j++)

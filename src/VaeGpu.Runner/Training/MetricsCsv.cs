@@ -7,7 +7,8 @@ using VaeGpu.Runner.Output;
 namespace VaeGpu.Runner.Training;
 
 /// <summary>One epoch's metrics; losses are per image, in nats.</summary>
-public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainRecon, double TrainKl, double TestLoss,
+public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainRecon, double TrainKl,
+    double TestLoss,
     double TestRecon, double TestKl, double EpochSeconds, double SamplesPerSecond);
 
 /// <summary>Reads and writes metrics.csv.</summary>
@@ -39,13 +40,15 @@ public static class MetricsCsv
             if (cells.Length != 9)
                 throw new UserErrorException($"{path}:{i + 1}: expected 9 columns, found {cells.Length}");
             double Cell(int c) => double.Parse(cells[c], CultureInfo.InvariantCulture);
-            rows.Add(new EpochMetrics(int.Parse(cells[0], CultureInfo.InvariantCulture), Cell(1), Cell(2), Cell(3),
+            rows.Add(new EpochMetrics(int.Parse(cells[0], CultureInfo.InvariantCulture), Cell(1), Cell(2),
+                Cell(3),
                 Cell(4), Cell(5), Cell(6), Cell(7), Cell(8)));
         }
         return rows;
     }
 
-    /// <summary>One CSV row; losses keep float64's round-trip digits so resumed runs compare exactly.</summary>
+    /// <summary>One CSV row; losses keep float64's round-trip digits so resumed runs compare
+    /// exactly.</summary>
     public static string Format(EpochMetrics m) => string.Join(",",
         m.Epoch.ToString(CultureInfo.InvariantCulture), R(m.TrainLoss), R(m.TrainRecon), R(m.TrainKl),
         R(m.TestLoss), R(m.TestRecon), R(m.TestKl),

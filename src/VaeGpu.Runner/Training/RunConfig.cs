@@ -69,15 +69,6 @@ public sealed record RunConfig
         WriteIndented = true,
     };
 
-    /// <summary>The KL weight for a step: beta, ramped linearly over the warm-up epochs.</summary>
-    public float BetaAt(int epoch, int step, int stepsPerEpoch)
-    {
-        if (IsAutoencoder) return 0;
-        if (KlWarmup <= 0) return (float)Beta;
-        double progress = (epoch - 1 + (double)step / Math.Max(1, stepsPerEpoch)) / KlWarmup;
-        return (float)(Beta * Math.Min(1.0, progress));
-    }
-
     /// <summary>Serializes to config.json text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
 

@@ -11,7 +11,8 @@ namespace VaeGpu.Runner.Training;
 /// <summary>Makes and writes the pictures of a run folder.</summary>
 public static class RunPictures
 {
-    private const int ReconstructionCount = 32, ReconstructionColumns = 16, LatentPoints = 5000, ManifoldSide = 20;
+    private const int ReconstructionCount = 32, ReconstructionColumns = 16, LatentPoints = 5000,
+        ManifoldSide = 20;
 
     /// <summary>Writes every final picture and loss.svg into <paramref name="runDir"/>.</summary>
     public static void WriteAll(string runDir, VaeModel model, DeviceSplit test, RunConfig config,
@@ -19,7 +20,8 @@ public static class RunPictures
     {
         Reconstructions(model, test, config).Save(Path.Combine(runDir, "reconstructions.png"));
         Samples(model, config, 64, label: null).Save(Path.Combine(runDir, "samples.png"));
-        if (config.IsConditional) SamplesByClass(model, config).Save(Path.Combine(runDir, "samples_by_class.png"));
+        if (config.IsConditional) SamplesByClass(model, config).Save(Path.Combine(runDir,
+            "samples_by_class.png"));
         AtomicFile.WriteAllText(Path.Combine(runDir, "latent.svg"), LatentPlot(model, test, config));
         if (config.Latent == 2 && !config.IsConditional)
             Manifold(model, config).Save(Path.Combine(runDir, "manifold.png"));
@@ -43,17 +45,20 @@ public static class RunPictures
             var images = model.Decode(mu.View, test.OneHot, count);
             acc.CopyToHost(images.View.Slice(0, count * d), decoded.AsSpan(start * d, count * d));
         }
-        return ImageGrid.OriginalsOverReconstructions(originals, decoded, n, config.ImageWidth, config.ImageHeight,
+        return ImageGrid.OriginalsOverReconstructions(originals, decoded, n, config.ImageWidth,
+            config.ImageHeight,
             Math.Min(ReconstructionColumns, n));
     }
 
-    /// <summary><paramref name="n"/> decoded draws z ~ N(0, I) on a square-ish grid; a CVAE uses label i mod classes
+    /// <summary><paramref name="n"/> decoded draws z ~ N(0, I) on a square-ish grid; a CVAE uses label i mod
+    /// classes
     /// (or <paramref name="label"/> for all).</summary>
     public static Picture Samples(VaeModel model, RunConfig config, int n, int? label, long counter = 0)
     {
         var z = Normals(model, n, counter);
         var labels = config.IsConditional
-            ? OneHot(Enumerable.Range(0, n).Select(i => label ?? i % config.Classes).ToArray(), config.Classes)
+            ? OneHot(Enumerable.Range(0, n).Select(i => label ?? i % config.Classes).ToArray(),
+                config.Classes)
             : null;
         var images = DecodeMany(model, z, labels, n);
         int columns = (int)Math.Ceiling(Math.Sqrt(n));
@@ -67,10 +72,12 @@ public static class RunPictures
         int n = PerRow * config.Classes;
         var z = Normals(model, n, counter: 1);
         var labels = OneHot(Enumerable.Range(0, n).Select(i => i / PerRow).ToArray(), config.Classes);
-        return ImageGrid.Gray(DecodeMany(model, z, labels, n), n, config.ImageWidth, config.ImageHeight, PerRow);
+        return ImageGrid.Gray(DecodeMany(model, z, labels, n), n, config.ImageWidth, config.ImageHeight,
+            PerRow);
     }
 
-    /// <summary>Decodes a grid over the 2-D latent plane (latent = 2 only): z in [-3, 3]^2, top row = high z2.</summary>
+    /// <summary>Decodes a grid over the 2-D latent plane (latent = 2 only): z in [-3, 3]^2, top row = high
+    /// z2.</summary>
     public static Picture Manifold(VaeModel model, RunConfig config)
     {
         int n = ManifoldSide * ManifoldSide;
@@ -82,10 +89,12 @@ public static class RunPictures
                 z[at] = -3f + 6f * col / (ManifoldSide - 1);
                 z[at + 1] = 3f - 6f * row / (ManifoldSide - 1);
             }
-        return ImageGrid.Gray(DecodeMany(model, z, null, n), n, config.ImageWidth, config.ImageHeight, ManifoldSide, 0);
+        return ImageGrid.Gray(DecodeMany(model, z, null, n), n, config.ImageWidth, config.ImageHeight,
+            ManifoldSide, 0);
     }
 
-    /// <summary>Test-set latent means by digit: the two axes when latent = 2, else the first two principal components.</summary>
+    /// <summary>Test-set latent means by digit: the two axes when latent = 2, else the first two principal
+    /// components.</summary>
     public static string LatentPlot(VaeModel model, DeviceSplit test, RunConfig config)
     {
         int n = Math.Min(LatentPoints, test.Count), l = config.Latent;
@@ -107,9 +116,11 @@ public static class RunPictures
         {
             var projected = Pca.Project(mu, n, l);
             for (int i = 0; i < n; i++) { x[i] = projected[2 * i]; y[i] = projected[2 * i + 1]; }
-            (title, xLabel, yLabel) = ($"Latent means of test images ({l}-D, first two principal components)", "PC 1", "PC 2");
+            title = $"Latent means of test images ({l}-D, first two principal components)";
+            (xLabel, yLabel) = ("PC 1", "PC 2");
         }
-        return SvgPlot.Scatter(title, xLabel, yLabel, x, y, labels, Math.Max(config.Classes, labels.Max() + 1));
+        int classes = Math.Max(config.Classes, labels.Max() + 1);
+        return SvgPlot.Scatter(title, xLabel, yLabel, x, y, labels, classes);
     }
 
     /// <summary>Train and test loss, reconstruction and KL per epoch.</summary>
@@ -127,7 +138,8 @@ public static class RunPictures
         ]);
     }
 
-    /// <summary>Latent means of the first <paramref name="n"/> images of a split: (n, Latent) on the host.</summary>
+    /// <summary>Latent means of the first <paramref name="n"/> images of a split: (n, Latent) on the
+    /// host.</summary>
     public static float[] EncodeMany(VaeModel model, DeviceSplit split, int n)
     {
         int l = model.Config.Latent;
@@ -143,7 +155,8 @@ public static class RunPictures
         return mu;
     }
 
-    /// <summary>Decodes host z (n, Latent) [+ host one-hot (n, Classes)] to images (n, InputDim) on the host.</summary>
+    /// <summary>Decodes host z (n, Latent) [+ host one-hot (n, Classes)] to images (n, InputDim) on the
+    /// host.</summary>
     public static float[] DecodeMany(VaeModel model, float[] z, float[]? oneHot, int n)
     {
         int l = model.Config.Latent, d = model.Config.InputDim, c = model.Config.Classes;
@@ -163,7 +176,8 @@ public static class RunPictures
         return result;
     }
 
-    /// <summary>n x Latent standard normals from the model's Sample stream <paramref name="counter"/>.</summary>
+    /// <summary>n x Latent standard normals from the model's Sample stream <paramref
+    /// name="counter"/>.</summary>
     public static float[] Normals(VaeModel model, int n, long counter)
     {
         int l = model.Config.Latent;

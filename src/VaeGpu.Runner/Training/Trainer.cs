@@ -16,7 +16,8 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
     ITrainingProgress progress)
 {
     /// <summary>
-    /// Trains from scratch, or from the last completed epoch in the run folder when <paramref name="resume"/>.
+    /// Trains from scratch, or from the last completed epoch in the run folder when <paramref
+    /// name="resume"/>.
     /// Stops after the current step when <paramref name="cancel"/> is signalled.
     /// </summary>
     public TrainResult Run(bool resume, CancellationToken cancel)
@@ -33,9 +34,11 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         if (resume)
         {
             done = Checkpoint.Load(runDir, model, withOptimizer: true);
-            if (File.Exists(metricsPath)) metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= done));
+            if (File.Exists(metricsPath)) metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m =>
+                m.Epoch <= done));
             if (metrics.Count != done)
                 throw new UserErrorException($"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
+            MetricsCsv.Write(metricsPath, metrics); // drops a row whose checkpoint never landed
             progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
         }
         else
@@ -60,14 +63,18 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
                 model.TrainStep(train.Images, train.OneHot, n, klWeight, settings);
                 var losses = model.ReadAndResetLosses();
                 if (!double.IsFinite(losses.ReconSum) || !double.IsFinite(losses.KlSum))
+                {
+                    bool nan = double.IsNaN(losses.ReconSum) || double.IsNaN(losses.KlSum);
                     return Stop(TrainOutcome.Diverged, metrics, $"training diverged: the loss became " +
-                        $"{(double.IsFinite(losses.ReconSum) ? losses.KlSum : losses.ReconSum)} at epoch {epoch}, " +
-                        $"step {step + 1} of {steps}; {Kept(epoch - 1)}. Try a smaller --lr");
+                        $"{(nan ? "NaN" : "infinite")} at epoch {epoch}, step {step + 1} of {steps}; " +
+                        $"{Kept(epoch - 1)}. Try a smaller --lr");
+                }
                 trainRecon += losses.ReconSum;
                 trainKl += losses.KlSum;
                 trainLoss += losses.ReconSum + klWeight * losses.KlSum;
                 int seen = start + n;
-                progress.StepFinished(step + 1, steps, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), trainLoss / seen);
+                progress.StepFinished(step + 1, steps, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+                    trainLoss / seen);
                 if (cancel.IsCancellationRequested && step + 1 < steps)
                     return Stop(TrainOutcome.Interrupted, metrics,
                         $"interrupted at epoch {epoch}, step {step + 1} of {steps}; {Kept(epoch - 1)}");
@@ -75,19 +82,23 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var testTotals = Evaluate(model, test, epoch);
             double beta = model.Config.KlWeight(config.Epochs + 1.0);
-            var row = new EpochMetrics(epoch, trainLoss / trainCount, trainRecon / trainCount, trainKl / trainCount,
+            var row = new EpochMetrics(epoch, trainLoss / trainCount, trainRecon / trainCount,
+                trainKl / trainCount,
                 testTotals.Total(beta), testTotals.Recon, testTotals.Kl, clock.Elapsed.TotalSeconds,
                 trainCount / Math.Max(trainSeconds, 1e-9));
             if (!double.IsFinite(row.TestLoss))
                 return Stop(TrainOutcome.Diverged, metrics,
-                    $"training diverged: the test loss of epoch {epoch} is {row.TestLoss}; {Kept(epoch - 1)}");
+                    $"training diverged: the test loss of epoch {epoch} is not finite; {Kept(epoch - 1)}");
             metrics.Add(row);
-            RunPictures.Reconstructions(model, test, config).Save(Path.Combine(runDir, $"reconstructions_epoch{epoch:D2}.png"));
-            Checkpoint.Save(runDir, model, config, epoch);
+            RunPictures.Reconstructions(model, test, config).Save(Path.Combine(runDir,
+                $"reconstructions_epoch{epoch:D2}.png"));
+            // Metrics first: a crash before the checkpoint lands leaves a row that --resume drops and redoes.
             MetricsCsv.Write(metricsPath, metrics);
+            Checkpoint.Save(runDir, model, config, epoch);
             progress.EpochFinished(row);
             if (cancel.IsCancellationRequested && epoch < config.Epochs)
-                return Stop(TrainOutcome.Interrupted, metrics, $"interrupted after epoch {epoch}; {Kept(epoch)}");
+                return Stop(TrainOutcome.Interrupted, metrics,
+                    $"interrupted after epoch {epoch}; {Kept(epoch)}");
         }
 
         RunPictures.WriteAll(runDir, model, test, config, metrics);
@@ -121,12 +132,14 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
     private List<(string, string)> Facts(int trainCount, int testCount, VaeModel model) =>
     [
         ("model", model.Config.ToString()),
-        ("parameters", model.Parameters.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        ("parameters", model.Parameters.Count.ToString("N0",
+            System.Globalization.CultureInfo.InvariantCulture)),
         ("accelerator", accelerator.Name),
         ("training images", trainCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("test images", testCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("optimizer steps", model.StepCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("version", typeof(Trainer).Assembly.GetName().Version?.ToString() ?? "?"),
-        ("finished", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)),
+        ("finished", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'",
+            System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }

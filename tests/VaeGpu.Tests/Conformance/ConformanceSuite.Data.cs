@@ -17,7 +17,8 @@ public abstract partial class ConformanceSuite
     [BackendFact]
     public void GatherImagesScalesPixelsOfTheIndexedImages()
     {
-        foreach (var (images, imageSize, batch) in new[] { (1, 1, 1), (5, 784, 7), (37, 256, 128), (300, 17, 129) })
+        var cases = new[] { (1, 1, 1), (5, 784, 7), (37, 256, 128), (300, 17, 129) };
+        foreach (var (images, imageSize, batch) in cases)
         {
             byte[] dataset = Rng.Bytes(images * imageSize);
             // Include the first and last image and repeats.
@@ -30,7 +31,8 @@ public abstract partial class ConformanceSuite
                     expected[sample * imageSize + p] = dataset[indices[sample] * imageSize + p] / 255.0;
             // The dataset view is exactly the dataset: guard bytes beyond it are not images.
             var destination = Output0(batch * imageSize);
-            Acc.GatherImages(Put(dataset, (byte)0xA5), imageSize, Put(indices, int.MinValue), batch, destination);
+            Acc.GatherImages(Put(dataset, (byte)0xA5), imageSize, Put(indices, int.MinValue), batch,
+                destination);
             Close(destination, expected, new Tolerance(0, PixelRtol),
                 $"GatherImages images={images} imageSize={imageSize} batch={batch}");
         }
@@ -40,17 +42,23 @@ public abstract partial class ConformanceSuite
     [BackendFact]
     public void GatherOneHotBuildsLabelRows()
     {
-        foreach (var (count, classes, batch) in new[] { (1, 1, 1), (10, 10, 7), (500, 10, 128), (33, 26, 129) })
+        var cases = new[] { (1, 1, 1), (10, 10, 7), (500, 10, 128), (33, 26, 129) };
+        foreach (var (count, classes, batch) in cases)
         {
-            // Some labels at or above `classes` (bad data) must give an all-zero row, not a write out of the row.
+            // Labels at or above `classes` (bad data) give an all-zero row, never a write outside it.
             byte[] labels = Array.ConvertAll(Rng.Ints(count, classes + 2), v => (byte)v);
             int[] indices = Rng.Ints(batch, count);
             var expected = new float[batch * classes];
             for (int sample = 0; sample < batch; sample++)
-                if (labels[indices[sample]] < classes) expected[sample * classes + labels[indices[sample]]] = 1;
+            {
+                int label = labels[indices[sample]];
+                if (label < classes) expected[sample * classes + label] = 1;
+            }
             var destination = Output0(batch * classes);
-            Acc.GatherOneHot(Put(labels, (byte)0xA5), Put(indices, int.MinValue), batch, classes, destination);
-            NumericAssert.Equal<float>(Get(destination), expected, $"{Acc.Kind} GatherOneHot classes={classes} batch={batch}", Seed);
+            Acc.GatherOneHot(Put(labels, (byte)0xA5), Put(indices, int.MinValue), batch, classes,
+                destination);
+            NumericAssert.Equal<float>(Get(destination), expected,
+                $"{Acc.Kind} GatherOneHot classes={classes} batch={batch}", Seed);
         }
         CheckGuards();
     }
@@ -58,7 +66,8 @@ public abstract partial class ConformanceSuite
     [BackendFact]
     public void CopyColumnsMovesABlockAndNothingElse()
     {
-        foreach (var (rows, srcCols, dstCols, cols) in new[] { (1, 1, 1, 1), (7, 784, 794, 784), (128, 20, 30, 10), (17, 31, 7, 3) })
+        var cases = new[] { (1, 1, 1, 1), (7, 784, 794, 784), (128, 20, 30, 10), (17, 31, 7, 3) };
+        foreach (var (rows, srcCols, dstCols, cols) in cases)
         {
             int srcOffset = Rng.Next(0, srcCols - cols + 1), dstOffset = Rng.Next(0, dstCols - cols + 1);
             float[] source = Rng.Uniform(rows * srcCols, -1, 1), before = Rng.Uniform(rows * dstCols, -1, 1);
@@ -69,7 +78,8 @@ public abstract partial class ConformanceSuite
             var destination = Put(before);
             Acc.CopyColumns(Put(source), rows, srcCols, srcOffset, destination, dstCols, dstOffset, cols);
             NumericAssert.Equal<float>(Get(destination), expected,
-                $"{Acc.Kind} CopyColumns rows={rows} src {srcCols}@{srcOffset} dst {dstCols}@{dstOffset} cols={cols}", Seed);
+                $"{Acc.Kind} CopyColumns rows={rows} src {srcCols}@{srcOffset} " +
+                $"dst {dstCols}@{dstOffset} cols={cols}", Seed);
         }
         CheckGuards();
     }
@@ -88,7 +98,8 @@ public abstract partial class ConformanceSuite
             }
             var destination = Output0(expected.Length);
             Acc.ConcatColumns(Put(a), aCols, Put(b), bCols, rows, destination);
-            NumericAssert.Equal<float>(Get(destination), expected, $"{Acc.Kind} ConcatColumns rows={rows} {aCols}+{bCols}", Seed);
+            NumericAssert.Equal<float>(Get(destination), expected,
+                $"{Acc.Kind} ConcatColumns rows={rows} {aCols}+{bCols}", Seed);
         }
         CheckGuards();
     }
@@ -106,7 +117,8 @@ public abstract partial class ConformanceSuite
 
             float value = Rng.Uniform(1, -5, 5)[0];
             Acc.Fill(destination, value);
-            NumericAssert.Equal<float>(Get(destination), Enumerable.Repeat(value, n).ToArray(), $"{Acc.Kind} Fill n={n}", Seed);
+            NumericAssert.Equal<float>(Get(destination), Enumerable.Repeat(value, n).ToArray(),
+                $"{Acc.Kind} Fill n={n}", Seed);
 
             // Host copies into and out of a sub-view: only that range changes.
             int offset = Rng.Next(0, n), length = Rng.Next(1, n - offset + 1);
@@ -114,10 +126,12 @@ public abstract partial class ConformanceSuite
             Acc.CopyFromHost<float>(patch, destination.Slice(offset, length));
             var expected = Enumerable.Repeat(value, n).ToArray();
             patch.CopyTo(expected, offset);
-            NumericAssert.Equal<float>(Get(destination), expected, $"{Acc.Kind} CopyFromHost into [{offset}, +{length}) of {n}", Seed);
+            NumericAssert.Equal<float>(Get(destination), expected,
+                $"{Acc.Kind} CopyFromHost into [{offset}, +{length}) of {n}", Seed);
             var back = new float[length];
             Acc.CopyToHost(destination.Slice(offset, length), back);
-            NumericAssert.Equal<float>(back, patch, $"{Acc.Kind} CopyToHost from [{offset}, +{length}) of {n}", Seed);
+            NumericAssert.Equal<float>(back, patch,
+                $"{Acc.Kind} CopyToHost from [{offset}, +{length}) of {n}", Seed);
 
             int[] ints = Rng.Ints(n, int.MaxValue);
             NumericAssert.Equal<int>(Get(Put(ints, -7)), ints, $"{Acc.Kind} int round trip n={n}", Seed);

@@ -89,7 +89,8 @@ public abstract partial class ConformanceSuite
             Acc.ReparameterizeForward(Put(mu), Put(logvar), eps, z, n, seed, stream);
             string what = $"ReparameterizeForward n={n} seed={seed} stream={stream}";
             Close(eps, PhiloxNormals(n, seed, stream), NormalTolerance, what + " eps");
-            // z from the device's own eps, in float64; the bound scales with both parts since they may cancel.
+            // z from the device's own eps, in float64; the bound scales with both parts since they may
+            // cancel.
             float[] e = Get(eps);
             var expected = new double[n];
             var atol = new double[n];

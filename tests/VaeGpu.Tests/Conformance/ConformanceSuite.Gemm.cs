@@ -13,8 +13,9 @@ public abstract partial class ConformanceSuite
     private static readonly (int M, int N, int K)[] GemmShapes =
         [(1, 1, 1), (1, 7, 3), (3, 1, 17), (7, 17, 1), (17, 31, 7), (31, 17, 129), (3, 7, 400), (5, 3, 784)];
 
-    /// <summary>op(A) as m x k and op(B) transposed to n x k, in float64, so the reference reads both along k.</summary>
-    private static (double[] A, double[] Bt) Canonical(GemmLayout layout, int m, int n, int k, float[] a, float[] b)
+    /// <summary>op(A) as m x k and op(B) as n x k, in float64: the reference reads both along k.</summary>
+    private static (double[] A, double[] Bt) Canonical(GemmLayout layout, int m, int n, int k, float[] a,
+        float[] b)
     {
         var ac = new double[m * k];
         var bt = new double[n * k];
@@ -27,7 +28,7 @@ public abstract partial class ConformanceSuite
         return (ac, bt);
     }
 
-    /// <summary>Float64 GEMM and, per element, the worst-case float32 rounding bound of the backend's result.</summary>
+    /// <summary>Float64 GEMM and, per element, the worst-case float32 rounding bound of a result.</summary>
     private static (double[] Expected, double[] Atol) GemmReference(GemmLayout layout, int m, int n, int k,
         float[] a, float[] b, float[]? c0, float[]? bias, Activation activation)
     {
@@ -59,11 +60,13 @@ public abstract partial class ConformanceSuite
         return (expected, atol);
     }
 
-    private void RunGemm(GemmLayout layout, int m, int n, int k, bool accumulate, bool useBias, Activation activation)
+    private void RunGemm(GemmLayout layout, int m, int n, int k, bool accumulate, bool useBias,
+        Activation activation)
     {
         float[] a = Rng.Uniform(m * k, -1, 1), b = Rng.Uniform(k * n, -1, 1);
         float[] c0 = Rng.Uniform(m * n, -1, 1), bias = Rng.Uniform(n, -1, 1);
-        var (expected, atol) = GemmReference(layout, m, n, k, a, b, accumulate ? c0 : null, useBias ? bias : null,
+        var (expected, atol) = GemmReference(layout, m, n, k, a, b, accumulate ? c0 : null,
+            useBias ? bias : null,
             activation);
         // Without accumulate C is write-only: NaN there must not leak into the result (no 0 * C).
         var c = accumulate ? Put(c0) : Output0(m * n);
@@ -132,13 +135,18 @@ public abstract partial class ConformanceSuite
                     for (int col = 0; col < cols; col++)
                     {
                         double sum = accumulate ? s0[col] : 0, sumAbs = Math.Abs(sum);
-                        for (int row = 0; row < rows; row++) { sum += x[row * cols + col]; sumAbs += Math.Abs(x[row * cols + col]); }
+                        for (int row = 0; row < rows; row++)
+                        {
+                            sum += x[row * cols + col];
+                            sumAbs += Math.Abs(x[row * cols + col]);
+                        }
                         expected[col] = sum;
                         atol[col] = Gamma(rows + 1) * sumAbs;
                     }
                     var sums = accumulate ? Put(s0) : Output0(cols);
                     Acc.ColumnSum(Put(x), rows, cols, sums, accumulate);
-                    Close(sums, expected, atol, 0, $"ColumnSum rows={rows} cols={cols} accumulate={accumulate}");
+                    Close(sums, expected, atol, 0,
+                        $"ColumnSum rows={rows} cols={cols} accumulate={accumulate}");
                 }
             }
         }

@@ -10,9 +10,10 @@ namespace VaeGpu.Tests.Conformance;
 public abstract partial class ConformanceSuite
 {
     /// <summary>(rows, cols) for the losses: single elements, primes, a VAE batch of MNIST images.</summary>
-    private static readonly (int Rows, int Cols)[] LossShapes = [(1, 1), (3, 7), (17, 1), (1, 784), (7, 129), (128, 784)];
+    private static readonly (int Rows, int Cols)[] LossShapes = [(1, 1), (3, 7), (17, 1), (1, 784), (7, 129),
+        (128, 784)];
 
-    /// <summary>Logits in [-8, 8] with about one in eight at +-20 or +-80, where a naive formula overflows.</summary>
+    /// <summary>Logits in [-8, 8], one in eight at +-20 or +-80 where a naive formula overflows.</summary>
     private float[] Logits(int n)
     {
         float[] logits = Rng.Uniform(n, -8, 8);
@@ -59,7 +60,8 @@ public abstract partial class ConformanceSuite
                     double term = Math.Max(l, 0) - l * x + softplus;
                     sum += term;
                     // max(l,0) - l x cancels when x ~ 1: its error is a few ulp of |l|, not of the term.
-                    termError += 4 * U * (Math.Max(l, 0) + Math.Abs(l * x)) + NearZeroAtol + TranscendentalRtol * softplus;
+                    termError += 4 * U * (Math.Max(l, 0) + Math.Abs(l * x)) + NearZeroAtol
+                        + TranscendentalRtol * softplus;
                     double sigmoid = 1 / (1 + Math.Exp(-l));
                     grad[i] = gradScale * (sigmoid - x);
                     gradAtol[i] = gradScale * (NearZeroAtol + TranscendentalRtol * sigmoid);
@@ -70,8 +72,8 @@ public abstract partial class ConformanceSuite
             string what = $"BceWithLogits rows={rows} cols={cols} gradScale={gradScale}";
             BufferView<float> rowLoss = Output0(rows), dlogits = Output0(n);
             Acc.BceWithLogits(Put(logits), Put(targets), rows, cols, rowLoss, dlogits, gradScale);
-            NumericAssert.AllFinite(Get(rowLoss), what + " loss", Seed);
-            NumericAssert.AllFinite(Get(dlogits), what + " dlogits", Seed);
+            NumericAssert.AllFinite(Get(rowLoss), $"{Acc.Kind} {what} loss", Seed);
+            NumericAssert.AllFinite(Get(dlogits), $"{Acc.Kind} {what} dlogits", Seed);
             Close(rowLoss, loss, lossAtol, 0, what + " loss");
             Close(dlogits, grad, gradAtol, 2 * U, what + " dlogits");
             var lossOnly = Output0(rows);
@@ -105,7 +107,8 @@ public abstract partial class ConformanceSuite
                     sum += diff * diff;
                     termError += 2 * Math.Abs(diff) * sError + 2 * U * diff * diff;
                     grad[i] = gradScale * 2 * diff * s * (1 - s);
-                    gradAtol[i] = 2 * gradScale * (sError * (s * (1 - s) + Math.Abs(diff)) + Math.Abs(diff) * s * U);
+                    gradAtol[i] = 2 * gradScale * (sError * (s * (1 - s) + Math.Abs(diff))
+                        + Math.Abs(diff) * s * U);
                 }
                 loss[row] = sum;
                 lossAtol[row] = termError + Gamma(cols) * sum;
@@ -175,9 +178,11 @@ public abstract partial class ConformanceSuite
             BufferView<float> input = Put(values);
             Acc.SumInto(input, n, accumulator);
             // Any summation order of n + 1 terms errs by at most gamma_(n+1) times the sum of |terms|.
-            Close(accumulator, [start[0] + sum], [Gamma(n + 1) * (Math.Abs(start[0]) + sumAbs)], 0, $"SumInto n={n}");
+            Close(accumulator, [start[0] + sum], [Gamma(n + 1) * (Math.Abs(start[0]) + sumAbs)], 0,
+                $"SumInto n={n}");
             Acc.SumInto(input, n, accumulator);
-            Close(accumulator, [start[0] + 2 * sum], [Gamma(2 * n + 2) * (Math.Abs(start[0]) + 2 * sumAbs)], 0,
+            Close(accumulator, [start[0] + 2 * sum], [Gamma(2 * n + 2) * (Math.Abs(start[0]) + 2 * sumAbs)],
+                0,
                 $"SumInto twice (+=) n={n}");
         }
         CheckGuards();

@@ -50,7 +50,8 @@ public abstract partial class ConformanceSuite
         float[] unused = new float[n];
         Array.Fill(unused, float.NaN);
         BufferView<float> state2 = settings.Kind == OptimizerKind.Adam ? Put(s20) : Put(unused);
-        string what = $"OptimizerStep {settings.Kind} n={n} lr={settings.LearningRate} eps={settings.Epsilon} " +
+        string what = $"OptimizerStep {settings.Kind} n={n} lr={settings.LearningRate} " +
+            $"eps={settings.Epsilon} " +
             $"steps {settings.Step}..{settings.Step + OptimizerSteps - 1}";
         for (int step = 0; step < OptimizerSteps; step++)
         {

@@ -1,4 +1,5 @@
-// The conformance suite on the managed CPU backend.
+// The conformance suite on the managed CPU backend. Another backend joins the same way: copy this
+// file, change the kind in both places; its tests skip with the probe's reason where it is absent.
 using VaeGpu.Kernels;
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;

@@ -61,7 +61,8 @@ public sealed class CpuAllocationTests(ITestOutputHelper output)
             cpu.Gemm(GemmLayout.NN, Rows, Cols, Hidden, h, w, targets);
             cpu.ColumnSum(h, Rows, Hidden, bias, accumulate: true);
             cpu.ActivationForward(Activation.Sigmoid, h, h, Rows * Hidden);
-            cpu.ActivationBackward(Activation.Tanh, h, dw.Slice(0, Rows * Hidden), dw.Slice(0, Rows * Hidden), Rows * Hidden);
+            cpu.ActivationBackward(Activation.Tanh, h, dw.Slice(0, Rows * Hidden),
+                dw.Slice(0, Rows * Hidden), Rows * Hidden);
             cpu.FillNormal(eps, Rows * Latent, 1, 2);
             cpu.ReparameterizeForward(mu, logvar, eps, z, Rows * Latent, 3, 4);
             cpu.ReparameterizeBackward(z, eps, logvar, dmu, dlogvar, Rows * Latent);
@@ -69,7 +70,8 @@ public sealed class CpuAllocationTests(ITestOutputHelper output)
             cpu.MseOnSigmoid(targets, x, Rows, Cols, rowLoss, dlogits, 1f / Rows);
             cpu.KlDivergence(mu, logvar, Rows, Latent, rowLoss, dmu, dlogvar, 1f / Rows);
             cpu.SumInto(rowLoss, Rows, total);
-            cpu.ConcatColumns(z, Latent, concat.Slice(0, Rows * 10), 10, Rows, x.Slice(0, Rows * (Latent + 10)));
+            cpu.ConcatColumns(z, Latent, concat.Slice(0, Rows * 10), 10, Rows,
+                x.Slice(0, Rows * (Latent + 10)));
             cpu.CopyColumns(x, Rows, Latent + 10, 0, z, Latent, 0, Latent);
             foreach (var kind in optimizers)
                 cpu.OptimizerStep(adam with { Kind = kind }, w, dw, state1, state2, Hidden * Cols);
@@ -93,11 +95,13 @@ public sealed class CpuAllocationTests(ITestOutputHelper output)
         long idle0 = GC.GetTotalAllocatedBytes(precise: true);
         Thread.Sleep(elapsed);
         long idleBytes = GC.GetTotalAllocatedBytes(precise: true) - idle0;
-        output.WriteLine($"50 steps in {elapsed.TotalMilliseconds:F0} ms: {threadBytes} bytes on the calling thread, " +
-            $"{workerBytes} on the workers, {totalBytes} process-wide; idle for as long: {idleBytes} process-wide");
-        Assert.True(threadBytes == 0, $"op calls allocated {threadBytes} bytes on the calling thread over 50 steps");
-        Assert.True(workerBytes == 0, $"op calls allocated {workerBytes} bytes on the worker threads over 50 steps");
-        // Background allocation (test host, runtime) is not ours; a per-step leak would be 50x larger than it.
+        output.WriteLine($"50 steps in {elapsed.TotalMilliseconds:F0} ms: {threadBytes} bytes on the caller" +
+            $"'s thread, {workerBytes} on the workers, {totalBytes} process-wide; idle as long: {idleBytes}");
+        Assert.True(threadBytes == 0,
+            $"op calls allocated {threadBytes} bytes on the calling thread over 50 steps");
+        Assert.True(workerBytes == 0,
+            $"op calls allocated {workerBytes} bytes on the worker threads over 50 steps");
+        // Background allocation (test host, runtime) is not ours; a per-step leak would be 50x larger.
         Assert.True(totalBytes <= Math.Max(2 * idleBytes, 16_384),
             $"process-wide allocation grew by {totalBytes} bytes over 50 steps (idle: {idleBytes})");
     }
@@ -112,7 +116,8 @@ public sealed class CpuAllocationTests(ITestOutputHelper output)
             work.Round = round;
             pool.Run(work, 3);
             for (int worker = 0; worker < 3; worker++)
-                Assert.True(work.Seen[worker] == 3 * round + 2, $"round {round}: worker {worker} saw {work.Seen[worker]}");
+                Assert.True(work.Seen[worker] == 3 * round + 2,
+                    $"round {round}: worker {worker} saw {work.Seen[worker]}");
         }
     }
 

@@ -51,15 +51,17 @@ public sealed class CpuGemmTests(ITestOutputHelper output)
             foreach (bool withBias in new[] { false, true })
                 foreach (var activation in Enum.GetValues<Activation>())
                 {
-                    double[] expected = Epilogue(product, c0, accumulate, withBias ? bias : null, activation, n);
+                    float[]? biasOrNull = withBias ? bias : null;
+                    double[] expected = Epilogue(product, c0, accumulate, biasOrNull, activation, n);
                     float[]? first = null;
                     foreach (var cpu in cpus)
                     {
                         string what = $"{layout} m={m} n={n} k={k} accumulate={accumulate} bias={withBias} " +
                             $"{activation} threads={cpu.Threads} kernel={cpu.GemmKernel}";
-                        float[] got = Run(cpu, layout, m, n, k, a, b, c0, accumulate, withBias ? bias : null, activation);
+                        float[] got = Run(cpu, layout, m, n, k, a, b, c0, accumulate, biasOrNull, activation);
                         AssertClose(expected, got, k, what);
-                        float[] again = Run(cpu, layout, m, n, k, a, b, c0, accumulate, withBias ? bias : null, activation);
+                        float[] again =
+                            Run(cpu, layout, m, n, k, a, b, c0, accumulate, biasOrNull, activation);
                         AssertBitIdentical(got, again, what + " (second run)");
                         if (first is null) first = got;
                         else AssertBitIdentical(first, got, what + " (against threads=1)");
@@ -67,8 +69,8 @@ public sealed class CpuGemmTests(ITestOutputHelper output)
                 }
     }
 
-    internal static float[] Run(CpuAccelerator cpu, GemmLayout layout, int m, int n, int k, float[] a, float[] b,
-        float[] c0, bool accumulate, float[]? bias, Activation activation)
+    internal static float[] Run(CpuAccelerator cpu, GemmLayout layout, int m, int n, int k, float[] a,
+        float[] b, float[] c0, bool accumulate, float[]? bias, Activation activation)
     {
         // Views at odd offsets inside larger buffers, so packing never relies on alignment.
         using var ab = cpu.Allocate<float>(a.Length + 3);

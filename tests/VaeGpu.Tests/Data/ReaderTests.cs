@@ -72,9 +72,9 @@ public sealed class ReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void LibSvm_OmittedFeaturesAreZeroAndTabsAndLabelsLike7Point0Work()
+    public void LibSvm_OmittedFeaturesAreZeroBlankLinesSkippedAndLabelsLike7Point0Work()
     {
-        byte[] text = DataFiles.Ascii("7.0\t2:-1  4:1\n\n1 1:0.5\n");
+        byte[] text = DataFiles.Ascii("7.0\t2:-1  4:1\n\n\t \t\r\n1 1:0.5\n");
         LibSvmData data = LibSvmReader.Parse("sparse", text, 4, 10);
         Assert.Equal([6, 0], data.Labels);
         // Omitted -> 0.0 -> round(127.5) = 128; 0.5 -> round(191.25) = 191.

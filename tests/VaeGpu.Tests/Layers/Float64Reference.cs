@@ -18,8 +18,11 @@ internal static class Float64Reference
         _ => x,
     };
 
-    /// <summary>y (B, out) = act(x (B, in) W^T + b) with W [out, in] at w[wOffset..], b at p[bOffset..].</summary>
-    public static double[] LinearForward(double[] x, int batch, int inSize, int outSize, double[] p, int wOffset, int bOffset,
+    /// <summary>
+    /// y (B, out) = act(x (B, in) W^T + b) with W [out, in] at w[wOffset..], b at p[bOffset..].
+    /// </summary>
+    public static double[] LinearForward(double[] x, int batch, int inSize, int outSize, double[] p,
+        int wOffset, int bOffset,
         Activation activation)
     {
         var y = new double[batch * outSize];
@@ -83,44 +86,71 @@ internal static class Float64Reference
     /// The model's loss in float64, from the names of its parameter table: returns per-image recon and KL.
     /// eps is used for a variational model (z = mu + exp(logvar / 2) eps); labels only for a cvae.
     /// </summary>
-    public static (double[] Recon, double[] Kl) ModelLoss(ModelConfig config, IReadOnlyList<ParameterInfo> table,
+    public static (double[] Recon, double[] Kl) ModelLoss(ModelConfig config,
+        IReadOnlyList<ParameterInfo> table,
         double[] p, double[] x, double[] labels, double[] eps, int batch)
     {
-        var byName = table.ToDictionary(t => t.Name);
-        double[] Dense(double[] input, int inSize, string name, int outSize, Activation act) =>
-            LinearForward(input, batch, inSize, outSize, p, byName[name + ".weight"].Offset, byName[name + ".bias"].Offset,
-                act);
-        bool cvae = config.Kind == ModelKind.Cvae;
-        int c = cvae ? config.Classes : 0, l = config.Latent;
-        var h = cvae ? Concat(x, config.InputDim, labels, c, batch) : x;
-        int width = config.InputDim + c;
-        for (int i = 0; i < config.Encoder.Length; i++)
-        {
-            h = Dense(h, width, $"encoder.layers.{i}", config.Encoder[i], config.Activation);
-            width = config.Encoder[i];
-        }
-        var mu = Dense(h, width, "encoder.mu", l, Activation.Identity);
+        var (mu, logvar) = Encode(config, table, p, x, labels, batch);
         var z = mu;
         double[] kl = new double[batch];
         if (config.Kind != ModelKind.Ae)
         {
-            var logvar = Dense(h, width, "encoder.logvar", l, Activation.Identity);
-            z = new double[batch * l];
-            for (int i = 0; i < z.Length; i++) z[i] = mu[i] + Math.Exp(0.5 * logvar[i]) * eps[i];
-            kl = Kl(mu, logvar, batch, l);
+            z = new double[mu.Length];
+            for (int i = 0; i < z.Length; i++) z[i] = mu[i] + Math.Exp(0.5 * logvar![i]) * eps[i];
+            kl = Kl(mu, logvar!, batch, config.Latent);
         }
-        var g = cvae ? Concat(z, l, labels, c, batch) : z;
-        width = l + c;
-        for (int i = 0; i < config.Decoder.Length; i++)
-        {
-            g = Dense(g, width, $"decoder.layers.{i}", config.Decoder[i], config.Activation);
-            width = config.Decoder[i];
-        }
-        var logits = Dense(g, width, "decoder.out", config.InputDim, Activation.Identity);
+        var logits = Decode(config, table, p, z, labels, batch);
         return (Recon(config.Recon, logits, x, batch, config.InputDim), kl);
     }
 
-    /// <summary>Fails with the first bad values, the max difference and its index unless |a - r| &lt;= atol + rtol |r|.</summary>
+    /// <summary>Encoder in float64: mu (B, L) and logvar (B, L; null for ae).</summary>
+    public static (double[] Mu, double[]? Logvar) Encode(ModelConfig config,
+        IReadOnlyList<ParameterInfo> table,
+        double[] p, double[] x, double[] labels, int batch)
+    {
+        int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
+        var h = c > 0 ? Concat(x, config.InputDim, labels, c, batch) : x;
+        int width = config.InputDim + c;
+        for (int i = 0; i < config.Encoder.Length; i++)
+        {
+            h = Dense(table, p, h, batch, width, $"encoder.layers.{i}", config.Encoder[i], config.Activation);
+            width = config.Encoder[i];
+        }
+        var mu = Dense(table, p, h, batch, width, "encoder.mu", config.Latent, Activation.Identity);
+        var logvar = config.Kind == ModelKind.Ae
+            ? null
+            : Dense(table, p, h, batch, width, "encoder.logvar", config.Latent, Activation.Identity);
+        return (mu, logvar);
+    }
+
+    /// <summary>Decoder in float64: logits (B, D) from z (B, L) [+ labels].</summary>
+    public static double[] Decode(ModelConfig config, IReadOnlyList<ParameterInfo> table, double[] p,
+        double[] z,
+        double[] labels, int batch)
+    {
+        int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
+        var g = c > 0 ? Concat(z, config.Latent, labels, c, batch) : z;
+        int width = config.Latent + c;
+        for (int i = 0; i < config.Decoder.Length; i++)
+        {
+            g = Dense(table, p, g, batch, width, $"decoder.layers.{i}", config.Decoder[i], config.Activation);
+            width = config.Decoder[i];
+        }
+        return Dense(table, p, g, batch, width, "decoder.out", config.InputDim, Activation.Identity);
+    }
+
+    private static double[] Dense(IReadOnlyList<ParameterInfo> table, double[] p, double[] input, int batch,
+        int inSize, string name, int outSize, Activation activation)
+    {
+        int weight = table.Single(t => t.Name == name + ".weight").Offset;
+        int bias = table.Single(t => t.Name == name + ".bias").Offset;
+        return LinearForward(input, batch, inSize, outSize, p, weight, bias, activation);
+    }
+
+    /// <summary>
+    /// Fails with the first bad values, the max difference and its index unless |a - r| &lt;= atol + rtol
+    /// |r|.
+    /// </summary>
     public static void AssertClose(string what, IReadOnlyList<float> actual, IReadOnlyList<double> expected,
         double atol, double rtol, string context, IReadOnlyList<int>? indices = null)
     {
@@ -134,20 +164,24 @@ internal static class Float64Reference
             bool ok = diff <= atol + rtol * Math.Abs(expected[i]) && !double.IsNaN(actual[i]);
             if (diff > maxDiff || double.IsNaN(diff)) { maxDiff = diff; maxIndex = i; }
             if (!ok && badCount++ < 5)
-                bad.Append($"  [{(indices is null ? i : indices[i])}] got {actual[i]:R}, expected {expected[i]:R}, "
+                bad.Append($"  [{(indices is null ? i : indices[i])}] got {actual[i]:R}, "
+                    + $"expected {expected[i]:R}, "
                     + $"diff {diff:E3}\n");
         }
         if (badCount > 0)
-            Assert.Fail($"{what}: {badCount} of {actual.Count} values outside atol {atol} + rtol {rtol}; max diff "
+            Assert.Fail($"{what}: {badCount} of {actual.Count} values outside atol {atol} + rtol {rtol}; "
+                + "max diff "
                 + $"{maxDiff:E3} at {(indices is null ? maxIndex : indices[maxIndex])} ({context})\n{bad}");
     }
 
     /// <summary>Max |a - r| / (atol + rtol |r|), for printing how much margin a check has.</summary>
-    public static double WorstRatio(IReadOnlyList<float> actual, IReadOnlyList<double> expected, double atol, double rtol)
+    public static double WorstRatio(IReadOnlyList<float> actual, IReadOnlyList<double> expected,
+        double atol, double rtol)
     {
         double worst = 0;
         for (int i = 0; i < actual.Count; i++)
-            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]) / (atol + rtol * Math.Abs(expected[i])));
+            worst = Math.Max(worst,
+                Math.Abs(actual[i] - expected[i]) / (atol + rtol * Math.Abs(expected[i])));
         return worst;
     }
 

@@ -4,6 +4,7 @@
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using VaeGpu.Layers;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 using static VaeGpu.Tests.Layers.Float64Reference;
 
@@ -19,7 +20,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
 
     protected abstract Accelerator CreateAccelerator();
 
-    [Theory]
+    [BackendTheory]
     [InlineData(Activation.Identity, 1, 1, 1)]
     [InlineData(Activation.Identity, 3, 7, 5)]
     [InlineData(Activation.Relu, 5, 7, 11)]
@@ -50,7 +51,8 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
 
         var y = layer.Forward(new Tensor(xBuffer, batch, inSize));
         AssertClose("forward y", acc.ToArray(y.View),
-            Float64Reference.LinearForward(xd, batch, inSize, outSize, pd, w, b, activation), 1e-5, 1e-5, context);
+            Float64Reference.LinearForward(xd, batch, inSize, outSize, pd, w, b, activation),
+            1e-5, 1e-5, context);
 
         // Backward 1 assigns dx and adds to the parameter gradients.
         using var dxBuffer = acc.Upload<float>(RandomFloats(random, batch * inSize, -1, 1));
@@ -61,8 +63,9 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         var expectedGrads = dParams.Select((d, i) => g0[i] + d).ToArray();
         AssertClose("dparams (+=)", ReadGradients(arena), expectedGrads, Atol, Rtol, context);
         AssertClose("dx (=)", acc.ToArray(dxBuffer.View), dx, Atol, Rtol, context);
-        output.WriteLine($"worst error / tolerance: dparams {WorstRatio(ReadGradients(arena), expectedGrads, Atol, Rtol):F4}, "
-            + $"dx {WorstRatio(acc.ToArray(dxBuffer.View), dx, Atol, Rtol):F4}");
+        double worstParams = WorstRatio(ReadGradients(arena), expectedGrads, Atol, Rtol);
+        double worstDx = WorstRatio(acc.ToArray(dxBuffer.View), dx, Atol, Rtol);
+        output.WriteLine($"worst error / tolerance: dparams {worstParams:F4}, dx {worstDx:F4}");
 
         // Backward 2 with accumulateInputGrad adds to dx; parameter gradients accumulate again.
         var d0 = RandomFloats(random, batch * inSize, -1, 1);
@@ -71,10 +74,11 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         layer.Backward(new Tensor(dxBuffer, batch, inSize), accumulateInputGrad: true);
         AssertClose("dparams after two backwards", ReadGradients(arena),
             dParams.Select((d, i) => g0[i] + 2 * d).ToArray(), 2 * Atol, Rtol, context);
-        AssertClose("dx (+=)", acc.ToArray(dxBuffer.View), dx.Select((d, i) => d0[i] + d).ToArray(), Atol, Rtol, context);
+        AssertClose("dx (+=)", acc.ToArray(dxBuffer.View), dx.Select((d, i) => d0[i] + d).ToArray(),
+            Atol, Rtol, context);
     }
 
-    [Theory]
+    [BackendTheory]
     [InlineData(Activation.Relu, 3, 19)]
     [InlineData(Activation.LeakyRelu, 1, 8)]
     [InlineData(Activation.Sigmoid, 5, 3)]
@@ -94,14 +98,15 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         using var dxBuffer = acc.Allocate<float>(batch * size);
         var xd = ToDouble(x); var gd = ToDouble(g);
         var y = layer.Forward(new Tensor(xBuffer, batch, size));
-        AssertClose("forward y", acc.ToArray(y.View), xd.Select(v => Act(activation, v)).ToArray(), 1e-6, 1e-5, context);
+        AssertClose("forward y", acc.ToArray(y.View), xd.Select(v => Act(activation, v)).ToArray(), 1e-6,
+            1e-5, context);
         acc.CopyFromHost<float>(g, layer.OutputGrad.View);
         layer.Backward(new Tensor(dxBuffer, batch, size));
         var dx = CentralDifferences(xd, xx => Dot(gd, xx.Select(v => Act(activation, v)).ToArray()));
         AssertClose("dx", acc.ToArray(dxBuffer.View), dx, Atol, Rtol, context);
     }
 
-    [Fact]
+    [BackendFact]
     public void SequentialMatchesFloat64()
     {
         int seed = System.Random.Shared.Next();
@@ -127,22 +132,22 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         var xd = ToDouble(x); var pd = ToDouble(p); var gd = ToDouble(g);
         double[] Forward(double[] pp, double[] xx)
         {
-            var h = Float64Reference.LinearForward(xx, Batch, In, Hidden, pp, arena["a.weight"].Offset, arena["a.bias"].Offset,
-                Activation.Tanh).Select(v => Act(Activation.Sigmoid, v)).ToArray();
-            return Float64Reference.LinearForward(h, Batch, Hidden, Out, pp, arena["b.weight"].Offset, arena["b.bias"].Offset,
-                Activation.Identity);
+            var h = Float64Reference.LinearForward(xx, Batch, In, Hidden, pp, arena["a.weight"].Offset,
+                arena["a.bias"].Offset, Activation.Tanh).Select(v => Act(Activation.Sigmoid, v)).ToArray();
+            return Float64Reference.LinearForward(h, Batch, Hidden, Out, pp, arena["b.weight"].Offset,
+                arena["b.bias"].Offset, Activation.Identity);
         }
         var y = net.Forward(new Tensor(xBuffer, Batch, In));
         AssertClose("forward y", acc.ToArray(y.View), Forward(pd, xd), 1e-5, 1e-5, context);
         acc.CopyFromHost<float>(g, net.OutputGrad.View);
         net.Backward(new Tensor(dxBuffer, Batch, In));
-        AssertClose("dparams", ReadGradients(arena), CentralDifferences(pd, pp => Dot(gd, Forward(pp, xd))), Atol, Rtol,
-            context);
-        AssertClose("dx", acc.ToArray(dxBuffer.View), CentralDifferences(xd, xx => Dot(gd, Forward(pd, xx))), Atol, Rtol,
-            context);
+        var dParams = CentralDifferences(pd, pp => Dot(gd, Forward(pp, xd)));
+        var dx = CentralDifferences(xd, xx => Dot(gd, Forward(pd, xx)));
+        AssertClose("dparams", ReadGradients(arena), dParams, Atol, Rtol, context);
+        AssertClose("dx", acc.ToArray(dxBuffer.View), dx, Atol, Rtol, context);
     }
 
-    [Fact]
+    [BackendFact]
     public void LayerRejectsWrongShapesWithClearMessages()
     {
         using var acc = CreateAccelerator();
@@ -173,7 +178,9 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
         return sum;
     }
 
-    /// <summary>d loss / d v[i] for every i, by (loss(v + h e_i) - loss(v - h e_i)) / 2h in float64.</summary>
+    /// <summary>
+    /// d loss / d v[i] for every i, by (loss(v + h e_i) - loss(v - h e_i)) / 2h in float64.
+    /// </summary>
     internal static double[] CentralDifferences(double[] v, Func<double[], double> loss)
     {
         var result = new double[v.Length];
@@ -188,7 +195,24 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
 }
 
 /// <summary>Layer gradient checks on the managed CPU backend.</summary>
+[Backend(AcceleratorKind.Cpu)]
 public sealed class CpuLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
 {
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
+}
+
+/// <summary>
+/// Layer gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.
+/// </summary>
+[Backend(AcceleratorKind.OpenCL)]
+public sealed class OpenCLLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.OpenCL);
+}
+
+/// <summary>Layer gradient checks on CUDA device 0; skipped with the probe's reason where absent.</summary>
+[Backend(AcceleratorKind.Cuda)]
+public sealed class CudaLayerGradientTests(ITestOutputHelper output) : LayerGradientTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.Cuda);
 }

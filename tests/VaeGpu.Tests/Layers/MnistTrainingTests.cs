@@ -15,8 +15,8 @@ public sealed class MnistTrainingTests(ITestOutputHelper output)
     private const int Images = 512, Batch = 128, Steps = 200;
 
     // Measured on cpu (seed 1, batch 128, Debug and Release alike): loss 547.9 at step 1 (784 ln 2 = 543.4
-    // for logits near 0), 174.2 at step 100 and a last-epoch mean of 139.08 after 200 steps. The bound leaves margin
-    // for other seeds and backends while still failing for a model that does not learn.
+    // for logits near 0), 174.2 at step 100 and a last-epoch mean of 139.08 after 200 steps. The bound
+    // leaves margin for other seeds and backends while still failing for a model that does not learn.
     private const double LossBound = 160;
 
     [DataFact("mnist")]
@@ -33,17 +33,23 @@ public sealed class MnistTrainingTests(ITestOutputHelper output)
         double lastEpoch = first[^(Images / Batch)..].Average();
         output.WriteLine($"{acc.Name}: {Steps} steps of batch {Batch} in {seconds:F2} s "
             + $"({seconds / Steps * 1000:F1} ms/step)");
-        output.WriteLine($"loss step 1 {first[0]:F2}, step 100 {first[99]:F2}, last-epoch mean {lastEpoch:F2} "
+        output.WriteLine($"loss step 1 {first[0]:F2}, step 100 {first[99]:F2}, "
+            + $"last-epoch mean {lastEpoch:F2} "
             + $"(bound {LossBound})");
         for (int i = 0; i < Steps; i += 10) output.WriteLine($"  step {i + 1}: {first[i]:F2}");
-        Assert.True(first[0] > 500 && first[0] < 560, $"initial loss {first[0]} is not near 784 ln 2 = 543.4");
-        Assert.True(lastEpoch < LossBound, $"after {Steps} steps the loss is {lastEpoch:F2}, bound {LossBound}");
+        Assert.True(first[0] > 500 && first[0] < 560,
+            $"initial loss {first[0]} is not near 784 ln 2 = 543.4");
+        Assert.True(lastEpoch < LossBound,
+            $"after {Steps} steps the loss is {lastEpoch:F2}, bound {LossBound}");
         for (int i = 0; i < Steps; i++)
-            Assert.True(first[i] == second[i], $"step {i + 1}: losses differ between runs: {first[i]:R} vs {second[i]:R}");
+            Assert.True(first[i] == second[i],
+                $"step {i + 1}: losses differ between runs: {first[i]:R} vs {second[i]:R}");
         Assert.Equal(params1, params2);
     }
 
-    /// <summary>Trains a fresh default VAE; returns the per-step mean loss and the final parameters.</summary>
+    /// <summary>
+    /// Trains a fresh default VAE; returns the per-step mean loss and the final parameters.
+    /// </summary>
     private static (double[] Losses, float[] Parameters) Train(Accelerator acc, ReadOnlySpan<byte> images)
     {
         var config = ModelConfig.Default with { Seed = 1 };

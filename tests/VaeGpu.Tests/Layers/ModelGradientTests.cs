@@ -6,6 +6,7 @@ using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using VaeGpu.Kernels.Random;
 using VaeGpu.Layers;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 using static VaeGpu.Tests.Layers.Float64Reference;
 
@@ -32,7 +33,7 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         { "ae cvae-free tanh mse", ModelKind.Ae, Activation.Tanh, ReconstructionLoss.Mse, [], 0f },
     };
 
-    [Theory]
+    [BackendTheory]
     [MemberData(nameof(Cases))]
     public void LossAndGradientsMatchFloat64(string name, ModelKind kind, Activation activation,
         ReconstructionLoss recon, int[] encoder, float klWeight)
@@ -40,7 +41,8 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         int seed = System.Random.Shared.Next();
         var random = new System.Random(seed);
         const int InputDim = 13, Classes = 4, Latent = 3, Batch = 5;
-        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6, 4], Latent,
+        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6,
+            4], Latent,
             activation, recon, Beta: klWeight, Seed: (ulong)seed);
         string context = $"{name}, seed {seed}, klWeight {klWeight}";
         output.WriteLine(context);
@@ -88,7 +90,7 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         Assert.Contains(expected, e => Math.Abs(e) > 1e-3); // the check compares something non-trivial
     }
 
-    [Fact]
+    [BackendFact]
     public void GradientsAreZeroedOncePerStep()
     {
         // Two ComputeGradients calls on the same batch and step give the same gradients, not twice them.
@@ -115,7 +117,26 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
 }
 
 /// <summary>Full-model gradient checks on the managed CPU backend.</summary>
+[Backend(AcceleratorKind.Cpu)]
 public sealed class CpuModelGradientTests(ITestOutputHelper output) : ModelGradientTests(output)
 {
     protected override Accelerator CreateAccelerator() => new CpuAccelerator(2);
+}
+
+/// <summary>
+/// Full-model gradient checks on OpenCL device 0 (PoCL in CI); skipped with the probe's reason where absent.
+/// </summary>
+[Backend(AcceleratorKind.OpenCL)]
+public sealed class OpenCLModelGradientTests(ITestOutputHelper output) : ModelGradientTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.OpenCL);
+}
+
+/// <summary>
+/// Full-model gradient checks on CUDA device 0; skipped with the probe's reason where absent.
+/// </summary>
+[Backend(AcceleratorKind.Cuda)]
+public sealed class CudaModelGradientTests(ITestOutputHelper output) : ModelGradientTests(output)
+{
+    protected override Accelerator CreateAccelerator() => Accelerators.Create(AcceleratorKind.Cuda);
 }

@@ -4,10 +4,12 @@ using VaeGpu.Kernels;
 using VaeGpu.Kernels.Device;
 using VaeGpu.Kernels.OpenCL;
 using VaeGpu.Kernels.Random;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 
 namespace VaeGpu.Tests.OpenCL;
 
+[Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLBackendTests(ITestOutputHelper output)
 {
     [Fact]
@@ -22,7 +24,8 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         // Every code of OpenCL 1.0-3.0 from -72 to 0 that the headers define has a name.
         int[] gaps = [-20, -21, -22, -23, -24, -25, -26, -27, -28, -29];
         for (int code = -72; code <= 0; code++)
-            if (!gaps.Contains(code)) Assert.True(Enum.IsDefined((ClStatus)code), $"code {code} has no name");
+            if (!gaps.Contains(code)) Assert.True(Enum.IsDefined((ClStatus)code),
+                $"code {code} has no name");
     }
 
     [Fact]
@@ -40,7 +43,8 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
     public void ProbeListsDevicesOrSaysWhyNot()
     {
         var probe = OpenCLAccelerator.Probe();
-        output.WriteLine(probe.Unavailable ?? string.Join("\n", probe.Devices.Select(d => $"{d.Index}: {d.Name} [{d.Details}]")));
+        output.WriteLine(probe.Unavailable ?? string.Join("\n", probe.Devices.Select(d =>
+            $"{d.Index}: {d.Name} [{d.Details}]")));
         if (probe.Unavailable is not null)
         {
             Assert.Empty(probe.Devices);
@@ -58,7 +62,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void CreateRejectsAMissingDeviceWithTheList()
     {
         int count = OpenCLAccelerator.Probe().Devices.Count;
@@ -69,20 +73,22 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         Assert.StartsWith("opencl:0 (", accelerator.Name);
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void BuildFailureThrowsWithTheBuildLog()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
         const string broken = "__kernel void Broken(__global float* x) { x[0] = undeclared_name_42; }";
-        var kernels = new[] { new KernelSource(0, "Broken", "", "", [new("x", KernelParameterKind.FloatBuffer)], false) };
+        var kernels = new[] { new KernelSource(0, "Broken", "", "", [new("x",
+            KernelParameterKind.FloatBuffer)], false) };
         var e = Assert.Throws<OpenCLException>(() => accelerator.LoadModule(broken, kernels));
         output.WriteLine(e.Message);
         Assert.Equal(ClStatus.BuildProgramFailure, e.Status);
         Assert.Contains("CL_BUILD_PROGRAM_FAILURE", e.Message);
-        Assert.Contains("undeclared_name_42", e.Message); // the compiler's log names the offending identifier
+        Assert.Contains("undeclared_name_42",
+            e.Message); // the compiler's log names the offending identifier
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void HandWrittenProgramRunsThroughTheLauncherWithOffsets()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -97,10 +103,13 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
                 if (i < n) y[i] = y[i] + alpha * x[i];
             }
             """;
-        KernelParameter[] parameters = [new("y", KernelParameterKind.FloatBuffer), new("x", KernelParameterKind.FloatBuffer),
+        KernelParameter[] parameters = [new("y", KernelParameterKind.FloatBuffer), new("x",
+            KernelParameterKind.FloatBuffer),
             new("n", KernelParameterKind.Int), new("alpha", KernelParameterKind.Float)];
-        var module = accelerator.LoadModule(program, [new KernelSource(7, "Axpy", program, "", parameters, false)]);
-        Assert.Same(module, accelerator.LoadModule(program, [new KernelSource(7, "Axpy", program, "", parameters, false)]));
+        var module = accelerator.LoadModule(program, [new KernelSource(7, "Axpy", program, "", parameters,
+            false)]);
+        Assert.Same(module, accelerator.LoadModule(program, [new KernelSource(7, "Axpy", program, "",
+            parameters, false)]));
         int seed = Random.Shared.Next();
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
@@ -120,7 +129,8 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         for (int i = 0; i < y.Length; i++)
         {
             // The device may contract y + alpha x into one fma, so compare with float64 at float rounding.
-            double expected = i >= yOffset && i < yOffset + n ? y[i] + (double)alpha * x[i - yOffset + xOffset] : y[i];
+            bool inView = i >= yOffset && i < yOffset + n;
+            double expected = inView ? y[i] + (double)alpha * x[i - yOffset + xOffset] : y[i];
             Assert.True(Math.Abs(result[i] - expected) <= 1e-6 + 1e-6 * Math.Abs(expected),
                 $"element {i}: expected {expected}, got {result[i]}");
         }
@@ -133,7 +143,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => module.Begin(3));
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void CopiesRoundTripEveryElementType()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -155,7 +165,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         for (int i = 0; i < 13; i++) Assert.Equal(i >= 4 && i < 7 ? 7f : -2.5f, filled[i]);
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void PhiloxWordsMatchTheHostBitForBit()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -167,16 +177,18 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         var device = accelerator.ToArray(words.View);
         for (int block = 0; block < blocks; block++)
         {
-            var (x0, x1, x2, x3) = Philox.Generate((uint)block, 0, (uint)stream, (uint)(stream >> 32), (uint)seed,
+            var (x0, x1, x2, x3) = Philox.Generate((uint)block, 0, (uint)stream, (uint)(stream >> 32),
+                (uint)seed,
                 (uint)(seed >> 32));
             uint[] host = [x0, x1, x2, x3];
             for (int word = 0; word < 4; word++)
                 Assert.True(host[word] == device[4 * block + word],
-                    $"block {block} word {word}: host 0x{host[word]:X8}, device 0x{device[4 * block + word]:X8}");
+                    $"block {block} word {word}: host 0x{host[word]:X8}, "
+                    + $"device 0x{device[4 * block + word]:X8}");
         }
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void NormalsMatchTheHostMapping()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -194,10 +206,12 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         double maxDiff = 0;
         for (int i = 0; i < n; i++)
         {
-            // The words are bit-exact (test above); log/cos/sin may differ by a few ulp between math libraries.
+            // The words are bit-exact (test above); log/cos/sin may differ by a few ulp between math
+            // libraries.
             double diff = Math.Abs(device[i + 1] - host[i]);
             maxDiff = Math.Max(maxDiff, diff);
-            Assert.True(diff <= 1e-5 + 1e-5 * Math.Abs(host[i]), $"normal {i}: host {host[i]}, device {device[i + 1]}");
+            Assert.True(diff <= 1e-5 + 1e-5 * Math.Abs(host[i]),
+                $"normal {i}: host {host[i]}, device {device[i + 1]}");
         }
         output.WriteLine($"max |device - host| = {maxDiff:E3}");
     }

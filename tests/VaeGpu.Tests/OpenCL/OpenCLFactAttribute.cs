@@ -1,4 +1,5 @@
-// A [Fact] that skips, with the probe's reason, where this machine has no OpenCL device.
+// [OpenCLFact] / [OpenCLTheory]: skip, with the probe's reason, where this machine has no OpenCL device.
+// For test classes without [Backend(AcceleratorKind.OpenCL)] (the translator tests use these).
 using VaeGpu.Kernels.OpenCL;
 
 namespace VaeGpu.Tests.OpenCL;

@@ -3,10 +3,12 @@
 // same ops for every backend; these pin the device kernels' edge handling (tiles, groups, flags).
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.OpenCL;
+using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
 
 namespace VaeGpu.Tests.OpenCL;
 
+[Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLOpsTests(ITestOutputHelper output)
 {
     private readonly int _seed = Random.Shared.Next();
@@ -20,8 +22,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
     private static float[] RandomArray(Random random, int n, float scale = 1f) =>
         Enumerable.Range(0, n).Select(_ => (random.NextSingle() * 2 - 1) * scale).ToArray();
 
-    private static void AssertClose(double[] expected, float[] actual, double atol,
-        double rtol, string what)
+    private static void AssertClose(double[] expected, float[] actual, double atol, double rtol, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         int bad = -1, worst = 0;
@@ -42,20 +43,19 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
 
     private static double Act(Activation activation, double x) => activation switch
     {
-        Activation.Relu => Math.Max(x, 0),
-        Activation.LeakyRelu => x > 0 ? x : 0.01 * x,
-        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
-        Activation.Tanh => Math.Tanh(x),
+        Activation.Relu => Math.Max(x, 0), Activation.LeakyRelu => x > 0 ? x : 0.01 * x,
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)), Activation.Tanh => Math.Tanh(x),
         _ => x,
     };
 
-    [OpenCLTheory]
+    [BackendTheory]
     [InlineData(1, 1, 1)]
     [InlineData(7, 13, 5)]
     [InlineData(64, 64, 16)]
     [InlineData(65, 63, 17)]
     [InlineData(131, 97, 211)]
     [InlineData(128, 10, 784)]
+    [InlineData(200, 130, 33)]
     public void GemmMatchesFloat64(int m, int n, int k)
     {
         var random = NewRandom();
@@ -74,7 +74,8 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
                 using var db = accelerator.Upload<float>(b);
                 using var dc = accelerator.Upload<float>(c);
                 using var dbias = accelerator.Upload<float>(bias);
-                accelerator.Gemm(layout, m, n, k, da, db, dc, accumulate, withBias ? dbias.View : default, activation);
+                accelerator.Gemm(layout, m, n, k, da, db, dc, accumulate, withBias ? dbias.View : default,
+                    activation);
                 var expected = new double[m * n];
                 for (int row = 0; row < m; row++)
                     for (int col = 0; col < n; col++)
@@ -96,7 +97,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLTheory]
+    [BackendTheory]
     [InlineData(1, 1)]
     [InlineData(3, 257)]
     [InlineData(128, 784)]
@@ -124,11 +125,12 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
             expectedSums[col] = sums0[col];
             for (int row = 0; row < rows; row++) expectedSums[col] += logits[row * cols + col];
         }
-        AssertClose(expectedSums, accelerator.ToArray(sums.View), 1e-5 * Math.Sqrt(rows) * 6, 1e-5, "ColumnSum");
+        AssertClose(expectedSums, accelerator.ToArray(sums.View), 1e-5 * Math.Sqrt(rows) * 6, 1e-5,
+            "ColumnSum");
 
         accelerator.SumInto(dl, size, total);
-        AssertClose([0.25 + logits.Sum(v => (double)v)], accelerator.ToArray(total.View), 1e-5 * Math.Sqrt(size) * 6,
-            1e-5, "SumInto");
+        AssertClose([0.25 + logits.Sum(v => (double)v)], accelerator.ToArray(total.View),
+            1e-5 * Math.Sqrt(size) * 6, 1e-5, "SumInto");
 
         float scale = 0.37f;
         accelerator.BceWithLogits(dl, dt, rows, cols, rowLoss, grad, scale);
@@ -167,7 +169,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         AssertClose(g2, accelerator.ToArray(grad2.View), 1e-6, 1e-5, "KL dlogvar");
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void SumIntoUsesEveryElementOnce()
     {
         using var accelerator = OpenCLAccelerator.Create(0);
@@ -182,7 +184,7 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         }
     }
 
-    [OpenCLFact]
+    [BackendFact]
     public void ElementwiseRandomOptimizerAndDataOpsMatchFloat64()
     {
         var random = NewRandom();
@@ -198,7 +200,8 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         {
             accelerator.ActivationForward(activation, dx, y, n);
             var yHost = accelerator.ToArray(y.View);
-            AssertClose(x.Select(v => Act(activation, v)).ToArray(), yHost, 1e-6, 1e-5, $"{activation} forward");
+            AssertClose(x.Select(v => Act(activation, v)).ToArray(), yHost, 1e-6, 1e-5,
+                $"{activation} forward");
             accelerator.ActivationBackward(activation, y, ddy, dxOut, n);
             var expected = new double[n];
             for (int i = 0; i < n; i++)
@@ -234,9 +237,10 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         using var gmu = accelerator.Upload<float>(gmu0);
         using var glv = accelerator.Upload<float>(glv0);
         accelerator.ReparameterizeBackward(ddy, eps, dlv, gmu, glv, n);
-        AssertClose(Enumerable.Range(0, n).Select(i => (double)gmu0[i] + dy[i]).ToArray(), accelerator.ToArray(gmu.View),
-            1e-6, 1e-5, "dmu");
-        AssertClose(Enumerable.Range(0, n).Select(i => glv0[i] + 0.5 * dy[i] * epsHost[i] * Math.Exp(0.5 * lv[i])).ToArray(),
+        AssertClose(Enumerable.Range(0, n).Select(i => (double)gmu0[i] + dy[i]).ToArray(),
+            accelerator.ToArray(gmu.View), 1e-6, 1e-5, "dmu");
+        AssertClose(Enumerable.Range(0, n).Select(i =>
+            glv0[i] + 0.5 * dy[i] * epsHost[i] * Math.Exp(0.5 * lv[i])).ToArray(),
             accelerator.ToArray(glv.View), 1e-6, 1e-5, "dlogvar");
 
         foreach (var kind in Enum.GetValues<OptimizerKind>()) CheckOptimizer(accelerator, random, kind);
@@ -308,7 +312,8 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         {
             for (int p = 0; p < imageSize; p++)
                 Assert.Equal(data[indices[b] * imageSize + p] * (1f / 255f), gathered[b * imageSize + p]);
-            for (int c = 0; c < classes; c++) Assert.Equal(labels[indices[b]] == c ? 1f : 0f, oneHot[b * classes + c]);
+            for (int c = 0; c < classes; c++) Assert.Equal(labels[indices[b]] == c ? 1f : 0f,
+                oneHot[b * classes + c]);
         }
 
         const int rows = 7, aCols = 5, bCols = 3;
@@ -321,6 +326,46 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
         var result = accelerator.ToArray(cat.View);
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < aCols + bCols; c++)
-                Assert.Equal(c < aCols ? a[r * aCols + c] : bb[r * bCols + c - aCols], result[r * (aCols + bCols) + c]);
+                Assert.Equal(c < aCols ? a[r * aCols + c] : bb[r * bCols + c - aCols],
+                    result[r * (aCols + bCols) + c]);
+    }
+    [BackendFact]
+    public void OpsAllocateNoManagedMemoryOnceWarm()
+    {
+        using var accelerator = OpenCLAccelerator.Create(0);
+        const int rows = 33, cols = 47;
+        var random = NewRandom();
+        using var x = accelerator.Upload<float>(RandomArray(random, rows * cols));
+        using var w = accelerator.Upload<float>(RandomArray(random, cols * cols));
+        using var y = accelerator.Allocate<float>(rows * cols);
+        using var g = accelerator.Allocate<float>(rows * cols);
+        using var sums = accelerator.Allocate<float>(cols);
+        using var loss = accelerator.Allocate<float>(rows);
+        using var total = accelerator.Allocate<float>(1);
+        using var s1 = accelerator.Allocate<float>(rows * cols);
+        using var s2 = accelerator.Allocate<float>(rows * cols);
+        using var data = accelerator.Upload<byte>(new byte[rows * cols]);
+        using var indices = accelerator.Upload<int>(new int[rows]);
+        var adam = OptimizerParams.Defaults(OptimizerKind.Adam, 1e-3f);
+        void Step()
+        {
+            accelerator.Gemm(GemmLayout.NT, rows, cols, cols, x, w, y, false, sums, Activation.Relu);
+            accelerator.ActivationBackward(Activation.Relu, y, x, g, rows * cols);
+            accelerator.ColumnSum(g, rows, cols, sums, accumulate: true);
+            accelerator.BceWithLogits(y, x, rows, cols, loss, g, 0.5f);
+            accelerator.KlDivergence(y, x, rows, cols, loss, g, s1, 0.5f);
+            accelerator.SumInto(loss, rows, total);
+            accelerator.ReparameterizeForward(x, w.Slice(0, rows * cols), s1, s2, rows * cols, 7, 1);
+            accelerator.OptimizerStep(adam, y, g, s1, s2, rows * cols);
+            accelerator.GatherImages(data, cols, indices, rows, g);
+            accelerator.Fill(s1.View, 0f);
+        }
+        Step();
+        accelerator.Synchronize();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Step();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        accelerator.Synchronize();
+        Assert.True(allocated == 0, $"five warm steps allocated {allocated} managed bytes");
     }
 }

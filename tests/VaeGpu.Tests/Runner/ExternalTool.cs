@@ -17,7 +17,8 @@ internal static class ExternalTool
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
+        using var process = Process.Start(info)
+            ?? throw new InvalidOperationException($"cannot start {file}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000)) { process.Kill(); throw new TimeoutException($"{file} ran over 60 s"); }
@@ -71,5 +72,17 @@ internal sealed class PngcheckFactAttribute : FactAttribute
     public PngcheckFactAttribute()
     {
         if (ExternalTool.OnPath("pngcheck") is null) Skip = "needs pngcheck (Debian: pngcheck) on PATH; not found";
+    }
+}
+
+/// <summary>A fact that needs an OpenCL device and USPS; skipped, with the reason, when either is absent.</summary>
+internal sealed class OpenCLUspsFactAttribute : FactAttribute
+{
+    public OpenCLUspsFactAttribute()
+    {
+        string? noDevice = VaeGpu.Kernels.OpenCL.OpenCLAccelerator.Probe().Unavailable;
+        string? noData = VaeGpu.Tests.Support.TestData.UnavailableReason("usps");
+        if (noDevice is not null) Skip = $"no OpenCL device: {noDevice}";
+        else if (noData is not null) Skip = $"USPS unavailable: {noData}";
     }
 }

@@ -16,7 +16,8 @@ public sealed class UspsRunFixture : IDisposable
     {
         if (TestData.UnavailableReason("usps") is not null) return;
         RunDir = RunnerHarness.TempDir("e2e");
-        Result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"), "--limit", "2000",
+        Result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
+            "--limit", "2000",
             "--epochs", "2", "--encoder", "96", "--decoder", "96", "--latent", "2", "--out", RunDir);
     }
 
@@ -29,7 +30,8 @@ public sealed class UspsRunFixture : IDisposable
     }
 }
 
-public sealed class RunnerEndToEndTests(UspsRunFixture run, ITestOutputHelper output) : IClassFixture<UspsRunFixture>
+public sealed class RunnerEndToEndTests(UspsRunFixture run,
+    ITestOutputHelper output) : IClassFixture<UspsRunFixture>
 {
     [DataFact("usps")]
     public void TrainingWritesEveryFileAndTheTestLossFalls()
@@ -43,25 +45,30 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run, ITestOutputHelper ou
         Assert.Equal("epoch,train_loss,train_recon,train_kl,test_loss,test_recon,test_kl,epoch_seconds," +
             "samples_per_second", lines[0]);
         Assert.Equal(3, lines.Length);
-        var rows = lines.Skip(1).Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture))
+        var rows = lines.Skip(1).Select(l => l.Split(',').Select(c => double.Parse(c,
+            CultureInfo.InvariantCulture))
             .ToArray()).ToArray();
         foreach (var row in rows)
         {
             Assert.Equal(9, row.Length);
             Assert.True(row.All(double.IsFinite), string.Join(",", row));
             // loss = recon + beta KL with beta = 1, for train (no warm-up) and test
-            Assert.True(Math.Abs(row[1] - (row[2] + row[3])) <= 1e-6 * row[1], $"train loss {row[1]} != recon + kl");
-            Assert.True(Math.Abs(row[4] - (row[5] + row[6])) <= 1e-6 * row[4], $"test loss {row[4]} != recon + kl");
+            Assert.True(Math.Abs(row[1] - (row[2] + row[3])) <= 1e-6 * row[1],
+                $"train loss {row[1]} != recon + kl");
+            Assert.True(Math.Abs(row[4] - (row[5] + row[6])) <= 1e-6 * row[4],
+                $"test loss {row[4]} != recon + kl");
         }
         Assert.True(rows[1][4] < rows[0][4], $"test loss did not fall: {rows[0][4]} then {rows[1][4]}");
         // A 16x16 image has 256 pixels: an untrained decoder's BCE is about 256 ln 2 = 177 nats.
         Assert.True(rows[1][4] < 177, $"test loss {rows[1][4]} is no better than chance");
         string lastLine = result.OutLines[^1];
-        double printed = double.Parse(lastLine.Split("test_loss=")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        double printed = double.Parse(lastLine.Split("test_loss=")[1].Split(' ')[0],
+            CultureInfo.InvariantCulture);
         Assert.True(Math.Abs(printed - rows[1][4]) < 1e-3, $"last line {lastLine} vs metrics {rows[1][4]}");
 
         var config = RunnerHarness.Config(run.RunDir);
-        foreach (var key in new[] { "model", "dataset", "input_dim", "classes", "encoder", "decoder", "latent",
+        foreach (var key in new[] { "model", "dataset", "input_dim", "classes", "encoder", "decoder",
+            "latent",
             "activation", "recon", "beta", "seed", "optimizer", "lr", "batch_size", "epochs", "limit" })
             Assert.True(config.TryGetProperty(key, out _), $"config.json lacks '{key}'");
         Assert.Equal(256, config.GetProperty("input_dim").GetInt32());
@@ -81,11 +88,13 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run, ITestOutputHelper ou
 
         // 32 test images in 2 rows of 16 above their reconstructions, with a 2-pixel rule: RGB.
         var grid = (16 * 18 + 2, 2 * (2 * 18 + 2) + 2);
-        foreach (var name in new[] { "reconstructions.png", "reconstructions_epoch01.png", "reconstructions_epoch02.png" })
+        foreach (var name in new[] { "reconstructions.png", "reconstructions_epoch01.png",
+            "reconstructions_epoch02.png" })
             Assert.Equal(("RGB", grid.Item1, grid.Item2), Decoded(name));
         Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), Decoded("samples.png"));
         Assert.Equal(("L", 20 * 16, 20 * 16), Decoded("manifold.png"));
-        Assert.False(File.Exists(Path.Combine(run.RunDir, "samples_by_class.png")), "a plain VAE has no class samples");
+        Assert.False(File.Exists(Path.Combine(run.RunDir, "samples_by_class.png")),
+            "a plain VAE has no class samples");
 
         string latent = File.ReadAllText(Path.Combine(run.RunDir, "latent.svg"));
         Assert.StartsWith("<svg", latent);
@@ -119,11 +128,14 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run, ITestOutputHelper ou
         // eval uses the same eps stream as the last epoch's test pass, so it reproduces metrics.csv.
         var last = File.ReadAllLines(Path.Combine(run.RunDir, "metrics.csv"))[^1].Split(',');
         double metricsTest = double.Parse(last[4], CultureInfo.InvariantCulture);
-        Assert.True(Math.Abs(Value("test_loss") - metricsTest) < 1e-3, $"eval {Value("test_loss")} vs {metricsTest}");
+        Assert.True(Math.Abs(Value("test_loss") - metricsTest) < 1e-3,
+            $"eval {Value("test_loss")} vs {metricsTest}");
         // The K-sample bound is tighter than the one-sample ELBO on average; both are per-image nats.
         double nll = Value("nll_bound_k8");
-        Assert.True(nll < metricsTest + 1.0 && nll > metricsTest - 40, $"nll bound {nll} vs ELBO loss {metricsTest}");
+        Assert.True(nll < metricsTest + 1.0 && nll > metricsTest - 40,
+            $"nll bound {nll} vs ELBO loss {metricsTest}");
     }
 
-    private (string, int, int) Decoded(string name) => RunnerHarness.DecodePng(Path.Combine(run.RunDir, name));
+    private (string, int, int) Decoded(string name) => RunnerHarness.DecodePng(Path.Combine(run.RunDir,
+        name));
 }

@@ -17,7 +17,8 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
         var random = new Random(seed);
         var tensors = new List<NamedTensor>();
         foreach (var (name, shape) in new[] { ("encoder.layers.0.weight", new[] { 7, 13 }),
-            ("encoder.layers.0.bias", new[] { 7 }), ("decoder.out.weight", new[] { 1, 1 }), ("scalar", new int[0]) })
+            ("encoder.layers.0.bias", new[] { 7 }), ("decoder.out.weight", new[] { 1, 1 }), ("scalar",
+                new int[0]) })
         {
             long count = shape.Aggregate(1L, (a, d) => a * d);
             var data = new float[count];
@@ -38,13 +39,16 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
             var entry = json.RootElement.GetProperty(tensor.Name);
             Assert.Equal("F32", entry.GetProperty("dtype").GetString());
             Assert.Equal(tensor.Shape, entry.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
-            var offsets = entry.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            var offsets = entry.GetProperty("data_offsets").EnumerateArray().Select(e =>
+                e.GetInt64()).ToArray();
             Assert.Equal([expectedOffset, expectedOffset + tensor.Data.Length * 4L], offsets);
             // The raw bytes at the offsets are the little-endian floats.
             for (int i = 0; i < tensor.Data.Length; i++)
             {
-                float stored = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan((int)(8 + headerLength + offsets[0] + 4 * i)));
-                Assert.Equal(BitConverter.SingleToInt32Bits(tensor.Data[i]), BitConverter.SingleToInt32Bits(stored));
+                int at = (int)(8 + headerLength + offsets[0] + 4 * i);
+                float stored = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(at));
+                Assert.Equal(BitConverter.SingleToInt32Bits(tensor.Data[i]),
+                    BitConverter.SingleToInt32Bits(stored));
             }
             expectedOffset = offsets[1];
         }
@@ -55,7 +59,8 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
         for (int t = 0; t < tensors.Count; t++)
         {
             Assert.Equal(tensors[t].Shape, read[t].Shape);
-            Assert.Equal(tensors[t].Data.Select(BitConverter.SingleToInt32Bits), read[t].Data.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(tensors[t].Data.Select(BitConverter.SingleToInt32Bits),
+                read[t].Data.Select(BitConverter.SingleToInt32Bits));
         }
         Assert.Equal(metadata, readMetadata);
     }
@@ -65,13 +70,15 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
     {
         var good = SafeTensors.Encode([new NamedTensor("w", [2, 3], new float[6])]);
         var truncated = good[..^4];
-        var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode(truncated, "model.safetensors"));
+        var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode(truncated,
+            "model.safetensors"));
         Assert.Contains("model.safetensors", error.Message);
         Assert.Contains("'w'", error.Message);
         Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode([1, 2, 3], "x"));
         var badLength = (byte[])good.Clone();
         BinaryPrimitives.WriteInt64LittleEndian(badLength, 1L << 40);
         Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode(badLength, "x"));
-        Assert.Throws<ArgumentException>(() => SafeTensors.Encode([new NamedTensor("w", [2, 2], new float[3])]));
+        Assert.Throws<ArgumentException>(() => SafeTensors.Encode([new NamedTensor("w", [2, 2],
+            new float[3])]));
     }
 }

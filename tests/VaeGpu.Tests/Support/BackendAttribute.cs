@@ -20,7 +20,8 @@ public static class BackendAvailability
 {
     private static readonly Lazy<IReadOnlyList<BackendProbe>> Probes = new(Accelerators.Probe);
 
-    /// <summary>Null when <paramref name="kind"/> has a device here; otherwise the reason it does not.</summary>
+    /// <summary>Null when <paramref name="kind"/> has a device here; otherwise the reason it does
+    /// not.</summary>
     public static string? UnavailableReason(AcceleratorKind kind)
     {
         var probe = Probes.Value.FirstOrDefault(p => p.Kind == kind);
@@ -30,7 +31,8 @@ public static class BackendAvailability
         return null;
     }
 
-    /// <summary>The skip reason for a test method: its class's [Backend] kind, if absent here; else null.</summary>
+    /// <summary>The skip reason for a test method: its class's [Backend] kind, if absent here; else
+    /// null.</summary>
     public static string? SkipReasonFor(ITestMethod testMethod)
     {
         var kind = BackendOf(testMethod.TestClass.Class);
@@ -39,9 +41,11 @@ public static class BackendAvailability
 
     private static AcceleratorKind? BackendOf(ITypeInfo type)
     {
-        var attribute = type.GetCustomAttributes(typeof(BackendAttribute).AssemblyQualifiedName!).FirstOrDefault();
+        string name = typeof(BackendAttribute).AssemblyQualifiedName!;
+        var attribute = type.GetCustomAttributes(name).FirstOrDefault();
         if (attribute is null) return null;
-        if (attribute is IReflectionAttributeInfo { Attribute: BackendAttribute backend }) return backend.Kind;
+        if (attribute is IReflectionAttributeInfo { Attribute: BackendAttribute backend })
+            return backend.Kind;
         // Non-reflection metadata hands enum arguments over as their underlying integers.
         return (AcceleratorKind)Convert.ToInt32(attribute.GetConstructorArguments().First());
     }

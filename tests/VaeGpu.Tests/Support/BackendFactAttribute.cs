@@ -6,18 +6,21 @@ using Xunit.Sdk;
 
 namespace VaeGpu.Tests.Support;
 
-/// <summary>A fact that is skipped, with the reason, when its class's [Backend] is absent on this machine.</summary>
+/// <summary>A fact that is skipped, with the reason, when its class's [Backend] is absent on this
+/// machine.</summary>
 [XunitTestCaseDiscoverer("VaeGpu.Tests.Support.BackendFactDiscoverer", "VaeGpu.Tests")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class BackendFactAttribute : FactAttribute;
 
-/// <summary>A theory that is skipped, with the reason, when its class's [Backend] is absent on this machine.</summary>
+/// <summary>A theory that is skipped, with the reason, when its class's [Backend] is absent on this
+/// machine.</summary>
 [XunitTestCaseDiscoverer("VaeGpu.Tests.Support.BackendTheoryDiscoverer", "VaeGpu.Tests")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class BackendTheoryAttribute : TheoryAttribute;
 
 /// <summary>Creates <see cref="BackendTestCase"/>s for [BackendFact] methods.</summary>
-public sealed class BackendFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
+public sealed class BackendFactDiscoverer(IMessageSink diagnosticMessageSink)
+    : FactDiscoverer(diagnosticMessageSink)
 {
     /// <inheritdoc/>
     protected override IXunitTestCase CreateTestCase(ITestFrameworkDiscoveryOptions discoveryOptions,
@@ -26,17 +29,21 @@ public sealed class BackendFactDiscoverer(IMessageSink diagnosticMessageSink) : 
             discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
 }
 
-/// <summary>Creates backend-aware test cases for [BackendTheory] methods (per data row or per theory).</summary>
-public sealed class BackendTheoryDiscoverer(IMessageSink diagnosticMessageSink) : TheoryDiscoverer(diagnosticMessageSink)
+/// <summary>Creates backend-aware test cases for [BackendTheory] methods (per data row or per
+/// theory).</summary>
+public sealed class BackendTheoryDiscoverer(IMessageSink diagnosticMessageSink)
+    : TheoryDiscoverer(diagnosticMessageSink)
 {
     /// <inheritdoc/>
-    protected override IEnumerable<IXunitTestCase> CreateTestCasesForDataRow(ITestFrameworkDiscoveryOptions discoveryOptions,
+    protected override IEnumerable<IXunitTestCase> CreateTestCasesForDataRow(
+        ITestFrameworkDiscoveryOptions discoveryOptions,
         ITestMethod testMethod, IAttributeInfo theoryAttribute, object[] dataRow) =>
         [new BackendTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(),
             discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, dataRow)];
 
     /// <inheritdoc/>
-    protected override IEnumerable<IXunitTestCase> CreateTestCasesForTheory(ITestFrameworkDiscoveryOptions discoveryOptions,
+    protected override IEnumerable<IXunitTestCase> CreateTestCasesForTheory(
+        ITestFrameworkDiscoveryOptions discoveryOptions,
         ITestMethod testMethod, IAttributeInfo theoryAttribute) =>
         [new BackendTheoryTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(),
             discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod)];
@@ -46,13 +53,15 @@ public sealed class BackendTheoryDiscoverer(IMessageSink diagnosticMessageSink) 
 public sealed class BackendTestCase : XunitTestCase
 {
     /// <summary>For the deserializer only.</summary>
-    [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]
+    [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization")]
     public BackendTestCase() { }
 
     /// <summary>Creates the test case.</summary>
     public BackendTestCase(IMessageSink diagnosticMessageSink, TestMethodDisplay defaultMethodDisplay,
-        TestMethodDisplayOptions defaultMethodDisplayOptions, ITestMethod testMethod, object[]? testMethodArguments = null)
-        : base(diagnosticMessageSink, defaultMethodDisplay, defaultMethodDisplayOptions, testMethod, testMethodArguments)
+        TestMethodDisplayOptions defaultMethodDisplayOptions, ITestMethod testMethod,
+            object[]? testMethodArguments = null)
+        : base(diagnosticMessageSink, defaultMethodDisplay, defaultMethodDisplayOptions, testMethod,
+            testMethodArguments)
     {
     }
 
@@ -65,7 +74,7 @@ public sealed class BackendTestCase : XunitTestCase
 public sealed class BackendTheoryTestCase : XunitTheoryTestCase
 {
     /// <summary>For the deserializer only.</summary>
-    [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]
+    [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization")]
     public BackendTheoryTestCase() { }
 
     /// <summary>Creates the test case.</summary>

@@ -11,7 +11,12 @@ public sealed class BackendSkipTests
     public abstract class OnCpu { [BackendFact] public void Probe() { } }
 
     [Backend(AcceleratorKind.OpenCL)]
-    public abstract class OnOpenCL { [BackendFact] public void Probe() { } }
+    public abstract class OnOpenCL
+    {
+        [BackendFact] public void Probe() { }
+
+        [BackendTheory, InlineData(1)] public void Rows(int row) => Assert.Equal(1, row);
+    }
 
     [Backend(AcceleratorKind.Cuda)]
     public abstract class OnCuda { [BackendFact] public void Probe() { } }
@@ -33,6 +38,19 @@ public sealed class BackendSkipTests
     {
         var probe = Accelerators.Probe().Single(p => p.Kind == kind);
         return probe.Unavailable ?? (probe.Devices.Count == 0 ? "no devices" : null);
+    }
+
+    [Fact]
+    public void TheoriesEnumeratedAtRunTimeSkipToo()
+    {
+        // The path xunit takes for theories whose data cannot be serialized at discovery.
+        var assembly = new TestAssembly(Reflector.Wrap(typeof(OnOpenCL).Assembly));
+        var collection = new TestCollection(assembly, null, "backend skip probe");
+        var method = new TestMethod(new TestClass(collection, Reflector.Wrap(typeof(OnOpenCL))),
+            Reflector.Wrap(typeof(OnOpenCL).GetMethod(nameof(OnOpenCL.Rows))!));
+        var testCase = new BackendTheoryTestCase(new NullMessageSink(), TestMethodDisplay.ClassAndMethod,
+            TestMethodDisplayOptions.None, method);
+        Assert.Equal(BackendAvailability.UnavailableReason(AcceleratorKind.OpenCL), testCase.SkipReason);
     }
 
     [Fact]

@@ -31,8 +31,10 @@ public static class NumericAssert
         Close(actual, expected, atol, tolerance.Rtol, what, seed);
     }
 
-    /// <summary>Checks every element against its own absolute tolerance (error bounds that depend on the inputs).</summary>
-    public static void Close(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected, ReadOnlySpan<double> atol,
+    /// <summary>Checks every element against its own absolute tolerance (error bounds that depend on the
+    /// inputs).</summary>
+    public static void Close(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected,
+        ReadOnlySpan<double> atol,
         double rtol, string what, int seed)
     {
         if (actual.Length != expected.Length || atol.Length != expected.Length)
@@ -47,10 +49,15 @@ public static class NumericAssert
             double allowed = atol[i] + rtol * Math.Abs(expected[i]);
             // NaN and infinities fail here unless the reference is the same infinity.
             bool ok = diff <= allowed || (double)actual[i] == expected[i];
-            if (double.IsNaN(diff) || diff > maxDiff) { maxDiff = double.IsNaN(diff) ? double.PositiveInfinity : diff; maxIndex = i; }
+            if (double.IsNaN(diff) || diff > maxDiff)
+            {
+                maxDiff = double.IsNaN(diff) ? double.PositiveInfinity : diff;
+                maxIndex = i;
+            }
             if (ok) continue;
             if (bad < ShownBad)
-                shown.Append($"\n  [{i}] got {actual[i]:G9}, want {expected[i]:G17}, diff {diff:G3}, allowed {allowed:G3}");
+                shown.Append($"\n  [{i}] got {actual[i]:G9}, want {expected[i]:G17}, " +
+                    $"diff {diff:G3}, allowed {allowed:G3}");
             bad++;
         }
         if (bad == 0) return;
@@ -65,7 +72,8 @@ public static class NumericAssert
         where T : unmanaged, IEquatable<T>
     {
         if (actual.Length != expected.Length)
-            throw new XunitException($"{what}: {actual.Length} values, {expected.Length} expected (seed {seed})");
+            throw new XunitException(
+                $"{what}: {actual.Length} values, {expected.Length} expected (seed {seed})");
         int bad = 0;
         var shown = new StringBuilder();
         for (int i = 0; i < actual.Length; i++)
@@ -75,7 +83,8 @@ public static class NumericAssert
             bad++;
         }
         if (bad > 0)
-            throw new XunitException($"{what}: {bad} of {actual.Length} values differ; first:{shown}\n  seed {seed}");
+            throw new XunitException(
+                $"{what}: {bad} of {actual.Length} values differ; first:{shown}\n  seed {seed}");
     }
 
     /// <summary>Checks that every value is finite.</summary>
@@ -89,7 +98,8 @@ public static class NumericAssert
     private static bool BitEqual<T>(T a, T b) where T : unmanaged, IEquatable<T>
     {
         // Bit equality for floats: NaN == NaN with the same payload, and -0 != +0.
-        if (a is float fa && b is float fb) return BitConverter.SingleToInt32Bits(fa) == BitConverter.SingleToInt32Bits(fb);
+        if (a is float fa
+            && b is float fb) return BitConverter.SingleToInt32Bits(fa) == BitConverter.SingleToInt32Bits(fb);
         return a.Equals(b);
     }
 }

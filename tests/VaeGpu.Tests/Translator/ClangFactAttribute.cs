@@ -8,7 +8,7 @@ public sealed class ClangFactAttribute : FactAttribute
 {
     public ClangFactAttribute()
     {
-        if (Clang.Path is null) Skip = "clang is not installed (apt-get install clang): cannot check the generated C";
+        if (Clang.Path is null) Skip = Clang.Missing;
     }
 }
 
@@ -17,9 +17,13 @@ internal static class Clang
 {
     public static readonly string? Path = Find();
 
+    public const string Missing =
+        "clang is not installed (apt-get install clang): cannot check the generated C";
+
     private static string? Find()
     {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator))
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (string dir in path.Split(System.IO.Path.PathSeparator))
         {
             string candidate = System.IO.Path.Combine(dir, "clang");
             if (File.Exists(candidate)) return candidate;
@@ -27,7 +31,7 @@ internal static class Clang
         return null;
     }
 
-    /// <summary>Runs clang on <paramref name="source"/> saved as <paramref name="fileName"/>; returns (exit code, log).</summary>
+    /// <summary>Runs clang on <paramref name="source"/> saved as <paramref name="fileName"/>.</summary>
     public static (int ExitCode, string Log) Check(string source, string fileName, params string[] arguments)
     {
         string dir = Directory.CreateTempSubdirectory("vaegpu-clang-").FullName;
@@ -35,7 +39,11 @@ internal static class Clang
         {
             string file = System.IO.Path.Combine(dir, fileName);
             File.WriteAllText(file, source);
-            var info = new ProcessStartInfo(Path!) { RedirectStandardError = true, RedirectStandardOutput = true };
+            var info = new ProcessStartInfo(Path!)
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
             foreach (string argument in arguments) info.ArgumentList.Add(argument);
             info.ArgumentList.Add(file);
             using Process process = Process.Start(info)!;
@@ -54,8 +62,8 @@ internal static class Clang
 
     public static readonly string[] CudaArguments =
     {
-        "-x", "cuda", "--cuda-device-only", "-nocudainc", "-nocudalib", "--cuda-gpu-arch=sm_70", "-fsyntax-only",
-        "-Werror",
+        "-x", "cuda", "--cuda-device-only", "-nocudainc", "-nocudalib", "--cuda-gpu-arch=sm_70",
+        "-fsyntax-only", "-Werror",
     };
 }
 
@@ -64,6 +72,6 @@ public sealed class ClangTheoryAttribute : TheoryAttribute
 {
     public ClangTheoryAttribute()
     {
-        if (Clang.Path is null) Skip = "clang is not installed (apt-get install clang): cannot check the generated C";
+        if (Clang.Path is null) Skip = Clang.Missing;
     }
 }

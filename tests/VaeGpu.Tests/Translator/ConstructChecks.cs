@@ -85,9 +85,10 @@ public static class ConstructChecks
                 long sum = signed + 6 + (long)(v % 7) + (long)Math.Truncate(s / 3.0) + (-s) % 5;
                 expected[i] = (uint)(sum & 0xFFFFFFFF);
             }
-            backend.Run("UIntOps", LaunchDims.Cover(n, 64), new Array[] { output, input, shifts }, new[] { 0, 0, 0 },
+            var dims = LaunchDims.Cover(n, 64);
+            backend.Run("UIntOps", dims, new Array[] { output, input, shifts }, new[] { 0, 0, 0 },
                 (k, b) => ElementwiseKernels.UIntOps(k, b.U(0), b.U(1), b.I(2), n),
-                (l, v) => ElementwiseKernels.LaunchUIntOps(l, LaunchDims.Cover(n, 64), v.U(0), v.U(1), v.I(2), n));
+                (l, v) => ElementwiseKernels.LaunchUIntOps(l, dims, v.U(0), v.U(1), v.I(2), n));
             Compare.Equal($"UIntOps n={n} seed={seed}", expected, output);
         }
     }
@@ -133,9 +134,10 @@ public static class ConstructChecks
             float[] output = new float[n];
             double[] expected = pixels.Skip(4).Select(p => p / 255.0 + (p > 127 ? 1 : 0)).ToArray();
             byte[] expectedFlags = pixels.Skip(4).Select(p => (byte)((p + 3) % 256)).ToArray();
-            backend.Run("Bytes", LaunchDims.Cover(n, 64), new Array[] { output, pixels, flags }, new[] { 0, 4, 0 },
+            var dims = LaunchDims.Cover(n, 64);
+            backend.Run("Bytes", dims, new Array[] { output, pixels, flags }, new[] { 0, 4, 0 },
                 (k, b) => ElementwiseKernels.Bytes(k, b.F(0), b.B(1), b.B(2), n),
-                (l, v) => ElementwiseKernels.LaunchBytes(l, LaunchDims.Cover(n, 64), v.F(0), v.B(1), v.B(2), n));
+                (l, v) => ElementwiseKernels.LaunchBytes(l, dims, v.F(0), v.B(1), v.B(2), n));
             Compare.Close($"Bytes n={n} seed={seed}", expected, output, 1e-7, 1e-6);
             Compare.Equal($"Bytes flags n={n} seed={seed}", expectedFlags, flags);
         }
@@ -143,7 +145,8 @@ public static class ConstructChecks
 
     public static void Ids2D(KernelBackend backend)
     {
-        foreach (var (width, height, lx, ly) in new[] { (1, 1, 1, 1), (37, 11, 8, 4), (16, 16, 16, 1), (5, 23, 2, 8) })
+        var shapes = new[] { (1, 1, 1, 1), (37, 11, 8, 4), (16, 16, 16, 1), (5, 23, 2, 8) };
+        foreach (var (width, height, lx, ly) in shapes)
         {
             var dims = LaunchDims.Cover(width, height, lx, ly);
             int groupsX = dims.GlobalX / lx, groupsY = dims.GlobalY / ly;
@@ -151,8 +154,9 @@ public static class ConstructChecks
             int[] expected = new int[width * height];
             for (int row = 0; row < height; row++)
             for (int col = 0; col < width; col++)
-                expected[row * width + col] = col / lx + 10 * (row / ly) + 100 * (col % lx) + 1000 * (row % ly)
-                    + 10000 * (lx + ly) + 100000 * (groupsX + groupsY) + 1000000 * ((dims.GlobalX + dims.GlobalY) % 100);
+                expected[row * width + col] = col / lx + 10 * (row / ly) + 100 * (col % lx)
+                    + 1000 * (row % ly) + 10000 * (lx + ly) + 100000 * (groupsX + groupsY)
+                    + 1000000 * ((dims.GlobalX + dims.GlobalY) % 100);
             backend.Run("Ids2D", dims, new Array[] { output }, new[] { 0 },
                 (k, b) => ElementwiseKernels.Ids2D(k, b.I(0), width, height),
                 (l, v) => ElementwiseKernels.LaunchIds2D(l, dims, v.I(0), width, height));
@@ -173,9 +177,10 @@ public static class ConstructChecks
                 double left = i > 0 ? input[i - 1] : 0, right = i + 1 < n ? input[i + 1] : 0;
                 return softplus + 0.5 * (left + right);
             }).ToArray();
-            backend.Run("CallsFunctions", LaunchDims.Cover(n, 64), new Array[] { output, input }, new[] { 0, 0 },
+            var dims = LaunchDims.Cover(n, 64);
+            backend.Run("CallsFunctions", dims, new Array[] { output, input }, new[] { 0, 0 },
                 (k, b) => ElementwiseKernels.CallsFunctions(k, b.F(0), b.F(1), n),
-                (l, v) => ElementwiseKernels.LaunchCallsFunctions(l, LaunchDims.Cover(n, 64), v.F(0), v.F(1), n));
+                (l, v) => ElementwiseKernels.LaunchCallsFunctions(l, dims, v.F(0), v.F(1), n));
             Compare.Close($"CallsFunctions n={n} seed={seed}", expected, output, 1e-5, 1e-5);
         }
     }
@@ -188,8 +193,9 @@ public static class ConstructChecks
             var dims = LaunchDims.Cover(n, SharedKernels.GroupItems);
             int groups = dims.GlobalX / SharedKernels.GroupItems;
             float[] input = Floats(random, n, -1, 1), partial = new float[groups];
-            double[] expected = Enumerable.Range(0, groups).Select(g =>
-                input.Skip(g * SharedKernels.GroupItems).Take(SharedKernels.GroupItems).Sum(v => (double)v)).ToArray();
+            const int size = SharedKernels.GroupItems;
+            double[] expected = Enumerable.Range(0, groups)
+                .Select(g => input.Skip(g * size).Take(size).Sum(v => (double)v)).ToArray();
             backend.Run("BlockSum", dims, new Array[] { partial, input }, new[] { 0, 0 },
                 (k, b) => SharedKernels.BlockSum(k, b.F(0), b.F(1), n),
                 (l, v) => SharedKernels.LaunchBlockSum(l, dims, v.F(0), v.F(1), n));
@@ -201,7 +207,8 @@ public static class ConstructChecks
     {
         var (seed, random) = Seeded();
         const int tile = SharedKernels.Tile, wpt = SharedKernels.Wpt;
-        foreach (var (m, n, depth) in new[] { (1, 1, 1), (17, 33, 19), (64, 48, 40), (5, 70, 3), (31, 7, 53) })
+        var shapes = new[] { (1, 1, 1), (17, 33, 19), (64, 48, 40), (5, 70, 3), (31, 7, 53) };
+        foreach (var (m, n, depth) in shapes)
         {
             float[] a = Floats(random, m * depth, -1, 1), b = Floats(random, depth * n, -1, 1);
             float[] c = new float[m * n];
@@ -213,11 +220,13 @@ public static class ConstructChecks
                 for (int i = 0; i < depth; i++) sum += (double)a[row * depth + i] * b[i * n + col];
                 expected[row * n + col] = sum;
             }
-            var dims = new LaunchDims((n + tile - 1) / tile * (tile / wpt), (m + tile - 1) / tile * tile, tile / wpt, tile);
+            var dims = new LaunchDims((n + tile - 1) / tile * (tile / wpt), (m + tile - 1) / tile * tile,
+                tile / wpt, tile);
             backend.Run("TiledMatMul", dims, new Array[] { c, a, b }, new[] { 0, 0, 0 },
                 (k, v) => SharedKernels.TiledMatMul(k, v.F(0), v.F(1), v.F(2), m, n, depth),
                 (l, v) => SharedKernels.LaunchTiledMatMul(l, dims, v.F(0), v.F(1), v.F(2), m, n, depth));
-            Compare.Close($"TiledMatMul {m}x{n}x{depth} seed={seed}", expected, c, 1e-5 * Math.Sqrt(depth), 1e-5);
+            Compare.Close($"TiledMatMul {m}x{n}x{depth} seed={seed}", expected, c,
+                1e-5 * Math.Sqrt(depth), 1e-5);
         }
     }
 
@@ -245,8 +254,8 @@ public static class ConstructChecks
             for (int block = 0; block < blocks; block++)
             {
                 var (x0, x1, x2, x3) = Philox.Generate((uint)block, 0, 7, 0, key0, key1);
-                (expected[4 * block], expected[4 * block + 1], expected[4 * block + 2], expected[4 * block + 3]) =
-                    (x0, x1, x2, x3);
+                int at = 4 * block;
+                (expected[at], expected[at + 1], expected[at + 2], expected[at + 3]) = (x0, x1, x2, x3);
             }
             var dims = LaunchDims.Cover(blocks, 32);
             backend.Run("PhiloxWords", dims, new Array[] { output }, new[] { 0 },

@@ -36,7 +36,7 @@ internal static partial class ElementwiseKernels
         output[i] = r;
     }
 
-    /// <summary>uint arithmetic: wraparound, shifts (count masked like C#), mul_hi, casts int/uint/float.</summary>
+    /// <summary>uint arithmetic: wraparound, shifts (count masked as in C#), mul_hi, casts.</summary>
     [Kernel]
     public static void UIntOps(KernelContext k, Buf<uint> output, Buf<uint> input, Buf<int> shifts, int n)
     {
@@ -101,7 +101,8 @@ internal static partial class ElementwiseKernels
     {
         int col = k.GlobalId(0), row = k.GlobalId(1);
         if (col >= width || row >= height) return;
-        output[row * width + col] = k.GroupId(0) + 10 * k.GroupId(1) + 100 * k.LocalId(0) + 1000 * k.LocalId(1)
+        output[row * width + col] = k.GroupId(0) + 10 * k.GroupId(1) + 100 * k.LocalId(0)
+            + 1000 * k.LocalId(1)
             + 10000 * (k.GroupSize(0) + k.GroupSize(1)) + 100000 * (k.NumGroups(0) + k.NumGroups(1))
             + 1000000 * ((k.GlobalSize(0) + k.GlobalSize(1)) % 100);
     }

@@ -37,7 +37,8 @@ public sealed class GeneratedCodeCompilesTests
     {
         foreach (var kernel in TestsGenerated.All)
         {
-            var (code, log) = Clang.Check(TestsGenerated.OpenCLCommon + kernel.OpenCL, "one.cl", Clang.OpenCLArguments);
+            string openCL = TestsGenerated.OpenCLCommon + kernel.OpenCL;
+            var (code, log) = Clang.Check(openCL, "one.cl", Clang.OpenCLArguments);
             Assert.True(code == 0, $"{kernel.Name} (OpenCL) rejected:\n{log}");
             (code, log) = Clang.Check(TestsGenerated.CudaCommon + kernel.Cuda, "one.cu", Clang.CudaArguments);
             Assert.True(code == 0, $"{kernel.Name} (CUDA) rejected:\n{log}");
@@ -71,8 +72,11 @@ public sealed class GeneratedCodeCompilesTests
         var axpy = TestsGenerated.All.Single(k => k.Name == "Axpy");
         Assert.Equal(new[] { "y", "x", "a", "n" }, axpy.Parameters.Select(p => p.Name));
         Assert.Equal(
-            new[] { KernelParameterKind.FloatBuffer, KernelParameterKind.FloatBuffer, KernelParameterKind.Float,
-                KernelParameterKind.Int },
+            new[]
+            {
+                KernelParameterKind.FloatBuffer, KernelParameterKind.FloatBuffer, KernelParameterKind.Float,
+                KernelParameterKind.Int,
+            },
             axpy.Parameters.Select(p => p.Kind));
         Assert.False(axpy.UsesBarrier);
         Assert.True(TestsGenerated.All.Single(k => k.Name == "BlockSum").UsesBarrier);

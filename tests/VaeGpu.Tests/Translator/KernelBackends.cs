@@ -67,7 +67,8 @@ public sealed class OpenCLBackend : KernelBackend, IDisposable
         var reference = arrays.Select(a => (Array)a.Clone()).ToArray();
         new ReferenceBackend().Run(name, dims, reference, offsets, csharp, device);
 
-        var module = ((OpenCLAccelerator)_accelerator).LoadModule(TestsGenerated.OpenCLProgram, TestsGenerated.All);
+        var module = ((OpenCLAccelerator)_accelerator)
+            .LoadModule(TestsGenerated.OpenCLProgram, TestsGenerated.All);
         var buffers = arrays.Select(Upload).ToArray();
         try
         {
@@ -123,10 +124,11 @@ public sealed class OpenCLBackend : KernelBackend, IDisposable
     public void Dispose() => _accelerator.Dispose();
 }
 
-/// <summary>Tolerance checks that report the first bad values, the largest difference and its index.</summary>
+/// <summary>Tolerance checks that report the first bad values, the largest difference, its index.</summary>
 public static class Compare
 {
-    public static void Close(string what, double[] expected, float[] actual, double atol, double rtol, int offset = 0)
+    public static void Close(string what, double[] expected, float[] actual, double atol, double rtol,
+        int offset = 0)
     {
         var bad = new List<string>();
         double maxDiff = 0;
@@ -147,6 +149,7 @@ public static class Compare
     {
         for (int i = 0; i < expected.Length; i++)
             if (!EqualityComparer<T>.Default.Equals(expected[i], actual[offset + i]))
-                Assert.Fail($"{what}: [{i}] is {actual[offset + i]}, expected {expected[i]} (first difference)");
+                Assert.Fail($"{what}: [{i}] is {actual[offset + i]}, expected {expected[i]} " +
+                    "(first difference)");
     }
 }

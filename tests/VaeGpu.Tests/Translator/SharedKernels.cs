@@ -33,9 +33,10 @@ internal static partial class SharedKernels
         if (local == 0) partial[k.GroupId(0)] = scratch[0];
     }
 
-    /// <summary>c (m, n) = a (m, kk) * b (kk, n): shared tiles, barriers, Wpt accumulators per work-item.</summary>
+    /// <summary>c (m, n) = a (m, kk) * b (kk, n): shared tiles, barriers, Wpt accumulators each.</summary>
     [Kernel]
-    public static void TiledMatMul(KernelContext k, Buf<float> c, Buf<float> a, Buf<float> b, int m, int n, int kk)
+    public static void TiledMatMul(KernelContext k, Buf<float> c, Buf<float> a, Buf<float> b,
+        int m, int n, int kk)
     {
         var tileA = k.Shared<float>(TileSquared);
         var tileB = k.Shared<float>(TileSquared);
@@ -67,7 +68,7 @@ internal static partial class SharedKernels
         }
     }
 
-    /// <summary>Reverses each group's inputs through shared memory; the barrier sits in a device function.</summary>
+    /// <summary>Reverses each group's inputs in shared memory; the barrier is in a device function.</summary>
     [Kernel]
     public static void BarrierInFunction(KernelContext k, Buf<float> output, Buf<float> input)
     {
