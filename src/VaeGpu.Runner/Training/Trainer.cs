@@ -1,8 +1,9 @@
 // The training loop. Everything random is a function of (seed, epoch, step): the shuffle of each epoch
 // (EpochShuffle), the eps of each step (the model's step counter, restored on resume) and the eps of
 // each test evaluation (EvalCounter set from the epoch), so --resume ends bit for bit where an
-// uninterrupted run would on a deterministic backend. Losses are read once per step (a few floats) for
-// the progress bar and to stop at the first NaN or infinite loss.
+// uninterrupted run would on a deterministic backend. Losses accumulate on the device and are read back
+// every LossReadInterval steps (a sync on GPU backends), or every step while a KL warm-up changes the
+// weight from step to step, so that train_loss weighs each step's KL exactly.
 using System.Diagnostics;
 using VaeGpu.Kernels;
 using VaeGpu.Layers;
@@ -15,6 +16,9 @@ namespace VaeGpu.Runner.Training;
 public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelerator, string runDir,
     ITrainingProgress progress)
 {
+    /// <summary>Steps between reads of the loss sums (and NaN checks) while the KL weight is fixed.</summary>
+    public const int LossReadInterval = 10;
+
     /// <summary>
     /// Trains from scratch, or from the last completed epoch in the run folder when <paramref
     /// name="resume"/>.
@@ -61,20 +65,26 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
                 train.Gather(order, start, n);
                 float klWeight = model.Config.KlWeight(epoch - 1 + (double)step / steps);
                 model.TrainStep(train.Images, train.OneHot, n, klWeight, settings);
-                var losses = model.ReadAndResetLosses();
-                if (!double.IsFinite(losses.ReconSum) || !double.IsFinite(losses.KlSum))
+                bool warming = klWeight != model.Config.KlWeight(config.Epochs + 1.0);
+                if (warming || (step + 1) % LossReadInterval == 0 || step + 1 == steps)
                 {
-                    bool nan = double.IsNaN(losses.ReconSum) || double.IsNaN(losses.KlSum);
-                    return Stop(TrainOutcome.Diverged, metrics, $"training diverged: the loss became " +
-                        $"{(nan ? "NaN" : "infinite")} at epoch {epoch}, step {step + 1} of {steps}; " +
-                        $"{Kept(epoch - 1)}. Try a smaller --lr");
+                    var losses = model.ReadAndResetLosses();
+                    if (!double.IsFinite(losses.ReconSum) || !double.IsFinite(losses.KlSum))
+                    {
+                        bool nan = double.IsNaN(losses.ReconSum) || double.IsNaN(losses.KlSum);
+                        int first = warming ? step + 1 : step / LossReadInterval * LossReadInterval + 1;
+                        string where = first == step + 1 ? $"step {step + 1}" : $"steps {first}-{step + 1}";
+                        return Stop(TrainOutcome.Diverged, metrics, $"training diverged: the loss became " +
+                            $"{(nan ? "NaN" : "infinite")} at epoch {epoch}, {where} of {steps}; " +
+                            $"{Kept(epoch - 1)}. Try a smaller --lr");
+                    }
+                    trainRecon += losses.ReconSum;
+                    trainKl += losses.KlSum;
+                    trainLoss += losses.ReconSum + klWeight * losses.KlSum;
+                    int seen = start + n;
+                    progress.StepFinished(step + 1, steps, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+                        trainLoss / seen);
                 }
-                trainRecon += losses.ReconSum;
-                trainKl += losses.KlSum;
-                trainLoss += losses.ReconSum + klWeight * losses.KlSum;
-                int seen = start + n;
-                progress.StepFinished(step + 1, steps, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
-                    trainLoss / seen);
                 if (cancel.IsCancellationRequested && step + 1 < steps)
                     return Stop(TrainOutcome.Interrupted, metrics,
                         $"interrupted at epoch {epoch}, step {step + 1} of {steps}; {Kept(epoch - 1)}");
