@@ -1,7 +1,7 @@
 // Once its buffers exist, a CPU op call allocates no managed memory: every op runs in a loop while
 // the calling thread's counter and the worker threads' own counters must not move. The process-wide
 // counter is also read, and compared with an idle period of the same length, because the test host
-// and the runtime allocate a little in the background. Runs alone (no parallel tests).
+// and the runtime allocate a little in the background (up to three windows). Runs alone.
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using Xunit.Abstractions;
@@ -84,26 +84,35 @@ public sealed class CpuAllocationTests(ITestOutputHelper output)
         for (int i = 0; i < 40; i++) Step();
         Thread.Sleep(300);
         for (int i = 0; i < 10; i++) Step();
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        long thread0 = GC.GetAllocatedBytesForCurrentThread(), workers0 = cpu.WorkerAllocatedBytes;
-        long total0 = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < 50; i++) Step();
-        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
-        long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread0;
-        long workerBytes = cpu.WorkerAllocatedBytes - workers0;
-        long totalBytes = GC.GetTotalAllocatedBytes(precise: true) - total0;
-        long idle0 = GC.GetTotalAllocatedBytes(precise: true);
-        Thread.Sleep(elapsed);
-        long idleBytes = GC.GetTotalAllocatedBytes(precise: true) - idle0;
-        output.WriteLine($"50 steps in {elapsed.TotalMilliseconds:F0} ms: {threadBytes} bytes on the caller" +
-            $"'s thread, {workerBytes} on the workers, {totalBytes} process-wide; idle as long: {idleBytes}");
-        Assert.True(threadBytes == 0,
-            $"op calls allocated {threadBytes} bytes on the calling thread over 50 steps");
-        Assert.True(workerBytes == 0,
-            $"op calls allocated {workerBytes} bytes on the worker threads over 50 steps");
-        // Background allocation (test host, runtime) is not ours; a per-step leak would be 50x larger.
-        Assert.True(totalBytes <= Math.Max(2 * idleBytes, 16_384),
-            $"process-wide allocation grew by {totalBytes} bytes over 50 steps (idle: {idleBytes})");
+        // The caller's and the workers' counters are exact and must not move in any window. The process-wide
+        // counter also sees the test host and other test classes' threads, so it gets up to three windows:
+        // a per-step leak shows in every one of them, a burst from elsewhere in at most one or two.
+        long totalBytes = 0, idleBytes = 0;
+        for (int window = 1; window <= 3; window++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            long thread0 = GC.GetAllocatedBytesForCurrentThread(), workers0 = cpu.WorkerAllocatedBytes;
+            long total0 = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 50; i++) Step();
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            long threadBytes = GC.GetAllocatedBytesForCurrentThread() - thread0;
+            long workerBytes = cpu.WorkerAllocatedBytes - workers0;
+            totalBytes = GC.GetTotalAllocatedBytes(precise: true) - total0;
+            long idle0 = GC.GetTotalAllocatedBytes(precise: true);
+            Thread.Sleep(elapsed);
+            idleBytes = GC.GetTotalAllocatedBytes(precise: true) - idle0;
+            output.WriteLine($"window {window}: 50 steps in {elapsed.TotalMilliseconds:F0} ms: " +
+                $"{threadBytes} bytes on the caller's thread, {workerBytes} on the workers, " +
+                $"{totalBytes} process-wide; idle as long: {idleBytes}");
+            Assert.True(threadBytes == 0,
+                $"op calls allocated {threadBytes} bytes on the calling thread over 50 steps");
+            Assert.True(workerBytes == 0,
+                $"op calls allocated {workerBytes} bytes on the worker threads over 50 steps");
+            // Background allocation (test host, runtime) is not ours; a per-step leak would be 50x larger.
+            if (totalBytes <= Math.Max(2 * idleBytes, 16_384)) return;
+        }
+        Assert.Fail($"process-wide allocation grew by {totalBytes} bytes over 50 steps in each of 3 " +
+            $"windows (idle, last window: {idleBytes})");
     }
 
     [Fact]
