@@ -46,6 +46,9 @@ internal sealed class CpuWorkerPool : IDisposable
         sleeping = new int[threads * SensePad];
         this.threads = new Thread[threads - 1];
         start = new SemaphoreSlim[threads - 1];
+        // ManualResetEventSlim creates its lock object (24 bytes) the first time a Wait has to block; a
+        // timed-out wait here does that now, so no dispatch on the hot path ever allocates it.
+        done.Wait(1);
         for (int i = 0; i < threads - 1; i++)
         {
             start[i] = new SemaphoreSlim(0);
