@@ -1,5 +1,6 @@
 // Benchmark entry point: named quick modes first, everything else goes to BenchmarkDotNet.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-table [threads]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-backends [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
 // OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
 // mode under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`.
@@ -9,6 +10,7 @@ using VaeGpu.Benchmarks.Gemm;
 var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["gemm-table"] = GemmTable.Run,
+    ["gemm-backends"] = GemmBackends.Run,
 };
 
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode(args[1..]);
