@@ -111,7 +111,7 @@ public sealed class CpuGemmTests(ITestOutputHelper output)
         return result;
     }
 
-    private static double[] Epilogue(double[] product, float[] c0, bool accumulate, float[]? bias,
+    internal static double[] Epilogue(double[] product, float[] c0, bool accumulate, float[]? bias,
         Activation activation, int n)
     {
         var result = new double[product.Length];

@@ -76,21 +76,8 @@ public sealed class OpenCLOpsTests(ITestOutputHelper output)
                 using var dbias = accelerator.Upload<float>(bias);
                 accelerator.Gemm(layout, m, n, k, da, db, dc, accumulate, withBias ? dbias.View : default,
                     activation);
-                var expected = new double[m * n];
-                for (int row = 0; row < m; row++)
-                    for (int col = 0; col < n; col++)
-                    {
-                        double sum = 0;
-                        for (int i = 0; i < k; i++)
-                        {
-                            double av = layout == GemmLayout.TN ? a[i * m + row] : a[row * k + i];
-                            double bv = layout == GemmLayout.NT ? b[col * k + i] : b[i * n + col];
-                            sum += av * bv;
-                        }
-                        if (accumulate) sum += c[row * n + col];
-                        if (withBias) sum += bias[col];
-                        expected[row * n + col] = Act(activation, sum);
-                    }
+                var expected = Cpu.CpuGemmTests.Epilogue(Cpu.CpuGemmTests.Reference(layout, m, n, k, a, b), c,
+                    accumulate, withBias ? bias : null, activation, n);
                 AssertClose(expected, accelerator.ToArray(dc.View), 1e-5 * Math.Sqrt(k), 1e-5,
                     $"{layout} {m}x{n}x{k} acc={accumulate} bias={withBias} {activation}");
             }
