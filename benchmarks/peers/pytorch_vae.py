@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The PyTorch peer for issue 8's training target: PyTorch's VAE example model (784-400-20, ReLU, BCE
+summed over pixels + KL, Adam 1e-3, batch 128) on the same MNIST files, with a given thread count.
+
+Prints one line per epoch with the training seconds (the loop over batches only, like VaeGpu's
+samples_per_second) and the test loss, then the median epoch. The data sits in memory as one float
+tensor and each epoch draws a random permutation, which is cheaper than the example's DataLoader, so
+the comparison favours PyTorch.
+
+    python3 benchmarks/peers/pytorch_vae.py --data-dir ../shared/datasets --epochs 3 --threads 2
+"""
+import argparse
+import gzip
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(folder, split):
+    name = os.path.join(folder, f"{split}-images-idx3-ubyte")
+    path = name + ".gz" if os.path.exists(name + ".gz") else name
+    images = read_idx(path).reshape(-1, 784)
+    return torch.from_numpy(images.astype(np.float32) / 255.0)
+
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 400)
+        self.fc21 = nn.Linear(400, 20)
+        self.fc22 = nn.Linear(400, 20)
+        self.fc3 = nn.Linear(20, 400)
+        self.fc4 = nn.Linear(400, 784)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.fc21(h), self.fc22(h)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        logits = self.fc4(F.relu(self.fc3(z)))
+        return logits, mu, logvar
+
+
+def loss_fn(logits, x, mu, logvar):
+    # BCE on logits (the stable form) equals the example's BCE on sigmoid outputs.
+    bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kld
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", required=True, help="folder holding mnist/")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=128)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    folder = os.path.join(args.data_dir, "mnist")
+    train, test = load(folder, "train"), load(folder, "t10k")
+    model = VAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    seconds = []
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        order = torch.randperm(train.shape[0])
+        start = time.perf_counter()
+        total = 0.0
+        for i in range(0, train.shape[0], args.batch_size):
+            x = train[order[i:i + args.batch_size]]
+            optimizer.zero_grad()
+            loss = loss_fn(*((lambda o: (o[0], x, o[1], o[2]))(model(x))))
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        seconds.append(time.perf_counter() - start)
+        model.eval()
+        with torch.no_grad():
+            test_loss = sum(loss_fn(*((lambda o: (o[0], x, o[1], o[2]))(model(x)))).item()
+                            for x in test.split(1000)) / test.shape[0]
+        print(f"epoch {epoch} train_seconds={seconds[-1]:.3f} train_loss={total / train.shape[0]:.4f} "
+              f"test_loss={test_loss:.4f}", flush=True)
+    print(f"pytorch {torch.__version__} threads={torch.get_num_threads()} "
+          f"median_train_seconds={statistics.median(seconds):.3f}")
+
+
+if __name__ == "__main__":
+    main()
