@@ -66,8 +66,8 @@ public sealed partial class CliApp
             int k = parse.GetValue(samples);
             if (k < 1 || k > 100_000) throw new UserErrorException($"--importance-samples: expected 1 to 100000, got {k}");
             var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
-            var dataset = LoadDataset(config.Dataset, parse.GetValue(dataDir), quiet: false);
             using var acc = ModelFactory.CreateAccelerator(parse.GetValue(accelerator)!, 0, 0);
+            var dataset = LoadDataset(config.Dataset, parse.GetValue(dataDir), quiet: false);
             using var model = ModelFactory.CreateModel(acc, config, config.BatchSize);
             int epoch = Checkpoint.Load(dir, model, withOptimizer: false);
             using var test = new DeviceSplit(acc, dataset.Test, dataset.Test.Count, model.MaxBatch,

@@ -135,12 +135,12 @@ public sealed partial class CliApp
                 ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Dataset}-{config.Model}");
         }
         TrainOptions.Validate(config);
+        // The accelerator first: a missing backend is reported before any data is fetched.
+        using var accelerator = ModelFactory.CreateAccelerator(config.Accelerator, config.Device,
+            config.Threads);
         var dataset = LoadDataset(config.Dataset, parse.GetValue(_train.DataDir), quiet);
         CheckDataset(config, dataset);
         PrepareRunFolder(runDir, resuming: resumeDir is not null);
-
-        using var accelerator = ModelFactory.CreateAccelerator(config.Accelerator, config.Device,
-            config.Threads);
         using var progress = new ConsoleProgress(_out, quiet ? ProgressStyle.Quiet : _style);
         progress.Info($"run folder {Path.GetFullPath(runDir)}");
         progress.Info($"{config.Model} on {config.Dataset} ({Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count)} " +
