@@ -56,13 +56,13 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         for (int epoch = done + 1; epoch <= config.Epochs; epoch++)
         {
             progress.EpochStarted(epoch, config.Epochs, steps);
-            var order = EpochShuffle.Permutation(trainCount, config.Seed, epoch);
+            train.UploadOrder(EpochShuffle.Permutation(trainCount, config.Seed, epoch));
             var clock = Stopwatch.StartNew();
             double trainLoss = 0, trainRecon = 0, trainKl = 0;
             for (int step = 0; step < steps; step++)
             {
                 int start = step * batch, n = Math.Min(batch, trainCount - start);
-                train.Gather(order, start, n);
+                train.GatherFromOrder(start, n);
                 float klWeight = model.Config.KlWeight(epoch - 1 + (double)step / steps);
                 model.TrainStep(train.Images, train.OneHot, n, klWeight, settings);
                 bool warming = klWeight != model.Config.KlWeight(config.Epochs + 1.0);
@@ -122,11 +122,11 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
     {
         model.ReadAndResetEvalLosses();
         model.EvalCounter = (long)epoch << 24; // a counter range of its own per epoch: resume-safe
-        var order = Enumerable.Range(0, test.Count).ToArray();
+        test.UploadOrder(Enumerable.Range(0, test.Count).ToArray());
         for (int start = 0; start < test.Count; start += model.MaxBatch)
         {
             int n = Math.Min(model.MaxBatch, test.Count - start);
-            test.Gather(order, start, n);
+            test.GatherFromOrder(start, n);
             model.Evaluate(test.Images, test.OneHot, n, sampleEps: true);
         }
         return model.ReadAndResetEvalLosses();
