@@ -129,7 +129,7 @@ internal sealed class TrainOptions
     public static (int Width, int Height) DatasetShape(string dataset) =>
         dataset == "usps" ? (16, 16) : (28, 28);
 
-    private static RunConfig ApplyPreset(RunConfig config, string name)
+    internal static RunConfig ApplyPreset(RunConfig config, string name)
     {
         VaeGpu.Layers.ModelConfig preset;
         try { preset = VaeGpu.Layers.ModelConfig.Preset(name); }
