@@ -21,11 +21,13 @@ public static class SweepPlan
         "activation", "recon", "beta", "kl-warmup", "optimizer", "lr", "batch", "epochs", "limit", "seed",
     ];
 
-    /// <summary>Expands a grid into its runs' settings, every combination, the first key varying slowest.</summary>
+    /// <summary>Expands a grid into its runs' settings: every combination, the first key slowest.</summary>
     public static List<List<(string Key, string Value)>> ParseGrid(string grid)
     {
         var axes = new List<(string Key, string[] Values)>();
-        foreach (string part in grid.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        const StringSplitOptions Trimmed =
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+        foreach (string part in grid.Split(';', Trimmed))
         {
             int eq = part.IndexOf('=');
             if (eq <= 0 || eq == part.Length - 1)
@@ -33,15 +35,18 @@ public static class SweepPlan
             string key = CheckKey("--grid", part[..eq].Trim());
             if (axes.Any(a => a.Key == key)) throw new UserErrorException($"--grid: '{key}' appears twice");
             var values = part[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries);
-            if (values.Any(v => v.Length == 0)) throw new UserErrorException($"--grid: '{part}' has an empty value");
+            if (values.Any(v => v.Length == 0))
+                throw new UserErrorException($"--grid: '{part}' has an empty value");
             if (values.Distinct().Count() != values.Length)
                 throw new UserErrorException($"--grid: '{part}' repeats a value");
             axes.Add((key, values));
         }
-        if (axes.Count == 0) throw new UserErrorException("--grid: expected KEY=V1,V2;KEY2=... with at least one key");
+        if (axes.Count == 0)
+            throw new UserErrorException("--grid: expected KEY=V1,V2;KEY2=... with at least one key");
         var runs = new List<List<(string, string)>> { new() };
         foreach (var (key, values) in axes)
-            runs = runs.SelectMany(run => values.Select(v => new List<(string, string)>(run) { (key, v) })).ToList();
+            runs = runs.SelectMany(run => values.Select(v => new List<(string, string)>(run) { (key, v) }))
+                .ToList();
         return runs;
     }
 
@@ -62,12 +67,14 @@ public static class SweepPlan
                 if (eq <= 0 || eq == pair.Length - 1)
                     throw new UserErrorException($"{where}: '{pair}' is not KEY=VALUE (e.g. latent=2)");
                 string key = CheckKey(where, pair[..eq]);
-                if (run.Any(s => s.Item1 == key)) throw new UserErrorException($"{where}: '{key}' appears twice");
+                if (run.Any(s => s.Item1 == key))
+                    throw new UserErrorException($"{where}: '{key}' appears twice");
                 run.Add((key, pair[(eq + 1)..]));
             }
             runs.Add(run);
         }
-        if (runs.Count == 0) throw new UserErrorException($"{path}: no runs (expected lines such as 'latent=2 beta=1')");
+        if (runs.Count == 0)
+            throw new UserErrorException($"{path}: no runs (expected lines such as 'latent=2 beta=1')");
         return runs;
     }
 
@@ -88,7 +95,8 @@ public static class SweepPlan
             {
                 throw new UserErrorException($"sweep run '{name}': {e.Message}");
             }
-            if (runs.Any(r => r.Name == name)) throw new UserErrorException($"sweep: two runs are both named '{name}'");
+            if (runs.Any(r => r.Name == name))
+                throw new UserErrorException($"sweep: two runs are both named '{name}'");
             runs.Add(new SweepRun(name, run, config));
         }
         return runs;
@@ -130,7 +138,10 @@ public static class SweepPlan
                 "recon" => config with { Recon = Choice(key, value, "bce", "mse") },
                 "beta" => config with { Beta = Number(key, value) },
                 "kl-warmup" => config with { KlWarmup = Int(key, value) },
-                "optimizer" => config with { Optimizer = Choice(key, value, "adam", "sgd", "rmsprop", "adagrad") },
+                "optimizer" => config with
+                {
+                    Optimizer = Choice(key, value, "adam", "sgd", "rmsprop", "adagrad"),
+                },
                 "lr" => config with { Lr = Number(key, value) },
                 "batch" => config with { BatchSize = Int(key, value) },
                 "epochs" => config with { Epochs = Int(key, value) },
@@ -149,12 +160,16 @@ public static class SweepPlan
     private static RunConfig WithDataset(RunConfig config, string dataset)
     {
         var (width, height) = TrainOptions.DatasetShape(dataset);
-        return config with { Dataset = dataset, InputDim = width * height, ImageWidth = width, ImageHeight = height };
+        return config with
+        {
+            Dataset = dataset, InputDim = width * height, ImageWidth = width, ImageHeight = height,
+        };
     }
 
     private static string CheckKey(string where, string key) => Keys.Contains(key)
         ? key
-        : throw new UserErrorException($"{where}: unknown key '{key}'; expected one of {string.Join(", ", Keys)}");
+        : throw new UserErrorException(
+            $"{where}: unknown key '{key}'; expected one of {string.Join(", ", Keys)}");
 
     private static string Choice(string key, string value, params string[] allowed) => allowed.Contains(value)
         ? value
@@ -165,8 +180,8 @@ public static class SweepPlan
             ? n : throw Bad(key, value, "a positive integer");
 
     private static double Number(string key, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)
-            ? x : throw Bad(key, value, "a number");
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
+            && double.IsFinite(x) ? x : throw Bad(key, value, "a number");
 
     /// <summary>Layer sizes inside one grid value are separated by ':' (commas separate values).</summary>
     private static int[] Sizes(string key, string value) =>
@@ -175,7 +190,8 @@ public static class SweepPlan
     private static int[] Repeat(int size, int count) => Enumerable.Repeat(size, count).ToArray();
 
     private static string Sanitize(string value) =>
-        new(value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : c == ':' ? 'x' : '_').ToArray());
+        new(value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : c == ':' ? 'x' : '_')
+            .ToArray());
 
     private static UserErrorException Bad(string key, string value, string expected) =>
         new($"{key}={value}: expected {expected}");

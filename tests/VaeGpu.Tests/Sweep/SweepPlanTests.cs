@@ -52,7 +52,8 @@ public sealed class SweepPlanTests
     [Fact]
     public void PlanFilesHoldOneRunPerLine()
     {
-        var runs = SweepPlan.ParsePlan("plan.txt", "# VAE against CVAE\nmodel=vae\n\nmodel=cvae latent=5 # small z\n");
+        var runs = SweepPlan.ParsePlan("plan.txt",
+            "# VAE against CVAE\nmodel=vae\n\nmodel=cvae latent=5 # small z\n");
         Assert.Equal(["model-vae", "model-cvae_latent-5"], runs.Select(SweepPlan.Name));
     }
 
