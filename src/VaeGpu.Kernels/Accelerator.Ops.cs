@@ -21,7 +21,9 @@ public abstract partial class Accelerator
         GemmCore(layout, m, n, k, a, b, c, accumulate, bias, activation);
     }
 
-    /// <summary>sums[col] ([+]=) sum over rows of x[row, col], summed in row order; x is rows x cols.</summary>
+    /// <summary>
+    /// sums[col] ([+]=) sum over rows of x[row, col], summed in row order; x is rows x cols.
+    /// </summary>
     public void ColumnSum(BufferView<float> x, int rows, int cols, BufferView<float> sums, bool accumulate)
     {
         CheckPositive(rows); CheckPositive(cols);
@@ -34,7 +36,8 @@ public abstract partial class Accelerator
     public void ActivationForward(Activation activation, BufferView<float> x, BufferView<float> y, int n)
     {
         CheckPositive(n); CheckView(x, n); CheckView(y, n);
-        if (Overlaps(x, y) && x.Offset != y.Offset) throw new ArgumentException("y partially overlaps x", nameof(y));
+        if (Overlaps(x, y) && x.Offset != y.Offset)
+            throw new ArgumentException("y partially overlaps x", nameof(y));
         ActivationForwardCore(activation, x, y, n);
     }
 
@@ -43,8 +46,10 @@ public abstract partial class Accelerator
         BufferView<float> dx, int n)
     {
         CheckPositive(n); CheckView(y, n); CheckView(dy, n); CheckView(dx, n);
-        if (Overlaps(dx, dy) && dx.Offset != dy.Offset) throw new ArgumentException("dx partially overlaps dy", nameof(dx));
-        if (Overlaps(dx, y) && dx.Offset != y.Offset) throw new ArgumentException("dx partially overlaps y", nameof(dx));
+        if (Overlaps(dx, dy) && dx.Offset != dy.Offset)
+            throw new ArgumentException("dx partially overlaps dy", nameof(dx));
+        if (Overlaps(dx, y) && dx.Offset != y.Offset)
+            throw new ArgumentException("dx partially overlaps y", nameof(dx));
         ActivationBackwardCore(activation, y, dy, dx, n);
     }
 
@@ -114,7 +119,8 @@ public abstract partial class Accelerator
         CheckPositive(rows); CheckPositive(cols);
         long size = (long)rows * cols;
         CheckView(mu, size); CheckView(logvar, size); CheckView(rowLoss, rows);
-        if (dmu.IsEmpty != dlogvar.IsEmpty) throw new ArgumentException("give both dmu and dlogvar, or neither");
+        if (dmu.IsEmpty != dlogvar.IsEmpty)
+            throw new ArgumentException("give both dmu and dlogvar, or neither");
         CheckOptionalView(dmu, size); CheckOptionalView(dlogvar, size);
         CheckNoOverlap(rowLoss, mu); CheckNoOverlap(rowLoss, logvar);
         if (!dmu.IsEmpty)
@@ -136,15 +142,18 @@ public abstract partial class Accelerator
     /// One optimizer update over n parameters: state1 and state2 have the parameters' layout
     /// (Adam: m and v; Sgd: velocity, state2 unused; RmsProp and Adagrad: square averages/sums in state1).
     /// </summary>
-    public void OptimizerStep(in OptimizerParams settings, BufferView<float> parameters, BufferView<float> gradients,
-        BufferView<float> state1, BufferView<float> state2, int n)
+    public void OptimizerStep(in OptimizerParams settings, BufferView<float> parameters,
+        BufferView<float> gradients, BufferView<float> state1, BufferView<float> state2, int n)
     {
         CheckPositive(n); CheckView(parameters, n); CheckView(gradients, n); CheckView(state1, n);
         if (settings.Kind == OptimizerKind.Adam) CheckView(state2, n); else CheckOptionalView(state2, n);
-        if (settings.Step < 1) throw new ArgumentOutOfRangeException(nameof(settings), "optimizer step counts from 1");
+        if (settings.Step < 1)
+            throw new ArgumentOutOfRangeException(nameof(settings), "optimizer step counts from 1");
         if (!(settings.LearningRate > 0) || !float.IsFinite(settings.LearningRate))
-            throw new ArgumentOutOfRangeException(nameof(settings), $"learning rate must be positive, got {settings.LearningRate}");
-        CheckNoOverlap(parameters, gradients); CheckNoOverlap(parameters, state1); CheckNoOverlap(gradients, state1);
+            throw new ArgumentOutOfRangeException(nameof(settings),
+                $"learning rate must be positive, got {settings.LearningRate}");
+        CheckNoOverlap(parameters, gradients); CheckNoOverlap(parameters, state1);
+        CheckNoOverlap(gradients, state1);
         OptimizerStepCore(settings, parameters, gradients, state1, state2, n);
     }
 
@@ -156,7 +165,8 @@ public abstract partial class Accelerator
         BufferView<float> destination)
     {
         CheckPositive(imageSize); CheckPositive(batch);
-        CheckView(dataset, imageSize); CheckView(indices, batch); CheckView(destination, (long)batch * imageSize);
+        CheckView(dataset, imageSize); CheckView(indices, batch);
+        CheckView(destination, (long)batch * imageSize);
         GatherImagesCore(dataset, imageSize, indices, batch, destination);
     }
 
@@ -178,9 +188,11 @@ public abstract partial class Accelerator
     {
         CheckPositive(rows); CheckPositive(cols);
         if (srcColOffset < 0 || srcColOffset + cols > srcCols)
-            throw new ArgumentOutOfRangeException(nameof(srcColOffset), $"columns [{srcColOffset}, {srcColOffset + cols}) exceed {srcCols}");
+            throw new ArgumentOutOfRangeException(nameof(srcColOffset),
+                $"columns [{srcColOffset}, {srcColOffset + cols}) exceed {srcCols}");
         if (dstColOffset < 0 || dstColOffset + cols > dstCols)
-            throw new ArgumentOutOfRangeException(nameof(dstColOffset), $"columns [{dstColOffset}, {dstColOffset + cols}) exceed {dstCols}");
+            throw new ArgumentOutOfRangeException(nameof(dstColOffset),
+                $"columns [{dstColOffset}, {dstColOffset + cols}) exceed {dstCols}");
         CheckView(source, (long)rows * srcCols); CheckView(destination, (long)rows * dstCols);
         CheckNoOverlap(destination, source);
         CopyColumnsCore(source, rows, srcCols, srcColOffset, destination, dstCols, dstColOffset, cols);
@@ -207,14 +219,17 @@ public abstract partial class Accelerator
 
     /// <summary>Backend GEMM; arguments checked.</summary>
     protected abstract void GemmCore(GemmLayout layout, int m, int n, int k, BufferView<float> a,
-        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias, Activation activation);
+        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias,
+        Activation activation);
     /// <summary>Backend column sums; arguments checked.</summary>
-    protected abstract void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums, bool accumulate);
+    protected abstract void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,
+        bool accumulate);
     /// <summary>Backend activation forward; arguments checked.</summary>
-    protected abstract void ActivationForwardCore(Activation activation, BufferView<float> x, BufferView<float> y, int n);
+    protected abstract void ActivationForwardCore(Activation activation, BufferView<float> x,
+        BufferView<float> y, int n);
     /// <summary>Backend activation backward; arguments checked.</summary>
-    protected abstract void ActivationBackwardCore(Activation activation, BufferView<float> y, BufferView<float> dy,
-        BufferView<float> dx, int n);
+    protected abstract void ActivationBackwardCore(Activation activation, BufferView<float> y,
+        BufferView<float> dy, BufferView<float> dx, int n);
     /// <summary>Backend normal fill; arguments checked.</summary>
     protected abstract void FillNormalCore(BufferView<float> destination, int n, ulong seed, ulong stream);
     /// <summary>Backend reparameterization forward; arguments checked.</summary>
@@ -224,25 +239,26 @@ public abstract partial class Accelerator
     protected abstract void ReparameterizeBackwardCore(BufferView<float> dz, BufferView<float> eps,
         BufferView<float> logvar, BufferView<float> dmu, BufferView<float> dlogvar, int n);
     /// <summary>Backend BCE; arguments checked.</summary>
-    protected abstract void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale);
+    protected abstract void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows,
+        int cols, BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale);
     /// <summary>Backend MSE; arguments checked.</summary>
-    protected abstract void MseOnSigmoidCore(BufferView<float> logits, BufferView<float> targets, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale);
+    protected abstract void MseOnSigmoidCore(BufferView<float> logits, BufferView<float> targets, int rows,
+        int cols, BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale);
     /// <summary>Backend KL; arguments checked.</summary>
-    protected abstract void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows, int cols,
-        BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale);
+    protected abstract void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows,
+        int cols, BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar,
+        float gradScale);
     /// <summary>Backend fixed-order sum; arguments checked.</summary>
     protected abstract void SumIntoCore(BufferView<float> values, int n, BufferView<float> accumulator);
     /// <summary>Backend optimizer update; arguments checked.</summary>
     protected abstract void OptimizerStepCore(in OptimizerParams settings, BufferView<float> parameters,
         BufferView<float> gradients, BufferView<float> state1, BufferView<float> state2, int n);
     /// <summary>Backend image gather; arguments checked.</summary>
-    protected abstract void GatherImagesCore(BufferView<byte> dataset, int imageSize, BufferView<int> indices, int batch,
-        BufferView<float> destination);
+    protected abstract void GatherImagesCore(BufferView<byte> dataset, int imageSize, BufferView<int> indices,
+        int batch, BufferView<float> destination);
     /// <summary>Backend one-hot gather; arguments checked.</summary>
-    protected abstract void GatherOneHotCore(BufferView<byte> labels, BufferView<int> indices, int batch, int classes,
-        BufferView<float> destination);
+    protected abstract void GatherOneHotCore(BufferView<byte> labels, BufferView<int> indices, int batch,
+        int classes, BufferView<float> destination);
     /// <summary>Backend strided column copy; arguments checked.</summary>
     protected abstract void CopyColumnsCore(BufferView<float> source, int rows, int srcCols, int srcColOffset,
         BufferView<float> destination, int dstCols, int dstColOffset, int cols);

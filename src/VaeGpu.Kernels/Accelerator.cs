@@ -18,15 +18,19 @@ public abstract partial class Accelerator : IDisposable
     /// <summary>True once <see cref="Dispose"/> ran.</summary>
     public bool IsDisposed { get; private set; }
 
-    /// <summary>Allocates <paramref name="length"/> elements (float, int, uint or byte); contents undefined.</summary>
+    /// <summary>
+    /// Allocates <paramref name="length"/> elements (float, int, uint or byte); contents undefined.
+    /// </summary>
     public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged
     {
         ThrowIfDisposed();
         if (typeof(T) != typeof(float) && typeof(T) != typeof(int) && typeof(T) != typeof(uint)
             && typeof(T) != typeof(byte))
-            throw new NotSupportedException($"device buffers hold float, int, uint or byte, not {typeof(T).Name}");
+            throw new NotSupportedException(
+                $"device buffers hold float, int, uint or byte, not {typeof(T).Name}");
         if (length <= 0)
-            throw new ArgumentOutOfRangeException(nameof(length), $"buffer length must be positive, got {length}");
+            throw new ArgumentOutOfRangeException(nameof(length),
+                $"buffer length must be positive, got {length}");
         return AllocateCore<T>(length);
     }
 
@@ -44,7 +48,8 @@ public abstract partial class Accelerator : IDisposable
         CheckView(destination, 0, nameof(destination)); // length mismatch is the host span's, below
         if (destination.Length != source.Length)
             throw new ArgumentException(
-                $"host span has {source.Length} elements but the view has {destination.Length}", nameof(source));
+                $"host span has {source.Length} elements but the view has {destination.Length}",
+                nameof(source));
         CopyFromHostCore(source, destination);
     }
 
@@ -54,11 +59,14 @@ public abstract partial class Accelerator : IDisposable
         CheckView(source, 0, nameof(source)); // length mismatch is the host span's, below
         if (destination.Length != source.Length)
             throw new ArgumentException(
-                $"host span has {destination.Length} elements but the view has {source.Length}", nameof(destination));
+                $"host span has {destination.Length} elements but the view has {source.Length}",
+                nameof(destination));
         CopyToHostCore(source, destination);
     }
 
-    /// <summary>Reads a view back into a new array (convenience for tests and output, not the hot path).</summary>
+    /// <summary>
+    /// Reads a view back into a new array (convenience for tests and output, not the hot path).
+    /// </summary>
     public T[] ToArray<T>(BufferView<T> source) where T : unmanaged
     {
         var result = new T[source.Length];
@@ -72,7 +80,8 @@ public abstract partial class Accelerator : IDisposable
         CheckView(source, source.Length, nameof(source));
         CheckView(destination, source.Length, nameof(destination));
         if (source.Length != destination.Length)
-            throw new ArgumentException($"copy of {source.Length} elements into a view of {destination.Length}");
+            throw new ArgumentException(
+                $"copy of {source.Length} elements into a view of {destination.Length}");
         if (source.Length > 0) CopyCore(source, destination);
     }
 
@@ -102,7 +111,8 @@ public abstract partial class Accelerator : IDisposable
     /// <summary>Backend allocation.</summary>
     protected abstract DeviceBuffer<T> AllocateCore<T>(int length) where T : unmanaged;
     /// <summary>Backend host-to-device copy; lengths already checked.</summary>
-    protected abstract void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination) where T : unmanaged;
+    protected abstract void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination)
+        where T : unmanaged;
     /// <summary>Backend device-to-host copy; lengths already checked.</summary>
     protected abstract void CopyToHostCore<T>(BufferView<T> source, Span<T> destination) where T : unmanaged;
     /// <summary>Backend device-to-device copy; lengths already checked.</summary>

@@ -12,6 +12,9 @@ public enum AcceleratorKind
     Cuda,
 }
 
-/// <summary>A device as listed by <c>devices</c>: backend, index within the backend, name and facts.</summary>
+/// <summary>
+/// A device as listed by <c>devices</c>: backend, index within the backend, name and facts.
+/// </summary>
 public sealed record AcceleratorInfo(
-    AcceleratorKind Kind, int Index, string Name, string Vendor, long MemoryBytes, int ComputeUnits, string Details);
+    AcceleratorKind Kind, int Index, string Name, string Vendor, long MemoryBytes, int ComputeUnits,
+    string Details);

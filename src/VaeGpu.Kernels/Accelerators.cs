@@ -5,7 +5,8 @@ namespace VaeGpu.Kernels;
 public sealed class AcceleratorUnavailableException(string message) : Exception(message);
 
 /// <summary>One backend's probe: its devices, or why there are none.</summary>
-public sealed record BackendProbe(AcceleratorKind Kind, IReadOnlyList<AcceleratorInfo> Devices, string? Unavailable)
+public sealed record BackendProbe(
+    AcceleratorKind Kind, IReadOnlyList<AcceleratorInfo> Devices, string? Unavailable)
 {
     /// <summary>A backend that cannot run here, with the reason.</summary>
     public static BackendProbe Missing(AcceleratorKind kind, string reason) => new(kind, [], reason);
@@ -14,7 +15,9 @@ public sealed record BackendProbe(AcceleratorKind Kind, IReadOnlyList<Accelerato
 /// <summary>Entry point for choosing a backend.</summary>
 public static class Accelerators
 {
-    /// <summary>Creates an accelerator; throws <see cref="AcceleratorUnavailableException"/> when absent.</summary>
+    /// <summary>
+    /// Creates an accelerator; throws <see cref="AcceleratorUnavailableException"/> when absent.
+    /// </summary>
     public static Accelerator Create(AcceleratorKind kind, int device = 0, int threads = 0) => kind switch
     {
         AcceleratorKind.Cpu => new Cpu.CpuAccelerator(threads),

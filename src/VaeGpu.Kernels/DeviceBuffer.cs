@@ -57,7 +57,8 @@ public readonly struct BufferView<T> where T : unmanaged
         ArgumentNullException.ThrowIfNull(buffer);
         if (offset < 0 || length < 0 || (long)offset + length > buffer.Length)
             throw new ArgumentOutOfRangeException(nameof(length),
-                $"view [{offset}, {(long)offset + length}) does not fit in a buffer of {buffer.Length} elements");
+                $"view [{offset}, {(long)offset + length}) does not fit in a buffer of "
+                + $"{buffer.Length} elements");
         Buffer = buffer;
         Offset = offset;
         Length = length;

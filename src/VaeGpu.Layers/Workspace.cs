@@ -10,8 +10,8 @@ public sealed class Workspace : IDisposable
     private readonly List<DeviceBuffer<float>> _buffers = [];
 
     /// <summary>
-    /// Creates a workspace on <paramref name="accelerator"/> for batches of up to <paramref
-    /// name="maxBatch"/>.
+    /// Creates a workspace on <paramref name="accelerator"/> for batches of up to
+    /// <paramref name="maxBatch"/>.
     /// </summary>
     public Workspace(Accelerator accelerator, int maxBatch)
     {

@@ -108,8 +108,8 @@ public sealed unsafe partial class CpuAccelerator
 
     /// <inheritdoc/>
     protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows,
-        int cols,
-        BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale)
+        int cols, BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar,
+        float gradScale)
     {
         range.F0 = Ptr(mu); range.F1 = Ptr(logvar); range.F2 = Ptr(rowLoss);
         range.F3 = dmu.IsEmpty ? null : Ptr(dmu);

@@ -56,8 +56,8 @@ internal sealed class NativeLoader
         NativeLibrary.TryGetExport(Handle, name, out var address) ? address : IntPtr.Zero;
 
     /// <summary>
-    /// The address of an export the caller cannot do without; records its absence in <paramref
-    /// name="missing"/>.
+    /// The address of an export the caller cannot do without; records its absence in
+    /// <paramref name="missing"/>.
     /// </summary>
     public IntPtr Require(string name, List<string> missing)
     {

@@ -1,7 +1,9 @@
 // Math that kernels may call; each maps to one OpenCL C / CUDA C function of the same float semantics.
 namespace VaeGpu.Kernels.Device;
 
-/// <summary>Float math for kernels (translated: exp, log, sqrt, fmax, ... / expf, logf, sqrtf, fmaxf, ...).</summary>
+/// <summary>
+/// Float math for kernels (translated: exp, log, sqrt, fmax, ... / expf, logf, sqrtf, fmaxf, ...).
+/// </summary>
 public static class KMath
 {
     /// <summary>e^x.</summary>

@@ -3,14 +3,17 @@ namespace VaeGpu.Kernels.Device;
 
 /// <summary>
 /// Marks a static method as a device kernel entry point. Its first parameter is a
-/// <see cref="KernelContext"/>; the rest are <see cref="Buf{T}"/> (float, int, uint, byte), int, uint or float.
+/// <see cref="KernelContext"/>; the rest are <see cref="Buf{T}"/> (float, int, uint, byte),
+/// int, uint or float.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class KernelAttribute : Attribute
 {
 }
 
-/// <summary>Marks a static method as a device function that kernels may call (translated, not launched).</summary>
+/// <summary>
+/// Marks a static method as a device function that kernels may call (translated, not launched).
+/// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class DeviceFunctionAttribute : Attribute
 {

@@ -10,7 +10,9 @@ public sealed class KernelContext
     internal readonly int[] GroupSizeValue = { 1, 1 };
     internal readonly int[] NumGroupsValue = { 1, 1 };
 
-    /// <summary>Group-shared arrays for the reference executor: (call index, length, type) to array.</summary>
+    /// <summary>
+    /// Group-shared arrays for the reference executor: (call index, length, type) to array.
+    /// </summary>
     internal Func<int, int, Type, Array>? SharedProvider;
     internal int SharedCalls;
     internal Action? BarrierAction;

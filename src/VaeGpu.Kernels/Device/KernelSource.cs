@@ -5,7 +5,9 @@ namespace VaeGpu.Kernels.Device;
 /// <summary>How a kernel parameter is passed.</summary>
 public enum KernelParameterKind
 {
-    /// <summary>Buf&lt;float&gt;: a device pointer plus an int element offset (two device arguments).</summary>
+    /// <summary>
+    /// Buf&lt;float&gt;: a device pointer plus an int element offset (two device arguments).
+    /// </summary>
     FloatBuffer,
     /// <summary>Buf&lt;int&gt;.</summary>
     IntBuffer,
@@ -24,14 +26,21 @@ public enum KernelParameterKind
 /// <summary>One parameter of a kernel, in declaration order (the KernelContext is not listed).</summary>
 public sealed record KernelParameter(string Name, KernelParameterKind Kind);
 
-/// <summary>A translated kernel: its name (the C# method's), OpenCL C and CUDA C function text, and parameters.</summary>
+/// <summary>
+/// A translated kernel: its name (the C# method's), OpenCL C and CUDA C function text, and parameters.
+/// </summary>
 public sealed record KernelSource(
-    int Id, string Name, string OpenCL, string Cuda, IReadOnlyList<KernelParameter> Parameters, bool UsesBarrier);
+    int Id, string Name, string OpenCL, string Cuda, IReadOnlyList<KernelParameter> Parameters,
+    bool UsesBarrier);
 
-/// <summary>Launch geometry: global work-items and work-group size per dimension (global is a multiple of local).</summary>
+/// <summary>
+/// Launch geometry: global work-items and work-group size per dimension (global is a multiple of local).
+/// </summary>
 public readonly record struct LaunchDims(int GlobalX, int GlobalY, int LocalX, int LocalY)
 {
-    /// <summary>A 1-D launch of at least <paramref name="n"/> work-items in groups of <paramref name="local"/>.</summary>
+    /// <summary>
+    /// A 1-D launch of at least <paramref name="n"/> work-items in groups of <paramref name="local"/>.
+    /// </summary>
     public static LaunchDims Cover(int n, int local) => new(RoundUp(n, local), 1, local, 1);
 
     /// <summary>A 2-D launch covering x by y work-items.</summary>
@@ -42,14 +51,17 @@ public readonly record struct LaunchDims(int GlobalX, int GlobalY, int LocalX, i
 }
 
 /// <summary>
-/// Implemented by the OpenCL and CUDA backends: the generated launch helpers call Begin, set each argument in
-/// parameter order (a buffer takes the view; the backend passes pointer and offset), then Launch. Not thread-safe.
+/// Implemented by the OpenCL and CUDA backends: the generated launch helpers call Begin, set each argument
+/// in parameter order (a buffer takes the view; the backend passes pointer and offset), then Launch.
+/// Not thread-safe.
 /// </summary>
 public interface IKernelLauncher
 {
     /// <summary>Selects the kernel with this generated id.</summary>
     void Begin(int kernelId);
-    /// <summary>Sets buffer parameter <paramref name="index"/> (index in <see cref="KernelSource.Parameters"/>).</summary>
+    /// <summary>
+    /// Sets buffer parameter <paramref name="index"/> (index in <see cref="KernelSource.Parameters"/>).
+    /// </summary>
     void SetBuffer<T>(int index, BufferView<T> view) where T : unmanaged;
     /// <summary>Sets an int parameter.</summary>
     void SetInt(int index, int value);

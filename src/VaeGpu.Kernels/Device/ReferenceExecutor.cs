@@ -12,7 +12,9 @@ public static class ReferenceExecutor
     /// <summary>How long a work-item waits at a barrier before the launch is declared deadlocked.</summary>
     public static TimeSpan BarrierTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs <paramref name="kernel"/> as <paramref name="source"/> needs (threads if it has barriers).</summary>
+    /// <summary>
+    /// Runs <paramref name="kernel"/> as <paramref name="source"/> needs (threads if it has barriers).
+    /// </summary>
     public static void Run(KernelSource source, in LaunchDims dims, Action<KernelContext> kernel)
     {
         ArgumentNullException.ThrowIfNull(source);

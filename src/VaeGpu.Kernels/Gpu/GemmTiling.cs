@@ -26,20 +26,21 @@ public readonly record struct GemmTiling(int TileM, int TileN, int TileK, int Wp
     /// <summary>Work-items per group.</summary>
     public int Threads => ThreadsM * ThreadsN;
 
-    /// <summary>Throws unless the tiles divide evenly into work-items and fit a group of <paramref
-    /// name="maxGroup"/>.</summary>
+    /// <summary>
+    /// Throws unless the tiles divide evenly into work-items and fit a group of <paramref name="maxGroup"/>.
+    /// </summary>
     public void Validate(long maxGroup)
     {
         if (TileM <= 0 || TileN <= 0 || TileK <= 0 || WptM <= 0 || WptN <= 0
             || TileM % WptM != 0 || TileN % WptN != 0 || Threads > maxGroup)
             throw new ArgumentException(
                 $"GEMM tiling {this} is invalid: tiles must be positive multiples of the work per item "
-                + "and need "
-                + $"at most {maxGroup} work-items per group");
+                + $"and need at most {maxGroup} work-items per group");
     }
 
-    /// <summary>The -D options that set these sizes in a generated program (the generator's macro
-    /// names).</summary>
+    /// <summary>
+    /// The -D options that set these sizes in a generated program (the generator's macro names).
+    /// </summary>
     public string Defines =>
         $"-DGEMM_KERNELS_TILE_M={TileM} -DGEMM_KERNELS_TILE_N={TileN} -DGEMM_KERNELS_TILE_K={TileK} "
         + $"-DGEMM_KERNELS_WPT_M={WptM} -DGEMM_KERNELS_WPT_N={WptN}";

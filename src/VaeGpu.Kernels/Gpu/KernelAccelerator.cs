@@ -27,8 +27,9 @@ public abstract partial class KernelAccelerator : Accelerator
     /// </summary>
     protected virtual GemmTiling Tiling => GemmTiling.Default;
 
-    /// <summary>A one-element buffer passed where an optional buffer is absent (its flag tells the
-    /// kernel).</summary>
+    /// <summary>
+    /// A one-element buffer passed where an optional buffer is absent (its flag tells the kernel).
+    /// </summary>
     private BufferView<float> Placeholder => (_placeholder ??= AllocateCore<float>(1)).View;
 
     private BufferView<float> Partials =>
@@ -42,8 +43,9 @@ public abstract partial class KernelAccelerator : Accelerator
         DisposeDeviceCore();
     }
 
-    /// <summary>Releases the backend's context, queue, modules; called once, after the base's scratch
-    /// buffers.</summary>
+    /// <summary>
+    /// Releases the backend's context, queue, modules; called once, after the base's scratch buffers.
+    /// </summary>
     protected abstract void DisposeDeviceCore();
 
     /// <inheritdoc/>
@@ -54,13 +56,13 @@ public abstract partial class KernelAccelerator : Accelerator
     /// <inheritdoc/>
     protected override void GemmCore(GemmLayout layout, int m, int n, int k, BufferView<float> a,
         BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias,
-            Activation activation)
+        Activation activation)
     {
         // Element strides of A(row, i) and B(i, col) for each layout (see GemmLayout).
         int aRowStride = layout == GemmLayout.TN ? 1 : k, aColStride = layout == GemmLayout.TN ? m : 1;
         int bRowStride = layout == GemmLayout.NT ? 1 : n, bColStride = layout == GemmLayout.NT ? k : 1;
-        GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, bias.IsEmpty ? Placeholder : bias, m, n,
-            k, aRowStride, aColStride, bRowStride, bColStride, accumulate ? 1 : 0, bias.IsEmpty ? 0 : 1,
+        GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, bias.IsEmpty ? Placeholder : bias,
+            m, n, k, aRowStride, aColStride, bRowStride, bColStride, accumulate ? 1 : 0, bias.IsEmpty ? 0 : 1,
             (int)activation);
     }
 
@@ -115,10 +117,9 @@ public abstract partial class KernelAccelerator : Accelerator
 
     /// <inheritdoc/>
     protected override void KlDivergenceCore(BufferView<float> mu, BufferView<float> logvar, int rows,
-        int cols,
-        BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale) =>
-        ReductionKernels.LaunchKlDivergence(Launcher, RowDims(rows), rowLoss,
-            dmu.IsEmpty ? Placeholder : dmu,
+        int cols, BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar,
+        float gradScale) =>
+        ReductionKernels.LaunchKlDivergence(Launcher, RowDims(rows), rowLoss, dmu.IsEmpty ? Placeholder : dmu,
             dlogvar.IsEmpty ? Placeholder : dlogvar, mu, logvar, rows, cols, dmu.IsEmpty ? 0 : 1, gradScale);
 
     /// <inheritdoc/>

@@ -28,8 +28,9 @@ internal static partial class DataKernels
         }
     }
 
-    /// <summary>destination[b, c] = labels[indices[b]] == c ? 1 : 0 over batch x classes (NaN for a bad
-    /// index).</summary>
+    /// <summary>
+    /// destination[b, c] = labels[indices[b]] == c ? 1 : 0 over batch x classes (NaN for a bad index).
+    /// </summary>
     [Kernel]
     public static void GatherOneHot(KernelContext k, Buf<float> destination, Buf<byte> labels,
         Buf<int> indices, int labelCount, int batch, int classes)
@@ -47,8 +48,8 @@ internal static partial class DataKernels
     }
 
     /// <summary>
-    /// dst[row, dstColOffset + col] = src[row, srcColOffset + col] over cols x rows work-items (x: col, y:
-    /// row).
+    /// dst[row, dstColOffset + col] = src[row, srcColOffset + col] over cols x rows work-items
+    /// (x: col, y: row).
     /// </summary>
     [Kernel]
     public static void CopyColumns(KernelContext k, Buf<float> destination, Buf<float> source, int rows,

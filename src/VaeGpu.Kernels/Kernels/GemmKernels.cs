@@ -26,8 +26,8 @@ internal static partial class GemmKernels
     public const int Threads = ThreadsM * ThreadsN;
 
     /// <summary>
-    /// Launch over (ceil(n / TileN) * ThreadsN, ceil(m / TileM) * ThreadsM) with groups (ThreadsN,
-    /// ThreadsM).
+    /// Launch over (ceil(n / TileN) * ThreadsN, ceil(m / TileM) * ThreadsM) with groups
+    /// (ThreadsN, ThreadsM).
     /// A(row, i) = a[row * aRowStride + i * aColStride]; B(i, col) = b[i * bRowStride + col * bColStride].
     /// Edges are guarded, so no size needs to be a multiple of a tile.
     /// </summary>

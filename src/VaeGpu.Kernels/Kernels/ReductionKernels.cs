@@ -13,8 +13,9 @@ internal static partial class ReductionKernels
     /// <summary>Most groups the first stage of SumInto uses (the size of the partials scratch).</summary>
     public const int MaxPartials = 64;
 
-    /// <summary>sums[col] ([+]=) x[0, col] + x[1, col] + ... in row order; one work-item per
-    /// column.</summary>
+    /// <summary>
+    /// sums[col] ([+]=) x[0, col] + x[1, col] + ... in row order; one work-item per column.
+    /// </summary>
     [Kernel]
     public static void ColumnSum(KernelContext k, Buf<float> sums, Buf<float> x, int rows, int cols,
         int accumulate)
@@ -52,8 +53,9 @@ internal static partial class ReductionKernels
         if (lane == 0) partials[k.GroupId(0)] = scratch[0];
     }
 
-    /// <summary>Stage two of SumInto, one group: accumulator[0] += partials[0] + ... + partials[count -
-    /// 1].</summary>
+    /// <summary>
+    /// Stage two of SumInto, one group: accumulator[0] += partials[0] + ... + partials[count - 1].
+    /// </summary>
     [Kernel]
     public static void SumFinish(KernelContext k, Buf<float> accumulator, Buf<float> partials, int count)
     {

@@ -6,8 +6,9 @@ using System.Runtime.InteropServices;
 
 namespace VaeGpu.Kernels.OpenCL;
 
-/// <summary>Raw OpenCL 1.2 entry points; handles are nint. Check <see cref="LoadError"/> before
-/// use.</summary>
+/// <summary>
+/// Raw OpenCL 1.2 entry points; handles are nint. Check <see cref="LoadError"/> before use.
+/// </summary>
 internal static unsafe class ClApi
 {
     public const uint True = 1;
@@ -26,34 +27,29 @@ internal static unsafe class ClApi
     public static readonly delegate* unmanaged<nint, uint, nuint, void*, nuint*, ClStatus> GetPlatformInfo;
     public static readonly delegate* unmanaged<nint, ulong, uint, nint*, uint*, ClStatus> GetDeviceIDs;
     public static readonly delegate* unmanaged<nint, uint, nuint, void*, nuint*, ClStatus> GetDeviceInfo;
-    public static readonly delegate* unmanaged<nint*, uint, nint*, nint, nint, ClStatus*,
-        nint> CreateContext;
+    public static readonly delegate* unmanaged<nint*, uint, nint*, nint, nint, ClStatus*, nint> CreateContext;
     public static readonly delegate* unmanaged<nint, ClStatus> ReleaseContext;
     public static readonly delegate* unmanaged<nint, nint, ulong, ClStatus*, nint> CreateCommandQueue;
     public static readonly delegate* unmanaged<nint, ClStatus> ReleaseCommandQueue;
     public static readonly delegate* unmanaged<nint, ulong, nuint, void*, ClStatus*, nint> CreateBuffer;
     public static readonly delegate* unmanaged<nint, ClStatus> ReleaseMemObject;
-    public static readonly delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*,
-        ClStatus>
-        EnqueueWriteBuffer;
-    public static readonly delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*,
-        ClStatus>
-        EnqueueReadBuffer;
-    public static readonly delegate* unmanaged<nint, nint, nint, nuint, nuint, nuint, uint, nint*, nint*,
-        ClStatus>
-        EnqueueCopyBuffer;
-    public static readonly delegate* unmanaged<nint, uint, byte**, nuint*, ClStatus*,
-        nint> CreateProgramWithSource;
+    public static readonly delegate* unmanaged<
+        nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, ClStatus> EnqueueWriteBuffer;
+    public static readonly delegate* unmanaged<
+        nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, ClStatus> EnqueueReadBuffer;
+    public static readonly delegate* unmanaged<
+        nint, nint, nint, nuint, nuint, nuint, uint, nint*, nint*, ClStatus> EnqueueCopyBuffer;
+    public static readonly delegate* unmanaged<nint, uint, byte**, nuint*, ClStatus*, nint>
+        CreateProgramWithSource;
     public static readonly delegate* unmanaged<nint, uint, nint*, byte*, nint, nint, ClStatus> BuildProgram;
-    public static readonly delegate* unmanaged<nint, nint, uint, nuint, void*, nuint*,
-        ClStatus> GetProgramBuildInfo;
+    public static readonly delegate* unmanaged<nint, nint, uint, nuint, void*, nuint*, ClStatus>
+        GetProgramBuildInfo;
     public static readonly delegate* unmanaged<nint, ClStatus> ReleaseProgram;
     public static readonly delegate* unmanaged<nint, byte*, ClStatus*, nint> CreateKernel;
     public static readonly delegate* unmanaged<nint, ClStatus> ReleaseKernel;
     public static readonly delegate* unmanaged<nint, uint, nuint, void*, ClStatus> SetKernelArg;
-    public static readonly delegate* unmanaged<nint, nint, uint, nuint*, nuint*, nuint*, uint, nint*, nint*,
-        ClStatus>
-        EnqueueNDRangeKernel;
+    public static readonly delegate* unmanaged<
+        nint, nint, uint, nuint*, nuint*, nuint*, uint, nint*, nint*, ClStatus> EnqueueNDRangeKernel;
     public static readonly delegate* unmanaged<nint, ClStatus> Finish;
     public static readonly delegate* unmanaged<nint, ClStatus> Flush;
 
@@ -79,33 +75,32 @@ internal static unsafe class ClApi
             return 0;
         }
         GetPlatformIDs = (delegate* unmanaged<uint, nint*, uint*, ClStatus>)Get("clGetPlatformIDs");
-        GetPlatformInfo = (delegate* unmanaged<nint, uint, nuint, void*, nuint*,
-            ClStatus>)Get("clGetPlatformInfo");
+        GetPlatformInfo = (delegate* unmanaged<nint, uint, nuint, void*, nuint*, ClStatus>)
+            Get("clGetPlatformInfo");
         GetDeviceIDs = (delegate* unmanaged<nint, ulong, uint, nint*, uint*, ClStatus>)Get("clGetDeviceIDs");
-        GetDeviceInfo = (delegate* unmanaged<nint, uint, nuint, void*, nuint*,
-            ClStatus>)Get("clGetDeviceInfo");
-        CreateContext = (delegate* unmanaged<nint*, uint, nint*, nint, nint, ClStatus*,
-            nint>)Get("clCreateContext");
+        GetDeviceInfo = (delegate* unmanaged<nint, uint, nuint, void*, nuint*, ClStatus>)
+            Get("clGetDeviceInfo");
+        CreateContext = (delegate* unmanaged<nint*, uint, nint*, nint, nint, ClStatus*, nint>)
+            Get("clCreateContext");
         ReleaseContext = (delegate* unmanaged<nint, ClStatus>)Get("clReleaseContext");
-        CreateCommandQueue = (delegate* unmanaged<nint, nint, ulong, ClStatus*,
-            nint>)Get("clCreateCommandQueue");
+        CreateCommandQueue = (delegate* unmanaged<nint, nint, ulong, ClStatus*, nint>)
+            Get("clCreateCommandQueue");
         ReleaseCommandQueue = (delegate* unmanaged<nint, ClStatus>)Get("clReleaseCommandQueue");
-        CreateBuffer = (delegate* unmanaged<nint, ulong, nuint, void*, ClStatus*,
-            nint>)Get("clCreateBuffer");
+        CreateBuffer = (delegate* unmanaged<nint, ulong, nuint, void*, ClStatus*, nint>)Get("clCreateBuffer");
         ReleaseMemObject = (delegate* unmanaged<nint, ClStatus>)Get("clReleaseMemObject");
-        EnqueueWriteBuffer = (delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*,
-            ClStatus>)
+        EnqueueWriteBuffer =
+            (delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, ClStatus>)
             Get("clEnqueueWriteBuffer");
-        EnqueueReadBuffer = (delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*,
-            ClStatus>)
+        EnqueueReadBuffer =
+            (delegate* unmanaged<nint, nint, uint, nuint, nuint, void*, uint, nint*, nint*, ClStatus>)
             Get("clEnqueueReadBuffer");
-        EnqueueCopyBuffer = (delegate* unmanaged<nint, nint, nint, nuint, nuint, nuint, uint, nint*, nint*,
-            ClStatus>)
+        EnqueueCopyBuffer =
+            (delegate* unmanaged<nint, nint, nint, nuint, nuint, nuint, uint, nint*, nint*, ClStatus>)
             Get("clEnqueueCopyBuffer");
         CreateProgramWithSource = (delegate* unmanaged<nint, uint, byte**, nuint*, ClStatus*, nint>)
             Get("clCreateProgramWithSource");
-        BuildProgram = (delegate* unmanaged<nint, uint, nint*, byte*, nint, nint,
-            ClStatus>)Get("clBuildProgram");
+        BuildProgram = (delegate* unmanaged<nint, uint, nint*, byte*, nint, nint, ClStatus>)
+            Get("clBuildProgram");
         GetProgramBuildInfo = (delegate* unmanaged<nint, nint, uint, nuint, void*, nuint*, ClStatus>)
             Get("clGetProgramBuildInfo");
         ReleaseProgram = (delegate* unmanaged<nint, ClStatus>)Get("clReleaseProgram");
@@ -128,8 +123,8 @@ internal static unsafe class ClApi
         nuint size;
         OpenCLException.ThrowIfFailed(GetPlatformInfo(platform, param, 0, null, &size));
         var bytes = new byte[(int)size];
-        fixed (byte* p = bytes) OpenCLException.ThrowIfFailed(GetPlatformInfo(platform, param, size, p,
-            null));
+        fixed (byte* p = bytes)
+            OpenCLException.ThrowIfFailed(GetPlatformInfo(platform, param, size, p, null));
         return TrimNul(bytes);
     }
 

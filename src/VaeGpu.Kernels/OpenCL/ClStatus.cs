@@ -33,8 +33,9 @@ public enum ClStatus
 /// <summary>Turns a status into the name of its C constant.</summary>
 public static class ClStatusNames
 {
-    /// <summary>"CL_BUILD_PROGRAM_FAILURE (-11)" for a known code, "unknown OpenCL status N"
-    /// otherwise.</summary>
+    /// <summary>
+    /// "CL_BUILD_PROGRAM_FAILURE (-11)" for a known code, "unknown OpenCL status N" otherwise.
+    /// </summary>
     public static string Describe(ClStatus status)
     {
         if (!Enum.IsDefined(status)) return $"unknown OpenCL status {(int)status}";

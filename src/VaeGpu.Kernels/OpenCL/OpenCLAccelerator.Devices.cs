@@ -71,8 +71,8 @@ public sealed unsafe partial class OpenCLAccelerator
         }
         OpenCLException.ThrowIfFailed(status);
         var platforms = new nint[platformCount];
-        fixed (nint* p = platforms) OpenCLException.ThrowIfFailed(ClApi.GetPlatformIDs(platformCount, p,
-            null));
+        fixed (nint* p = platforms)
+            OpenCLException.ThrowIfFailed(ClApi.GetPlatformIDs(platformCount, p, null));
         var empty = new List<string>();
         foreach (var platform in platforms)
         {
@@ -107,10 +107,10 @@ public sealed unsafe partial class OpenCLAccelerator
         string driver = ClApi.DeviceString(device, ClApi.DriverVersion);
         long workGroup = (long)ClApi.DeviceValue<nuint>(device, ClApi.DeviceMaxWorkGroupSize);
         ulong local = ClApi.DeviceValue<ulong>(device, ClApi.DeviceLocalMemSize);
-        return new AcceleratorInfo(AcceleratorKind.OpenCL, index, ClApi.DeviceString(device,
-            ClApi.DeviceName),
-            ClApi.DeviceString(device, ClApi.DeviceVendor), (long)ClApi.DeviceValue<ulong>(device,
-                ClApi.DeviceGlobalMemSize),
+        return new AcceleratorInfo(AcceleratorKind.OpenCL, index,
+            ClApi.DeviceString(device, ClApi.DeviceName),
+            ClApi.DeviceString(device, ClApi.DeviceVendor),
+            (long)ClApi.DeviceValue<ulong>(device, ClApi.DeviceGlobalMemSize),
             (int)ClApi.DeviceValue<uint>(device, ClApi.DeviceMaxComputeUnits),
             $"{version}; platform {platformName}; driver {driver}; work-groups up to {workGroup}; "
             + $"local memory {local / 1024} KiB");

@@ -28,8 +28,8 @@ public sealed unsafe partial class OpenCLAccelerator
     /// <inheritdoc/>
     protected override void CopyCore<T>(BufferView<T> source, BufferView<T> destination) =>
         OpenCLException.ThrowIfFailed(ClApi.EnqueueCopyBuffer(Queue, Handle(source), Handle(destination),
-            ByteOffset(source), ByteOffset(destination), (nuint)((long)source.Length * sizeof(T)), 0, null,
-                null));
+            ByteOffset(source), ByteOffset(destination), (nuint)((long)source.Length * sizeof(T)),
+            0, null, null));
 
     private static nint Handle<T>(BufferView<T> view) where T : unmanaged =>
         ((OpenCLBuffer<T>)view.Buffer!).Handle;

@@ -28,8 +28,7 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
         if (maxGroup < RequiredWorkGroup)
             throw new AcceleratorUnavailableException(
                 $"OpenCL device {entry.Index} ({Info.Name}) runs work-groups of at most {maxGroup} "
-                + "work-items; "
-                + $"VaeGpu's kernels need {RequiredWorkGroup}");
+                + $"work-items; VaeGpu's kernels need {RequiredWorkGroup}");
         // CPU devices (PoCL) run fatter work-items faster; GPUs keep the compiled-in tiles.
         bool cpuDevice = (ClApi.DeviceValue<ulong>(Device, ClApi.DeviceType) & ClApi.DeviceTypeCpu) != 0;
         _tiling = cpuDevice ? GemmTiling.CpuDevice : GemmTiling.Default;

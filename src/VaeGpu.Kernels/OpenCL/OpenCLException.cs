@@ -12,8 +12,9 @@ public sealed class OpenCLException : Exception
     /// <summary>The status the call returned.</summary>
     public ClStatus Status { get; }
 
-    /// <summary>Throws when <paramref name="status"/> is not Success, naming the call and the
-    /// code.</summary>
+    /// <summary>
+    /// Throws when <paramref name="status"/> is not Success, naming the call and the code.
+    /// </summary>
     public static void ThrowIfFailed(ClStatus status,
         [CallerArgumentExpression(nameof(status))] string call = "")
     {
@@ -22,14 +23,12 @@ public sealed class OpenCLException : Exception
 
     /// <summary>Like <see cref="ThrowIfFailed(ClStatus, string)"/>, with what was being done.</summary>
     public static void ThrowIfFailed(ClStatus status, string context,
-        [CallerArgumentExpression(nameof(status))]
-        string call = "")
+        [CallerArgumentExpression(nameof(status))] string call = "")
     {
         if (status != ClStatus.Success) Throw(status, $"{call} ({context})");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Throw(ClStatus status, string call) =>
-        throw new OpenCLException(status,
-            $"OpenCL call {call} failed with {ClStatusNames.Describe(status)}");
+        throw new OpenCLException(status, $"OpenCL call {call} failed with {ClStatusNames.Describe(status)}");
 }

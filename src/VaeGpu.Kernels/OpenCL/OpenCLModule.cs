@@ -6,8 +6,9 @@ using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.OpenCL;
 
-/// <summary>A built OpenCL program whose kernels launch on the owning accelerator's queue. Not
-/// thread-safe.</summary>
+/// <summary>
+/// A built OpenCL program whose kernels launch on the owning accelerator's queue. Not thread-safe.
+/// </summary>
 public sealed unsafe class OpenCLModule : IKernelLauncher
 {
     private readonly OpenCLAccelerator _owner;
@@ -80,10 +81,9 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         if (view.Buffer is not OpenCLBuffer<T> buffer || !ReferenceEquals(buffer.Owner, _owner))
             throw new ArgumentException(
                 $"{slot.Source.Name}: parameter {slot.Source.Parameters[index].Name} needs a buffer of "
-                + $"{_owner.Name}, "
-                + $"got {view}");
-        if (buffer.IsDisposed) throw new ObjectDisposedException(slot.Source.Parameters[index].Name,
-            "buffer was disposed");
+                + $"{_owner.Name}, got {view}");
+        if (buffer.IsDisposed)
+            throw new ObjectDisposedException(slot.Source.Parameters[index].Name, "buffer was disposed");
         nint handle = buffer.Handle;
         int offset = view.Offset;
         int arg = slot.DeviceArgs[index];
@@ -115,8 +115,8 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         nuint* global = stackalloc nuint[2] { (nuint)dims.GlobalX, (nuint)dims.GlobalY };
         nuint* local = stackalloc nuint[2] { (nuint)dims.LocalX, (nuint)dims.LocalY };
         uint workDim = dims.GlobalY == 1 && dims.LocalY == 1 ? 1u : 2u;
-        var status = ClApi.EnqueueNDRangeKernel(_owner.Queue, slot.Kernel, workDim, null, global, local, 0,
-            null, null);
+        var status = ClApi.EnqueueNDRangeKernel(_owner.Queue, slot.Kernel, workDim, null, global, local,
+            0, null, null);
         if (status != ClStatus.Success)
             throw new OpenCLException(status, $"OpenCL call clEnqueueNDRangeKernel failed with "
                 + $"{ClStatusNames.Describe(status)} (kernel {slot.Source.Name}, {dims})");
@@ -164,8 +164,7 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
             ClApi.ReleaseProgram(handle);
             throw new OpenCLException(status,
                 $"building the OpenCL program for {owner.Info.Name} failed with "
-                + $"{ClStatusNames.Describe(status)}"
-                + $" (options \"{options}\"); build log:\n{log}");
+                + $"{ClStatusNames.Describe(status)} (options \"{options}\"); build log:\n{log}");
         }
         return handle;
     }
@@ -173,13 +172,13 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
     private static string BuildLog(nint program, nint device)
     {
         nuint size;
-        if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, 0, null,
-            &size) != ClStatus.Success)
+        if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, 0, null, &size)
+            != ClStatus.Success)
             return "(no build log available)";
         var bytes = new byte[(int)size];
         fixed (byte* p = bytes)
-            if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, size, p,
-                null) != ClStatus.Success)
+            if (ClApi.GetProgramBuildInfo(program, device, ClApi.ProgramBuildLog, size, p, null)
+                != ClStatus.Success)
                 return "(no build log available)";
         return Encoding.UTF8.GetString(bytes).TrimEnd('\0').Trim();
     }

@@ -15,7 +15,8 @@ public static class Philox
     public const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
 
     /// <summary>Philox4x32 with 10 rounds: returns the four output words for a counter and key.</summary>
-    public static (uint X0, uint X1, uint X2, uint X3) Generate(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
+    public static (uint X0, uint X1, uint X2, uint X3) Generate(uint c0, uint c1, uint c2, uint c3,
+        uint k0, uint k1)
     {
         for (int round = 0; round < 10; round++)
         {
@@ -46,7 +47,8 @@ public static class Philox
     /// <summary>The four normals of block <paramref name="block"/> of the stream (seed, stream).</summary>
     public static (float N0, float N1, float N2, float N3) NormalBlock(ulong seed, ulong stream, uint block)
     {
-        var (x0, x1, x2, x3) = Generate(block, 0, (uint)stream, (uint)(stream >> 32), (uint)seed, (uint)(seed >> 32));
+        var (x0, x1, x2, x3) = Generate(block, 0, (uint)stream, (uint)(stream >> 32),
+            (uint)seed, (uint)(seed >> 32));
         var (n0, n1) = BoxMuller(x0, x1);
         var (n2, n3) = BoxMuller(x2, x3);
         return (n0, n1, n2, n3);
