@@ -38,8 +38,8 @@ internal sealed class ConsoleProgress(TextWriter output, ProgressStyle style) : 
         if (tenth > _lastReported && step < steps)
         {
             _lastReported = tenth;
-            output.WriteLine(Invariant($"epoch {_epoch}/{_epochs} step {step}/{steps} loss={runningLoss:F3} ") +
-                Invariant($"images/s={imagesPerSecond:F0}"));
+            output.WriteLine(Invariant($"epoch {_epoch}/{_epochs} step {step}/{steps} loss={runningLoss:F3} ")
+                + Invariant($"images/s={imagesPerSecond:F0}"));
         }
     }
 
@@ -47,8 +47,10 @@ internal sealed class ConsoleProgress(TextWriter output, ProgressStyle style) : 
     {
         _bars?.Finish();
         if (style == ProgressStyle.Quiet) return;
-        output.WriteLine(Invariant($"epoch {m.Epoch}/{_epochs} train_loss={m.TrainLoss:F4} test_loss={m.TestLoss:F4} ") +
-            Invariant($"(recon {m.TestRecon:F3}, kl {m.TestKl:F3}) {m.EpochSeconds:F1} s {m.SamplesPerSecond:F0} images/s"));
+        output.WriteLine(
+            Invariant($"epoch {m.Epoch}/{_epochs} train_loss={m.TrainLoss:F4} test_loss={m.TestLoss:F4} ")
+            + Invariant($"(recon {m.TestRecon:F3}, kl {m.TestKl:F3}) {m.EpochSeconds:F1} s ")
+            + Invariant($"{m.SamplesPerSecond:F0} images/s"));
     }
 
     public void Info(string message)
@@ -91,7 +93,8 @@ internal sealed class ConsoleProgress(TextWriter output, ProgressStyle style) : 
             if (_task is null) return;
             _task.Value = step;
             _task.Description = string.Create(CultureInfo.InvariantCulture,
-                $"{_task.Description.Split(' ')[0]} {_task.Description.Split(' ')[1]} loss {runningLoss:F2} {imagesPerSecond:F0} img/s");
+                $"{_task.Description.Split(' ')[0]} {_task.Description.Split(' ')[1]} "
+                + $"loss {runningLoss:F2} {imagesPerSecond:F0} img/s");
         }
 
         public void Finish()

@@ -7,9 +7,10 @@ namespace VaeGpu.Runner.Data;
 /// <summary>Obtains and verifies dataset files; see Ensure.</summary>
 public static partial class DataFetcher
 {
-    /// <summary>Makes dataset <paramref name="name"/> available under <paramref name="dataDir"/>/NAME (or
-    /// in a known local install) and verified; throws DataException listing every source tried when none
-    /// works.</summary>
+    /// <summary>
+    /// Makes dataset <paramref name="name"/> available under <paramref name="dataDir"/>/NAME (or in a known
+    /// local install) and verified; throws DataException listing every source tried when none works.
+    /// </summary>
     public static FetchResult Ensure(
         string name, string dataDir, IProgress<FetchProgress>? progress = null, FetchOptions? options = null)
     {

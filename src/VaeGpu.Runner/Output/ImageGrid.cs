@@ -81,9 +81,11 @@ public static class ImageGrid
     {
         if (count <= 0 || width <= 0 || height <= 0 || columns <= 0 || padding < 0)
             throw new ArgumentOutOfRangeException(nameof(count),
-                $"grid needs positive count, size and columns: {count} images of {width}x{height}, {columns} columns");
+                $"grid needs positive count, size and columns: {count} images of {width}x{height}, "
+                + $"{columns} columns");
         if (images.Length < (long)count * width * height)
-            throw new ArgumentException($"{count} images of {width}x{height} need {(long)count * width * height} " +
-                $"values, got {images.Length}", nameof(images));
+            throw new ArgumentException(
+                $"{count} images of {width}x{height} need {(long)count * width * height} "
+                + $"values, got {images.Length}", nameof(images));
     }
 }

@@ -50,7 +50,8 @@ public static class Pca
     private static double[] LeadingEigenvector(double[,] matrix, int d)
     {
         var v = new double[d];
-        for (int i = 0; i < d; i++) v[i] = 1.0 + 0.01 * i; // deterministic start, not orthogonal to typical data
+        // Deterministic start, not orthogonal to typical data.
+        for (int i = 0; i < d; i++) v[i] = 1.0 + 0.01 * i;
         var next = new double[d];
         for (int iteration = 0; iteration < 500; iteration++)
         {

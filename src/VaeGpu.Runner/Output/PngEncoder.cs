@@ -31,8 +31,8 @@ public static class PngEncoder
             throw new ArgumentOutOfRangeException(nameof(color), $"unsupported colour type {color}");
         long expected = (long)width * height * channels;
         if (pixels.Length != expected)
-            throw new ArgumentException($"{width}x{height} {color} needs {expected} bytes, got {pixels.Length}",
-                nameof(pixels));
+            throw new ArgumentException(
+                $"{width}x{height} {color} needs {expected} bytes, got {pixels.Length}", nameof(pixels));
         return EncodeCore(width, height, color, channels, pixels);
     }
 

@@ -29,26 +29,29 @@ public static class ReportHtml
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
             .Append($"<title>VaeGpu run: {E(config.Model)} on {E(config.Dataset)}</title>\n")
             .Append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}")
-            .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-            .Append("th{background:#f4f4f4}td.k{text-align:left}img{image-rendering:pixelated;max-width:100%}")
+            .Append("table{border-collapse:collapse}")
+            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+            .Append("th{background:#f4f4f4}td.k{text-align:left}")
+            .Append("img{image-rendering:pixelated;max-width:100%}")
             .Append("figure{margin:1.5em 0}</style></head><body>\n")
             .Append($"<h1>VaeGpu run: {E(config.Model)} on {E(config.Dataset)}</h1>\n");
         if (metrics.Count > 0)
-            html.Append($"<p><b>Final test loss: {F(metrics[^1].TestLoss)} nats per image</b> after " +
-                $"{metrics[^1].Epoch} epochs.</p>\n");
+            html.Append($"<p><b>Final test loss: {F(metrics[^1].TestLoss)} nats per image</b> after "
+                + $"{metrics[^1].Epoch} epochs.</p>\n");
 
         html.Append("<h2>Run</h2>\n<table>\n");
-        foreach (var (name,
-            value) in facts) html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
+        foreach (var (name, value) in facts)
+            html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
         html.Append("</table>\n<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
 
         html.Append("<h2>Metrics (per image, nats)</h2>\n<table>\n<tr>");
         foreach (var column in MetricsCsv.Header.Split(',')) html.Append($"<th>{E(column)}</th>");
         html.Append("</tr>\n");
         foreach (var m in metrics)
-            html.Append($"<tr><td>{m.Epoch}</td><td>{F(m.TrainLoss)}</td><td>{F(m.TrainRecon)}</td><td>{F(m.TrainKl)}</td>" +
-                $"<td>{F(m.TestLoss)}</td><td>{F(m.TestRecon)}</td><td>{F(m.TestKl)}</td>" +
-                $"<td>{F(m.EpochSeconds)}</td><td>{m.SamplesPerSecond.ToString("0", CultureInfo.InvariantCulture)}</td></tr>\n");
+            html.Append($"<tr><td>{m.Epoch}</td><td>{F(m.TrainLoss)}</td><td>{F(m.TrainRecon)}</td>")
+                .Append($"<td>{F(m.TrainKl)}</td><td>{F(m.TestLoss)}</td><td>{F(m.TestRecon)}</td>")
+                .Append($"<td>{F(m.TestKl)}</td><td>{F(m.EpochSeconds)}</td>")
+                .Append($"<td>{m.SamplesPerSecond.ToString("0", CultureInfo.InvariantCulture)}</td></tr>\n");
         html.Append("</table>\n<h2>Pictures</h2>\n");
 
         foreach (var (file, caption) in Pictures)
@@ -57,18 +60,22 @@ public static class ReportHtml
             if (!File.Exists(path)) continue;
             html.Append("<figure>");
             if (file.EndsWith(".svg", StringComparison.Ordinal)) html.Append(File.ReadAllText(path));
-            else html.Append($"<img alt=\"{E(file)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">");
-            html.Append($"<figcaption>{E(caption)} (<a href=\"{E(file)}\">{E(file)}</a>)</figcaption></figure>\n");
+            else
+                html.Append($"<img alt=\"{E(file)}\" src=\"data:image/png;base64,")
+                    .Append(Convert.ToBase64String(File.ReadAllBytes(path))).Append("\">");
+            html.Append($"<figcaption>{E(caption)} (<a href=\"{E(file)}\">{E(file)}</a>)")
+                .Append("</figcaption></figure>\n");
         }
-        var perEpoch = Directory.GetFiles(runDir,
-            "reconstructions_epoch*.png").Select(Path.GetFileName).Order().ToList();
+        var perEpoch = Directory.GetFiles(runDir, "reconstructions_epoch*.png")
+            .Select(Path.GetFileName).Order().ToList();
         if (perEpoch.Count > 0)
         {
             html.Append("<p>Reconstructions after each epoch: ");
             html.AppendJoin(", ", perEpoch.Select(f => $"<a href=\"{E(f!)}\">{E(f!)}</a>"));
             html.Append("</p>\n");
         }
-        html.Append("<p>Files: <a href=\"metrics.csv\">metrics.csv</a>, <a href=\"config.json\">config.json</a>, ")
+        html.Append("<p>Files: <a href=\"metrics.csv\">metrics.csv</a>, ")
+            .Append("<a href=\"config.json\">config.json</a>, ")
             .Append("<a href=\"model.safetensors\">model.safetensors</a></p>\n</body></html>\n");
         AtomicFile.WriteAllText(Path.Combine(runDir, "report.html"), html.ToString());
     }

@@ -36,7 +36,8 @@ public static class SafeTensors
             }
             if (count != tensor.Data.Length)
                 throw new ArgumentException(
-                    $"tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}] but {tensor.Data.Length} values");
+                    $"tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}] "
+                    + $"but {tensor.Data.Length} values");
             if (!names.Add(tensor.Name) || tensor.Name == "__metadata__")
                 throw new ArgumentException($"tensor name '{tensor.Name}' is duplicated or reserved");
         }
@@ -52,15 +53,19 @@ public static class SafeTensors
     public static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Read(string path) =>
         Decode(File.ReadAllBytes(path), path);
 
-    /// <summary>Decodes safetensors bytes; <paramref name="source"/> names the data in error
-    /// messages.</summary>
-    public static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Decode(byte[] bytes,
-        string source)
+    /// <summary>
+    /// Decodes safetensors bytes; <paramref name="source"/> names the data in error messages.
+    /// </summary>
+    public static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Decode(
+        byte[] bytes, string source)
     {
-        if (bytes.Length < 8) throw new SafeTensorsFormatException($"{source}: {bytes.Length} bytes, too short for safetensors");
+        if (bytes.Length < 8)
+            throw new SafeTensorsFormatException(
+                $"{source}: {bytes.Length} bytes, too short for safetensors");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
         if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > bytes.Length)
-            throw new SafeTensorsFormatException($"{source}: header length {headerLength} does not fit in {bytes.Length} bytes");
+            throw new SafeTensorsFormatException(
+                $"{source}: header length {headerLength} does not fit in {bytes.Length} bytes");
         var data = bytes.AsMemory(8 + (int)headerLength);
         var tensors = new List<(long Begin, NamedTensor Tensor)>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -71,7 +76,8 @@ public static class SafeTensors
             {
                 if (entry.Name == "__metadata__")
                 {
-                    foreach (var item in entry.Value.EnumerateObject()) metadata[item.Name] = item.Value.GetString() ?? "";
+                    foreach (var item in entry.Value.EnumerateObject())
+                        metadata[item.Name] = item.Value.GetString() ?? "";
                     continue;
                 }
                 tensors.Add(ReadTensor(entry, data.Span, source));
@@ -93,16 +99,17 @@ public static class SafeTensors
     {
         string dtype = entry.Value.GetProperty("dtype").GetString() ?? "";
         if (dtype != "F32")
-            throw new SafeTensorsFormatException($"{source}: tensor '{entry.Name}' has dtype {dtype}, expected F32");
+            throw new SafeTensorsFormatException(
+                $"{source}: tensor '{entry.Name}' has dtype {dtype}, expected F32");
         int[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
-        long[] offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d =>
-            d.GetInt64()).ToArray();
+        long[] offsets = entry.Value.GetProperty("data_offsets").EnumerateArray()
+            .Select(d => d.GetInt64()).ToArray();
         long count = shape.Aggregate(1L, (a, d) => a * d);
         if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > data.Length
             || offsets[1] - offsets[0] != count * 4)
             throw new SafeTensorsFormatException(
-                $"{source}: tensor '{entry.Name}' offsets [{string.Join(", ", offsets)}] do not match shape " +
-                $"[{string.Join(", ", shape)}] within {data.Length} data bytes");
+                $"{source}: tensor '{entry.Name}' offsets [{string.Join(", ", offsets)}] do not match shape "
+                + $"[{string.Join(", ", shape)}] within {data.Length} data bytes");
         var values = new float[count];
         var raw = data.Slice((int)offsets[0], (int)(count * 4));
         for (int i = 0; i < values.Length; i++)
@@ -110,8 +117,8 @@ public static class SafeTensors
         return (offsets[0], new NamedTensor(entry.Name, shape, values));
     }
 
-    private static byte[] EncodeCore(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string,
-        string>? metadata)
+    private static byte[] EncodeCore(IReadOnlyList<NamedTensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata)
     {
         using var headerStream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(headerStream))

@@ -37,8 +37,8 @@ public static class SvgPlot
             {
                 double value = series[s].Values[i];
                 if (!double.IsFinite(value)) continue;
-                points.Append(F(X(i + 1, xMin, xMax))).Append(',').Append(F(Y(value, yMin,
-                    yMax))).Append(' ');
+                points.Append(F(X(i + 1, xMin, xMax))).Append(',')
+                    .Append(F(Y(value, yMin, yMax))).Append(' ');
             }
             string dash = series[s].Dashed ? " stroke-dasharray=\"6 4\"" : "";
             svg.Append($"<polyline fill=\"none\" stroke=\"{series[s].Color}\" stroke-width=\"2\"{dash} " +
@@ -53,13 +53,15 @@ public static class SvgPlot
         return End(svg);
     }
 
-    /// <summary>A scatter plot of n points (x, y) coloured by class label, with a legend of the
-    /// classes.</summary>
+    /// <summary>
+    /// A scatter plot of n points (x, y) coloured by class label, with a legend of the classes.
+    /// </summary>
     public static string Scatter(string title, string xLabel, string yLabel, ReadOnlySpan<double> x,
         ReadOnlySpan<double> y, ReadOnlySpan<byte> labels, int classes)
     {
         if (x.Length != y.Length || x.Length != labels.Length)
-            throw new ArgumentException($"scatter needs equal lengths, got {x.Length}, {y.Length}, {labels.Length}");
+            throw new ArgumentException(
+                $"scatter needs equal lengths, got {x.Length}, {y.Length}, {labels.Length}");
         var (xMin, xMax) = x.Length == 0 ? (0.0, 1.0) : Range(Min(x), Max(x));
         var (yMin, yMax) = y.Length == 0 ? (0.0, 1.0) : Range(Min(y), Max(y));
         var svg = Begin(title);
@@ -68,11 +70,11 @@ public static class SvgPlot
         {
             if (!double.IsFinite(x[i]) || !double.IsFinite(y[i])) continue;
             string color = Palette[labels[i] % Palette.Length];
-            svg.Append($"<circle cx=\"{F(X(x[i], xMin, xMax))}\" cy=\"{F(Y(y[i], yMin, yMax))}\" r=\"1.8\" " +
-                $"fill=\"{color}\" fill-opacity=\"0.7\"/>\n");
+            svg.Append($"<circle cx=\"{F(X(x[i], xMin, xMax))}\" cy=\"{F(Y(y[i], yMin, yMax))}\" r=\"1.8\" ")
+                .Append($"fill=\"{color}\" fill-opacity=\"0.7\"/>\n");
         }
-        for (int c = 0; c < classes; c++) LegendEntry(svg, c, $"digit {c}", Palette[c % Palette.Length],
-            line: false);
+        for (int c = 0; c < classes; c++)
+            LegendEntry(svg, c, $"digit {c}", Palette[c % Palette.Length], line: false);
         return End(svg);
     }
 
@@ -93,35 +95,38 @@ public static class SvgPlot
         string xLabel, string yLabel, bool integerX)
     {
         int plotRight = Width - Right, plotBottom = Height - Bottom;
-        svg.Append($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotRight - Left}\" height=\"{plotBottom - Top}\" " +
-            "fill=\"none\" stroke=\"#333\"/>\n");
+        svg.Append($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotRight - Left}\" ")
+            .Append($"height=\"{plotBottom - Top}\" fill=\"none\" stroke=\"#333\"/>\n");
         foreach (double tick in Ticks(yMin, yMax))
         {
             string ty = F(Y(tick, yMin, yMax));
             svg.Append($"<line x1=\"{Left}\" x2=\"{plotRight}\" y1=\"{ty}\" y2=\"{ty}\" stroke=\"#ddd\"/>\n");
-            svg.Append($"<text x=\"{Left - 6}\" y=\"{ty}\" text-anchor=\"end\" dominant-baseline=\"middle\">" +
-                $"{Label(tick)}</text>\n");
+            svg.Append($"<text x=\"{Left - 6}\" y=\"{ty}\" text-anchor=\"end\" dominant-baseline=\"middle\">")
+                .Append($"{Label(tick)}</text>\n");
         }
         var xTicks = integerX ? IntegerTicks(xMin, xMax) : Ticks(xMin, xMax);
         foreach (double tick in xTicks)
         {
             string tx = F(X(tick, xMin, xMax));
             svg.Append($"<line x1=\"{tx}\" x2=\"{tx}\" y1=\"{Top}\" y2=\"{plotBottom}\" stroke=\"#eee\"/>\n");
-            svg.Append($"<text x=\"{tx}\" y=\"{plotBottom + 16}\" text-anchor=\"middle\">{Label(tick)}</text>\n");
+            svg.Append($"<text x=\"{tx}\" y=\"{plotBottom + 16}\" text-anchor=\"middle\">")
+                .Append($"{Label(tick)}</text>\n");
         }
-        svg.Append($"<text x=\"{(Left + plotRight) / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">" +
-            $"{WebUtility.HtmlEncode(xLabel)}</text>\n");
-        svg.Append($"<text transform=\"translate(16,{(Top + plotBottom) / 2}) rotate(-90)\" text-anchor=\"middle\">" +
-            $"{WebUtility.HtmlEncode(yLabel)}</text>\n");
+        svg.Append($"<text x=\"{(Left + plotRight) / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">")
+            .Append($"{WebUtility.HtmlEncode(xLabel)}</text>\n");
+        svg.Append($"<text transform=\"translate(16,{(Top + plotBottom) / 2}) rotate(-90)\" ")
+            .Append($"text-anchor=\"middle\">{WebUtility.HtmlEncode(yLabel)}</text>\n");
     }
 
     private static void LegendEntry(StringBuilder svg, int index, string label, string color, bool line)
     {
         int x = Width - Right + 16, y = Top + 10 + index * 20;
         svg.Append(line
-            ? $"<line x1=\"{x}\" x2=\"{x + 22}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{color}\" stroke-width=\"2\"/>\n"
+            ? $"<line x1=\"{x}\" x2=\"{x + 22}\" y1=\"{y}\" y2=\"{y}\" "
+                + $"stroke=\"{color}\" stroke-width=\"2\"/>\n"
             : $"<circle cx=\"{x + 11}\" cy=\"{y}\" r=\"5\" fill=\"{color}\"/>\n");
-        svg.Append($"<text x=\"{x + 30}\" y=\"{y}\" dominant-baseline=\"middle\">{WebUtility.HtmlEncode(label)}</text>\n");
+        svg.Append($"<text x=\"{x + 30}\" y=\"{y}\" dominant-baseline=\"middle\">")
+            .Append($"{WebUtility.HtmlEncode(label)}</text>\n");
     }
 
     private static double X(double value, double min, double max) =>

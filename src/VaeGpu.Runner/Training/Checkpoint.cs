@@ -35,27 +35,30 @@ public static class Checkpoint
             ["optimizer"] = config.Optimizer,
             ["step_count"] = model.StepCount.ToString(CultureInfo.InvariantCulture),
         };
-        var optimizerTensors = Split(arena, state1, "state1.").Concat(Split(arena, state2,
-            "state2.")).ToList();
+        var optimizerTensors =
+            Split(arena, state1, "state1.").Concat(Split(arena, state2, "state2.")).ToList();
         SafeTensors.Write(Path.Combine(runDir, OptimizerFile), optimizerTensors, optimizerMeta);
         SafeTensors.Write(Path.Combine(runDir, ModelFile), Split(arena, values, ""), meta);
         AtomicFile.WriteAllText(Path.Combine(runDir, ConfigFile), config.ToJson());
     }
 
-    /// <summary>Loads parameters (and, when <paramref name="withOptimizer"/>, optimizer state); returns the
-    /// epoch.</summary>
+    /// <summary>
+    /// Loads parameters (and, when <paramref name="withOptimizer"/>, optimizer state); returns the epoch.
+    /// </summary>
     public static int Load(string runDir, VaeModel model, bool withOptimizer)
     {
         var arena = model.Parameters;
         string modelPath = Path.Combine(runDir, ModelFile);
-        if (!File.Exists(modelPath)) throw new UserErrorException($"{modelPath} not found: no completed epoch to load");
+        if (!File.Exists(modelPath))
+            throw new UserErrorException($"{modelPath} not found: no completed epoch to load");
         var (tensors, meta) = SafeTensors.Read(modelPath);
         arena.WriteValues(Join(arena, tensors, "", modelPath));
         int epoch = (int)ReadLong(meta, "epoch", modelPath);
         if (!withOptimizer) return epoch;
 
         string optimizerPath = Path.Combine(runDir, OptimizerFile);
-        if (!File.Exists(optimizerPath)) throw new UserErrorException($"{optimizerPath} not found: cannot resume");
+        if (!File.Exists(optimizerPath))
+            throw new UserErrorException($"{optimizerPath} not found: cannot resume");
         var (state, optimizerMeta) = SafeTensors.Read(optimizerPath);
         if (ReadLong(optimizerMeta, "epoch", optimizerPath) != epoch)
             throw new UserErrorException($"{runDir}: model and optimizer files are from different epochs");
@@ -77,18 +80,20 @@ public static class Checkpoint
         foreach (var info in arena.Table)
         {
             if (!byName.TryGetValue(prefix + info.Name, out var tensor))
-                throw new UserErrorException($"{path}: tensor '{prefix + info.Name}' is missing (does config.json match?)");
+                throw new UserErrorException(
+                    $"{path}: tensor '{prefix + info.Name}' is missing (does config.json match?)");
             if (!tensor.Shape.SequenceEqual(info.Shape))
-                throw new UserErrorException($"{path}: tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}]" +
-                    $", the model expects {info.ShapeText}");
+                throw new UserErrorException(
+                    $"{path}: tensor '{tensor.Name}' has shape [{string.Join(", ", tensor.Shape)}]"
+                    + $", the model expects {info.ShapeText}");
             tensor.Data.CopyTo(flat, info.Offset);
         }
         return flat;
     }
 
     private static long ReadLong(Dictionary<string, string> meta, string key, string path) =>
-        meta.TryGetValue(key, out var text) && long.TryParse(text, CultureInfo.InvariantCulture,
-            out long value)
+        meta.TryGetValue(key, out var text)
+            && long.TryParse(text, CultureInfo.InvariantCulture, out long value)
             ? value
             : throw new UserErrorException($"{path}: metadata '{key}' missing; not written by VaeGpu?");
 }

@@ -13,9 +13,12 @@ public static class ModelFactory
         run.Model switch { "vae" => ModelKind.Vae, "cvae" => ModelKind.Cvae, "ae" => ModelKind.Ae,
             _ => throw new UserErrorException($"model: expected vae, cvae or ae, got '{run.Model}'") },
         run.InputDim, run.Classes, run.Encoder, run.Decoder, run.Latent,
-        run.Activation switch { "relu" => Activation.Relu, "leaky-relu" => Activation.LeakyRelu,
-            "tanh" => Activation.Tanh,
-            _ => throw new UserErrorException($"activation: expected relu, leaky-relu or tanh, got '{run.Activation}'") },
+        run.Activation switch
+        {
+            "relu" => Activation.Relu, "leaky-relu" => Activation.LeakyRelu, "tanh" => Activation.Tanh,
+            _ => throw new UserErrorException(
+                $"activation: expected relu, leaky-relu or tanh, got '{run.Activation}'"),
+        },
         run.Recon switch { "bce" => ReconstructionLoss.Bce, "mse" => ReconstructionLoss.Mse,
             _ => throw new UserErrorException($"recon: expected bce or mse, got '{run.Recon}'") },
         (float)run.Beta, run.KlWarmup, run.Seed);
@@ -27,7 +30,8 @@ public static class ModelFactory
         {
             "adam" => OptimizerKind.Adam, "sgd" => OptimizerKind.Sgd, "rmsprop" => OptimizerKind.RmsProp,
             "adagrad" => OptimizerKind.Adagrad,
-            _ => throw new UserErrorException($"optimizer: expected adam, sgd, rmsprop or adagrad, got '{run.Optimizer}'"),
+            _ => throw new UserErrorException(
+                $"optimizer: expected adam, sgd, rmsprop or adagrad, got '{run.Optimizer}'"),
         };
         return Optimizer.Defaults(kind, (float)run.Lr);
     }
@@ -47,6 +51,9 @@ public static class ModelFactory
         if (!Accelerators.TryParseKind(name, out var kind))
             throw new UserErrorException($"--accelerator: expected cpu, opencl or cuda, got '{name}'");
         try { return Accelerators.Create(kind, device, threads); }
-        catch (AcceleratorUnavailableException e) { throw new UserErrorException($"--accelerator {name}: {e.Message}"); }
+        catch (AcceleratorUnavailableException e)
+        {
+            throw new UserErrorException($"--accelerator {name}: {e.Message}");
+        }
     }
 }

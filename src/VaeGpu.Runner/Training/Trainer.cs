@@ -20,9 +20,8 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
     public const int LossReadInterval = 10;
 
     /// <summary>
-    /// Trains from scratch, or from the last completed epoch in the run folder when <paramref
-    /// name="resume"/>.
-    /// Stops after the current step when <paramref name="cancel"/> is signalled.
+    /// Trains from scratch, or from the last completed epoch in the run folder when
+    /// <paramref name="resume"/>. Stops after the current step when <paramref name="cancel"/> is signalled.
     /// </summary>
     public TrainResult Run(bool resume, CancellationToken cancel)
     {
@@ -38,10 +37,11 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         if (resume)
         {
             done = Checkpoint.Load(runDir, model, withOptimizer: true);
-            if (File.Exists(metricsPath)) metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m =>
-                m.Epoch <= done));
+            if (File.Exists(metricsPath))
+                metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= done));
             if (metrics.Count != done)
-                throw new UserErrorException($"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
+                throw new UserErrorException(
+                    $"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
             MetricsCsv.Write(metricsPath, metrics); // drops a row whose checkpoint never landed
             progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
         }
@@ -82,8 +82,8 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
                     trainKl += losses.KlSum;
                     trainLoss += losses.ReconSum + klWeight * losses.KlSum;
                     int seen = start + n;
-                    progress.StepFinished(step + 1, steps, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
-                        trainLoss / seen);
+                    progress.StepFinished(step + 1, steps,
+                        seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), trainLoss / seen);
                 }
                 if (cancel.IsCancellationRequested && step + 1 < steps)
                     return Stop(TrainOutcome.Interrupted, metrics,
@@ -92,16 +92,16 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var testTotals = Evaluate(model, test, epoch);
             double beta = model.Config.KlWeight(config.Epochs + 1.0);
-            var row = new EpochMetrics(epoch, trainLoss / trainCount, trainRecon / trainCount,
-                trainKl / trainCount,
+            var row = new EpochMetrics(epoch,
+                trainLoss / trainCount, trainRecon / trainCount, trainKl / trainCount,
                 testTotals.Total(beta), testTotals.Recon, testTotals.Kl, clock.Elapsed.TotalSeconds,
                 trainCount / Math.Max(trainSeconds, 1e-9));
             if (!double.IsFinite(row.TestLoss))
                 return Stop(TrainOutcome.Diverged, metrics,
                     $"training diverged: the test loss of epoch {epoch} is not finite; {Kept(epoch - 1)}");
             metrics.Add(row);
-            RunPictures.Reconstructions(model, test, config).Save(Path.Combine(runDir,
-                $"reconstructions_epoch{epoch:D2}.png"));
+            RunPictures.Reconstructions(model, test, config)
+                .Save(Path.Combine(runDir, $"reconstructions_epoch{epoch:D2}.png"));
             // Metrics first: a crash before the checkpoint lands leaves a row that --resume drops and redoes.
             MetricsCsv.Write(metricsPath, metrics);
             Checkpoint.Save(runDir, model, config, epoch);
