@@ -13,8 +13,9 @@ namespace VaeGpu.Tests.Conformance;
 /// <summary>The op-by-op conformance tests; subclasses choose the backend.</summary>
 public abstract partial class ConformanceSuite : IDisposable
 {
-    /// <summary>Unit roundoff of float32 (2^-24): one correctly rounded operation errs by at most this,
-    /// relatively.</summary>
+    /// <summary>
+    /// Unit roundoff of float32 (2^-24): one correctly rounded operation errs by at most this, relatively.
+    /// </summary>
     protected const double U = 1.0 / (1 << 24);
 
     /// <summary>
@@ -29,16 +30,18 @@ public abstract partial class ConformanceSuite : IDisposable
     /// </summary>
     protected const double NearZeroAtol = 4 * U;
 
-    /// <summary>Awkward sizes from the issue: 1, primes, non-multiples of SIMD widths and tiles, MNIST's
-    /// 784.</summary>
+    /// <summary>
+    /// Awkward sizes from the issue: 1, primes, non-multiples of SIMD widths and tiles, MNIST's 784.
+    /// </summary>
     protected static readonly int[] AwkwardSizes = [1, 3, 7, 17, 31, 129, 400, 784];
 
     private readonly List<Action> _guardChecks = [];
     private readonly List<IDisposable> _owned = [];
     private Accelerator? _accelerator;
 
-    /// <summary>Creates the suite; the seed of this test's inputs goes to <paramref
-    /// name="output"/>.</summary>
+    /// <summary>
+    /// Creates the suite; the seed of this test's inputs goes to <paramref name="output"/>.
+    /// </summary>
     protected ConformanceSuite(ITestOutputHelper output)
     {
         Output = output;
@@ -60,12 +63,14 @@ public abstract partial class ConformanceSuite : IDisposable
     /// <summary>Creates the backend's accelerator (the only thing a subclass supplies).</summary>
     protected abstract Accelerator CreateAccelerator();
 
-    /// <summary>gamma_n = n u / (1 - n u): the worst-case relative error of a sum of n terms in any
-    /// order.</summary>
+    /// <summary>
+    /// gamma_n = n u / (1 - n u): the worst-case relative error of a sum of n terms in any order.
+    /// </summary>
     protected static double Gamma(long terms) => terms * U / (1 - terms * U);
 
-    /// <summary>Uploads <paramref name="data"/> into a fresh buffer at a random offset, NaN guard cells
-    /// around it.</summary>
+    /// <summary>
+    /// Uploads <paramref name="data"/> into a fresh buffer at a random offset, NaN guard cells around it.
+    /// </summary>
     protected BufferView<float> Put(float[] data) => Put(data, BitConverter.Int32BitsToSingle(0x7FC0_1234));
 
     /// <summary>A guarded output view of n elements pre-filled with <paramref name="fill"/>.</summary>
@@ -76,8 +81,10 @@ public abstract partial class ConformanceSuite : IDisposable
         return Put(data);
     }
 
-    /// <summary>Uploads <paramref name="data"/> at a random offset between guard cells holding <paramref
-    /// name="guard"/>.</summary>
+    /// <summary>
+    /// Uploads <paramref name="data"/> at a random offset between guard cells holding
+    /// <paramref name="guard"/>.
+    /// </summary>
     protected BufferView<T> Put<T>(T[] data, T guard) where T : unmanaged, IEquatable<T>
     {
         int before = Rng.Next(0, 8), after = Rng.Next(1, 9);
@@ -106,13 +113,15 @@ public abstract partial class ConformanceSuite : IDisposable
         foreach (var check in _guardChecks) check();
     }
 
-    /// <summary>Compares with a float64 reference under one tolerance; the message carries backend, case and
-    /// seed.</summary>
+    /// <summary>
+    /// Compares with a float64 reference under one tolerance; the message carries backend, case and seed.
+    /// </summary>
     protected void Close(BufferView<float> actual, double[] expected, Tolerance tolerance, string what) =>
         NumericAssert.Close(Get(actual), expected, tolerance, $"{Acc.Kind} {what}", Seed);
 
-    /// <summary>Compares with a float64 reference under per-element absolute bounds plus a relative
-    /// tolerance.</summary>
+    /// <summary>
+    /// Compares with a float64 reference under per-element absolute bounds plus a relative tolerance.
+    /// </summary>
     protected void Close(BufferView<float> actual, double[] expected, double[] atol, double rtol,
         string what) =>
         NumericAssert.Close(Get(actual), expected, atol, rtol, $"{Acc.Kind} {what}", Seed);

@@ -16,8 +16,9 @@ public sealed class PhiloxTests(ITestOutputHelper output)
     /// <summary>Two-sided standard normal quantile for alpha = 1e-3 (mean and variance z-tests).</summary>
     private const double Z999 = 3.2905;
 
-    /// <summary>Kolmogorov's asymptotic critical value for alpha = 1e-3: D_n &gt; 1.9495 / sqrt(n)
-    /// rejects.</summary>
+    /// <summary>
+    /// Kolmogorov's asymptotic critical value for alpha = 1e-3: D_n &gt; 1.9495 / sqrt(n) rejects.
+    /// </summary>
     private const double KsCritical = 1.9495;
 
     /// <summary>Random123 kat_vectors: counter (4 words), key (2 words), expected output (4 words).</summary>
@@ -70,8 +71,8 @@ public sealed class PhiloxTests(ITestOutputHelper output)
         var rng = new TestRandom(output);
         uint[] words = [0, 0xFFFFFFFF, 0x80000000, 0xFF, 0x100, 0xFFFFFF00];
         var pairs = words.SelectMany(a => words.Select(b => (a, b)))
-            .Concat(Enumerable.Range(0, 10_000).Select(_ => ((uint)rng.NextUInt64(),
-                (uint)rng.NextUInt64())));
+            .Concat(Enumerable.Range(0, 10_000)
+                .Select(_ => ((uint)rng.NextUInt64(), (uint)rng.NextUInt64())));
         foreach (var (a, b) in pairs)
         {
             var (n0, n1) = Philox.BoxMuller(a, b);

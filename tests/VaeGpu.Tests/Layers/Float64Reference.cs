@@ -22,8 +22,7 @@ internal static class Float64Reference
     /// y (B, out) = act(x (B, in) W^T + b) with W [out, in] at w[wOffset..], b at p[bOffset..].
     /// </summary>
     public static double[] LinearForward(double[] x, int batch, int inSize, int outSize, double[] p,
-        int wOffset, int bOffset,
-        Activation activation)
+        int wOffset, int bOffset, Activation activation)
     {
         var y = new double[batch * outSize];
         for (int row = 0; row < batch; row++)
@@ -125,8 +124,7 @@ internal static class Float64Reference
 
     /// <summary>Decoder in float64: logits (B, D) from z (B, L) [+ labels].</summary>
     public static double[] Decode(ModelConfig config, IReadOnlyList<ParameterInfo> table, double[] p,
-        double[] z,
-        double[] labels, int batch)
+        double[] z, double[] labels, int batch)
     {
         int c = config.Kind == ModelKind.Cvae ? config.Classes : 0;
         var g = c > 0 ? Concat(z, config.Latent, labels, c, batch) : z;
@@ -165,13 +163,12 @@ internal static class Float64Reference
             if (diff > maxDiff || double.IsNaN(diff)) { maxDiff = diff; maxIndex = i; }
             if (!ok && badCount++ < 5)
                 bad.Append($"  [{(indices is null ? i : indices[i])}] got {actual[i]:R}, "
-                    + $"expected {expected[i]:R}, "
-                    + $"diff {diff:E3}\n");
+                    + $"expected {expected[i]:R}, diff {diff:E3}\n");
         }
         if (badCount > 0)
             Assert.Fail($"{what}: {badCount} of {actual.Count} values outside atol {atol} + rtol {rtol}; "
-                + "max diff "
-                + $"{maxDiff:E3} at {(indices is null ? maxIndex : indices[maxIndex])} ({context})\n{bad}");
+                + $"max diff {maxDiff:E3} at {(indices is null ? maxIndex : indices[maxIndex])} "
+                + $"({context})\n{bad}");
     }
 
     /// <summary>Max |a - r| / (atol + rtol |r|), for printing how much margin a check has.</summary>

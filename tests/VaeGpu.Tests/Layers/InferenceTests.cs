@@ -29,8 +29,7 @@ public abstract class InferenceTests(ITestOutputHelper output)
         var random = new System.Random(seed);
         const int InputDim = 17, Classes = 3, Latent = 2;
         var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, [11], [7, 5],
-            Latent,
-            Activation.Tanh, Seed: (ulong)seed);
+            Latent, Activation.Tanh, Seed: (ulong)seed);
         string context = $"{kind}, batch {batch}, seed {seed}";
         output.WriteLine(context);
         using var acc = CreateAccelerator();
@@ -71,8 +70,8 @@ public abstract class InferenceTests(ITestOutputHelper output)
         var (mu64, logvar64) = Encode(config, table, pd, xd, ld, batch);
         AssertClose("encode mu", acc.ToArray(mu.View), mu64, Atol, Rtol, context);
         Assert.Equal(kind == ModelKind.Ae, logvar.IsEmpty);
-        if (logvar64 is not null) AssertClose("encode logvar", acc.ToArray(logvar.View), logvar64, Atol,
-            Rtol, context);
+        if (logvar64 is not null)
+            AssertClose("encode logvar", acc.ToArray(logvar.View), logvar64, Atol, Rtol, context);
 
         var z = RandomFloats(random, batch * Latent, -2, 2);
         using var zBuffer = acc.Upload<float>(z);
@@ -109,8 +108,8 @@ public abstract class InferenceTests(ITestOutputHelper output)
         var tooBig = Assert.Throws<ArgumentOutOfRangeException>(() => model.Evaluate(x, x, 5, false));
         Assert.Contains("batch must be in [1, 4], got 5", tooBig.Message);
         using var vae = new VaeModel(acc, ModelConfig.Default, 4);
-        var extra = Assert.Throws<ArgumentException>(() => vae.TrainStep(x, x, 4, 1,
-            Optimizer.Defaults(OptimizerKind.Adam)));
+        var extra = Assert.Throws<ArgumentException>(
+            () => vae.TrainStep(x, x, 4, 1, Optimizer.Defaults(OptimizerKind.Adam)));
         Assert.Contains("takes no labels", extra.Message);
         var shortInput = Assert.Throws<ArgumentException>(() => vae.Encode(x.Slice(0, 100), default, 1));
         Assert.Contains("784 needed", shortInput.Message);

@@ -34,8 +34,7 @@ public sealed class MnistTrainingTests(ITestOutputHelper output)
         output.WriteLine($"{acc.Name}: {Steps} steps of batch {Batch} in {seconds:F2} s "
             + $"({seconds / Steps * 1000:F1} ms/step)");
         output.WriteLine($"loss step 1 {first[0]:F2}, step 100 {first[99]:F2}, "
-            + $"last-epoch mean {lastEpoch:F2} "
-            + $"(bound {LossBound})");
+            + $"last-epoch mean {lastEpoch:F2} (bound {LossBound})");
         for (int i = 0; i < Steps; i += 10) output.WriteLine($"  step {i + 1}: {first[i]:F2}");
         Assert.True(first[0] > 500 && first[0] < 560,
             $"initial loss {first[0]} is not near 784 ln 2 = 543.4");

@@ -41,9 +41,8 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         int seed = System.Random.Shared.Next();
         var random = new System.Random(seed);
         const int InputDim = 13, Classes = 4, Latent = 3, Batch = 5;
-        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6,
-            4], Latent,
-            activation, recon, Beta: klWeight, Seed: (ulong)seed);
+        var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6, 4],
+            Latent, activation, recon, Beta: klWeight, Seed: (ulong)seed);
         string context = $"{name}, seed {seed}, klWeight {klWeight}";
         output.WriteLine(context);
         using var acc = CreateAccelerator();

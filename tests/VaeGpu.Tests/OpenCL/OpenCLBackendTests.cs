@@ -78,8 +78,10 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
     {
         using var accelerator = OpenCLAccelerator.Create(0);
         const string broken = "__kernel void Broken(__global float* x) { x[0] = undeclared_name_42; }";
-        var kernels = new[] { new KernelSource(0, "Broken", "", "", [new("x",
-            KernelParameterKind.FloatBuffer)], false) };
+        var kernels = new[]
+        {
+            new KernelSource(0, "Broken", "", "", [new("x", KernelParameterKind.FloatBuffer)], false),
+        };
         var e = Assert.Throws<OpenCLException>(() => accelerator.LoadModule(broken, kernels));
         output.WriteLine(e.Message);
         Assert.Equal(ClStatus.BuildProgramFailure, e.Status);
@@ -103,13 +105,15 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
                 if (i < n) y[i] = y[i] + alpha * x[i];
             }
             """;
-        KernelParameter[] parameters = [new("y", KernelParameterKind.FloatBuffer), new("x",
-            KernelParameterKind.FloatBuffer),
-            new("n", KernelParameterKind.Int), new("alpha", KernelParameterKind.Float)];
-        var module = accelerator.LoadModule(program, [new KernelSource(7, "Axpy", program, "", parameters,
-            false)]);
-        Assert.Same(module, accelerator.LoadModule(program, [new KernelSource(7, "Axpy", program, "",
-            parameters, false)]));
+        KernelParameter[] parameters =
+        [
+            new("y", KernelParameterKind.FloatBuffer), new("x", KernelParameterKind.FloatBuffer),
+            new("n", KernelParameterKind.Int), new("alpha", KernelParameterKind.Float),
+        ];
+        var module = accelerator.LoadModule(program,
+            [new KernelSource(7, "Axpy", program, "", parameters, false)]);
+        Assert.Same(module, accelerator.LoadModule(program,
+            [new KernelSource(7, "Axpy", program, "", parameters, false)]));
         int seed = Random.Shared.Next();
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
@@ -178,8 +182,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         for (int block = 0; block < blocks; block++)
         {
             var (x0, x1, x2, x3) = Philox.Generate((uint)block, 0, (uint)stream, (uint)(stream >> 32),
-                (uint)seed,
-                (uint)(seed >> 32));
+                (uint)seed, (uint)(seed >> 32));
             uint[] host = [x0, x1, x2, x3];
             for (int word = 0; word < 4; word++)
                 Assert.True(host[word] == device[4 * block + word],

@@ -4,7 +4,9 @@ using VaeGpu.Kernels.OpenCL;
 
 namespace VaeGpu.Tests.OpenCL;
 
-/// <summary>Runs the test only when an OpenCL device exists; otherwise skips saying why there is none.</summary>
+/// <summary>
+/// Runs the test only when an OpenCL device exists; otherwise skips saying why there is none.
+/// </summary>
 public sealed class OpenCLFactAttribute : FactAttribute
 {
     private static readonly string? Unavailable = OpenCLAccelerator.Probe().Unavailable;

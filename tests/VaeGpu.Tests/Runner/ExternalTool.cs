@@ -21,7 +21,11 @@ internal static class ExternalTool
             ?? throw new InvalidOperationException($"cannot start {file}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000)) { process.Kill(); throw new TimeoutException($"{file} ran over 60 s"); }
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill();
+            throw new TimeoutException($"{file} ran over 60 s");
+        }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
@@ -71,11 +75,14 @@ internal sealed class PngcheckFactAttribute : FactAttribute
 {
     public PngcheckFactAttribute()
     {
-        if (ExternalTool.OnPath("pngcheck") is null) Skip = "needs pngcheck (Debian: pngcheck) on PATH; not found";
+        if (ExternalTool.OnPath("pngcheck") is null)
+            Skip = "needs pngcheck (Debian: pngcheck) on PATH; not found";
     }
 }
 
-/// <summary>A fact that needs an OpenCL device and USPS; skipped, with the reason, when either is absent.</summary>
+/// <summary>
+/// A fact that needs an OpenCL device and USPS; skipped, with the reason, when either is absent.
+/// </summary>
 internal sealed class OpenCLUspsFactAttribute : FactAttribute
 {
     public OpenCLUspsFactAttribute()

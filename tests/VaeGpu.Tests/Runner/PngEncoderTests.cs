@@ -67,8 +67,8 @@ public sealed class PngEncoderTests(ITestOutputHelper output)
     [Fact]
     public void WrongPixelCountIsRejected()
     {
-        var error = Assert.Throws<ArgumentException>(() => PngEncoder.Encode(3, 2, PngColor.Rgb,
-            new byte[17]));
+        var error = Assert.Throws<ArgumentException>(
+            () => PngEncoder.Encode(3, 2, PngColor.Rgb, new byte[17]));
         Assert.Contains("18", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => PngEncoder.Encode(0, 2, PngColor.Gray, []));
     }

@@ -17,22 +17,21 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         try
         {
             var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "cvae",
-                "--limit", "1000",
-                "--epochs", "1", "--encoder", "64", "--decoder", "64", "--latent", "5", "--out", dir,
-                    "--quiet");
+                "--limit", "1000", "--epochs", "1", "--encoder", "64", "--decoder", "64", "--latent", "5",
+                "--out", dir, "--quiet");
             output.WriteLine(result.ToString());
             Assert.True(result.Code == 0, result.ToString());
             Assert.Single(result.OutLines); // --quiet: only the final line
             Assert.Contains("test_loss=", result.OutLines[0]);
             // 10 rows (one per digit) of 10 draws, 16x16 each with 2-pixel padding.
-            Assert.Equal(("L", 10 * 18 + 2, 10 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir,
-                "samples_by_class.png")));
+            Assert.Equal(("L", 10 * 18 + 2, 10 * 18 + 2),
+                RunnerHarness.DecodePng(Path.Combine(dir, "samples_by_class.png")));
             Assert.Contains("principal components", File.ReadAllText(Path.Combine(dir, "latent.svg")));
             Assert.False(File.Exists(Path.Combine(dir, "manifold.png")),
                 "manifold.png is only for a 2-D latent");
             Assert.Equal("cvae", RunnerHarness.Config(dir).GetProperty("model").GetString());
-            var label = RunnerHarness.Run("sample", "--run", dir, "--n", "4", "--label", "3", "--out",
-                Path.Combine(dir, "t.png"));
+            var label = RunnerHarness.Run("sample", "--run", dir, "--n", "4", "--label", "3",
+                "--out", Path.Combine(dir, "t.png"));
             Assert.True(label.Code == 0, label.ToString());
         }
         finally { Directory.Delete(dir, recursive: true); }
@@ -45,9 +44,9 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         try
         {
             // 400 images in batches of 64: the last batch of each epoch is partial (16 images).
-            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--limit", "400", "--batch-size",
-                "64",
-                "--encoder", "48", "--decoder", "48", "--latent", "4", "--seed", "7", "--quiet"];
+            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--limit", "400",
+                "--batch-size", "64", "--encoder", "48", "--decoder", "48", "--latent", "4", "--seed", "7",
+                "--quiet"];
             var uninterrupted = RunnerHarness.Run([.. common, "--epochs", "2", "--out", whole]);
             Assert.True(uninterrupted.Code == 0, uninterrupted.ToString());
             var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
@@ -86,9 +85,8 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         {
             using var cancel = new CancellationTokenSource();
             cancel.Cancel(); // as if Ctrl+C came during the first step
-            var result = RunnerHarness.Run(cancel.Token, "--dataset", "usps", "--data-dir", Usps, "--limit",
-                "300",
-                "--epochs", "2", "--encoder", "32", "--decoder", "32", "--out", dir);
+            var result = RunnerHarness.Run(cancel.Token, "--dataset", "usps", "--data-dir", Usps,
+                "--limit", "300", "--epochs", "2", "--encoder", "32", "--decoder", "32", "--out", dir);
             output.WriteLine(result.ToString());
             Assert.Equal(130, result.Code);
             Assert.Contains("interrupted at epoch 1, step 1", result.Err);
@@ -108,12 +106,14 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         {
             // SGD with a learning rate of 1000 overflows within a few steps.
             var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--optimizer", "sgd",
-                "--lr", "1000",
-                "--limit", "500", "--epochs", "2", "--encoder", "32", "--decoder", "32", "--out", dir);
+                "--lr", "1000", "--limit", "500", "--epochs", "2", "--encoder", "32", "--decoder", "32",
+                "--out", dir);
             output.WriteLine(result.ToString());
             Assert.Equal(3, result.Code);
             Assert.Single(result.ErrLines);
-            Assert.Matches(@"diverged: the loss became (NaN|infinite) at epoch 1, (step \d+|steps \d+-\d+) of 4", result.Err);
+            Assert.Matches(
+                @"diverged: the loss became (NaN|infinite) at epoch 1, (step \d+|steps \d+-\d+) of 4",
+                result.Err);
             Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")),
                 "a diverged epoch leaves no checkpoint");
         }
@@ -133,9 +133,12 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
             output.WriteLine(onCpu.ToString());
             output.WriteLine(onOpenCL.ToString());
             Assert.True(onCpu.Code == 0 && onOpenCL.Code == 0, $"{onCpu}\n{onOpenCL}");
-            static double[][] Losses(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1)
-                .Select(l => l.Split(',')[1..7].Select(c => double.Parse(c, System.Globalization.CultureInfo
-                    .InvariantCulture)).ToArray()).ToArray();
+            static double[][] Losses(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
+                .Skip(1)
+                .Select(l => l.Split(',')[1..7]
+                    .Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture))
+                    .ToArray())
+                .ToArray();
             var a = Losses(cpu);
             var b = Losses(opencl);
             Assert.Equal(a.Length, b.Length);
@@ -185,16 +188,15 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
             foreach (var file in Directory.GetFiles(TestData.Folder("usps")))
                 File.WriteAllBytes(Path.Combine(data, "usps", Path.GetFileName(file)),
                     "BZh9 this is not bzip2"u8.ToArray());
-            var corrupt = RunnerHarness.Run("--dataset", "usps", "--data-dir", data, "--epochs", "1", "--out",
-                Path.Combine(data, "run"));
+            var corrupt = RunnerHarness.Run("--dataset", "usps", "--data-dir", data, "--epochs", "1",
+                "--out", Path.Combine(data, "run"));
             output.WriteLine(corrupt.ToString());
             AssertOneLineUserError(corrupt, "usps");
 
             string notAFolder = Path.Combine(data, "file");
             File.WriteAllText(notAFolder, "x");
             var unwritable = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--epochs", "1",
-                "--out",
-                Path.Combine(notAFolder, "run"));
+                "--out", Path.Combine(notAFolder, "run"));
             output.WriteLine(unwritable.ToString());
             AssertOneLineUserError(unwritable, "--out");
         }

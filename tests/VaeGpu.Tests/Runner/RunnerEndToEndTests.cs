@@ -45,9 +45,9 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run,
         Assert.Equal("epoch,train_loss,train_recon,train_kl,test_loss,test_recon,test_kl,epoch_seconds," +
             "samples_per_second", lines[0]);
         Assert.Equal(3, lines.Length);
-        var rows = lines.Skip(1).Select(l => l.Split(',').Select(c => double.Parse(c,
-            CultureInfo.InvariantCulture))
-            .ToArray()).ToArray();
+        var rows = lines.Skip(1)
+            .Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
         foreach (var row in rows)
         {
             Assert.Equal(9, row.Length);
@@ -68,8 +68,8 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run,
 
         var config = RunnerHarness.Config(run.RunDir);
         foreach (var key in new[] { "model", "dataset", "input_dim", "classes", "encoder", "decoder",
-            "latent",
-            "activation", "recon", "beta", "seed", "optimizer", "lr", "batch_size", "epochs", "limit" })
+            "latent", "activation", "recon", "beta", "seed", "optimizer", "lr", "batch_size", "epochs",
+            "limit" })
             Assert.True(config.TryGetProperty(key, out _), $"config.json lacks '{key}'");
         Assert.Equal(256, config.GetProperty("input_dim").GetInt32());
 
@@ -136,6 +136,6 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run,
             $"nll bound {nll} vs ELBO loss {metricsTest}");
     }
 
-    private (string, int, int) Decoded(string name) => RunnerHarness.DecodePng(Path.Combine(run.RunDir,
-        name));
+    private (string, int, int) Decoded(string name) =>
+        RunnerHarness.DecodePng(Path.Combine(run.RunDir, name));
 }

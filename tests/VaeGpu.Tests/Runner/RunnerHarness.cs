@@ -38,8 +38,9 @@ internal static class RunnerHarness
         return dir;
     }
 
-    /// <summary>Decodes a PNG independently; returns (mode, width, height) and checks it with pngcheck
-    /// too.</summary>
+    /// <summary>
+    /// Decodes a PNG independently; returns (mode, width, height) and checks it with pngcheck too.
+    /// </summary>
     public static (string Mode, int Width, int Height) DecodePng(string path)
     {
         Assert.True(File.Exists(path), $"{path} missing");

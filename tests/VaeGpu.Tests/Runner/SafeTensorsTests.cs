@@ -17,8 +17,8 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
         var random = new Random(seed);
         var tensors = new List<NamedTensor>();
         foreach (var (name, shape) in new[] { ("encoder.layers.0.weight", new[] { 7, 13 }),
-            ("encoder.layers.0.bias", new[] { 7 }), ("decoder.out.weight", new[] { 1, 1 }), ("scalar",
-                new int[0]) })
+            ("encoder.layers.0.bias", new[] { 7 }), ("decoder.out.weight", new[] { 1, 1 }),
+            ("scalar", new int[0]) })
         {
             long count = shape.Aggregate(1L, (a, d) => a * d);
             var data = new float[count];
@@ -70,15 +70,15 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
     {
         var good = SafeTensors.Encode([new NamedTensor("w", [2, 3], new float[6])]);
         var truncated = good[..^4];
-        var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode(truncated,
-            "model.safetensors"));
+        var error = Assert.Throws<SafeTensorsFormatException>(
+            () => SafeTensors.Decode(truncated, "model.safetensors"));
         Assert.Contains("model.safetensors", error.Message);
         Assert.Contains("'w'", error.Message);
         Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode([1, 2, 3], "x"));
         var badLength = (byte[])good.Clone();
         BinaryPrimitives.WriteInt64LittleEndian(badLength, 1L << 40);
         Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Decode(badLength, "x"));
-        Assert.Throws<ArgumentException>(() => SafeTensors.Encode([new NamedTensor("w", [2, 2],
-            new float[3])]));
+        Assert.Throws<ArgumentException>(
+            () => SafeTensors.Encode([new NamedTensor("w", [2, 2], new float[3])]));
     }
 }

@@ -20,8 +20,9 @@ public static class BackendAvailability
 {
     private static readonly Lazy<IReadOnlyList<BackendProbe>> Probes = new(Accelerators.Probe);
 
-    /// <summary>Null when <paramref name="kind"/> has a device here; otherwise the reason it does
-    /// not.</summary>
+    /// <summary>
+    /// Null when <paramref name="kind"/> has a device here; otherwise the reason it does not.
+    /// </summary>
     public static string? UnavailableReason(AcceleratorKind kind)
     {
         var probe = Probes.Value.FirstOrDefault(p => p.Kind == kind);
@@ -31,8 +32,9 @@ public static class BackendAvailability
         return null;
     }
 
-    /// <summary>The skip reason for a test method: its class's [Backend] kind, if absent here; else
-    /// null.</summary>
+    /// <summary>
+    /// The skip reason for a test method: its class's [Backend] kind, if absent here; else null.
+    /// </summary>
     public static string? SkipReasonFor(ITestMethod testMethod)
     {
         var kind = BackendOf(testMethod.TestClass.Class);

@@ -6,14 +6,16 @@ using Xunit.Sdk;
 
 namespace VaeGpu.Tests.Support;
 
-/// <summary>A fact that is skipped, with the reason, when its class's [Backend] is absent on this
-/// machine.</summary>
+/// <summary>
+/// A fact that is skipped, with the reason, when its class's [Backend] is absent on this machine.
+/// </summary>
 [XunitTestCaseDiscoverer("VaeGpu.Tests.Support.BackendFactDiscoverer", "VaeGpu.Tests")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class BackendFactAttribute : FactAttribute;
 
-/// <summary>A theory that is skipped, with the reason, when its class's [Backend] is absent on this
-/// machine.</summary>
+/// <summary>
+/// A theory that is skipped, with the reason, when its class's [Backend] is absent on this machine.
+/// </summary>
 [XunitTestCaseDiscoverer("VaeGpu.Tests.Support.BackendTheoryDiscoverer", "VaeGpu.Tests")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class BackendTheoryAttribute : TheoryAttribute;
@@ -29,8 +31,9 @@ public sealed class BackendFactDiscoverer(IMessageSink diagnosticMessageSink)
             discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
 }
 
-/// <summary>Creates backend-aware test cases for [BackendTheory] methods (per data row or per
-/// theory).</summary>
+/// <summary>
+/// Creates backend-aware test cases for [BackendTheory] methods (per data row or per theory).
+/// </summary>
 public sealed class BackendTheoryDiscoverer(IMessageSink diagnosticMessageSink)
     : TheoryDiscoverer(diagnosticMessageSink)
 {

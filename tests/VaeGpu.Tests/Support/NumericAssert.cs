@@ -31,8 +31,9 @@ public static class NumericAssert
         Close(actual, expected, atol, tolerance.Rtol, what, seed);
     }
 
-    /// <summary>Checks every element against its own absolute tolerance (error bounds that depend on the
-    /// inputs).</summary>
+    /// <summary>
+    /// Checks every element against its own absolute tolerance (error bounds that depend on the inputs).
+    /// </summary>
     public static void Close(ReadOnlySpan<float> actual, ReadOnlySpan<double> expected,
         ReadOnlySpan<double> atol,
         double rtol, string what, int seed)

@@ -32,8 +32,9 @@ public static class Statistics
     /// <summary>The standard normal CDF, Phi(x) = erfc(-x / sqrt 2) / 2.</summary>
     public static double NormalCdf(double x) => 0.5 * Erfc(-x / Math.Sqrt(2));
 
-    /// <summary>D_n = sup |F_n(x) - F(x)| of the sample against <paramref name="cdf"/> (sorts the sample in
-    /// place).</summary>
+    /// <summary>
+    /// D_n = sup |F_n(x) - F(x)| of the sample against <paramref name="cdf"/> (sorts the sample in place).
+    /// </summary>
     public static double KolmogorovSmirnov(double[] sample, Func<double, double> cdf)
     {
         Array.Sort(sample);

@@ -10,8 +10,9 @@ public sealed class TestRandom
 {
     private readonly System.Random _rng;
 
-    /// <summary>Creates a source with a fresh seed (or <paramref name="seed"/> to replay a failure) and logs
-    /// it.</summary>
+    /// <summary>
+    /// Creates a source with a fresh seed (or <paramref name="seed"/> to replay a failure) and logs it.
+    /// </summary>
     public TestRandom(ITestOutputHelper? output, int? seed = null)
     {
         Seed = seed ?? System.Random.Shared.Next();
