@@ -33,7 +33,8 @@ public sealed partial class CliApp
         {
             string name = parse.GetValue(dataset)!;
             long seedValue = parse.GetValue(seed);
-            if (seedValue < 0) throw new UserErrorException($"--seed: expected a non-negative number, got {seedValue}");
+            if (seedValue < 0)
+                throw new UserErrorException($"--seed: expected a non-negative number, got {seedValue}");
             var settings = defaults with { Epochs = parse.GetValue(epochs), Seed = (ulong)seedValue };
             settings.Validate();
             string folder = parse.GetValue(output) ?? DigitClassifier.DefaultFolder(name);
@@ -47,7 +48,8 @@ public sealed partial class CliApp
             {
                 if (!silent)
                     _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"epoch {p.Epoch}/{p.Epochs} loss={p.TrainLoss:F4} test_accuracy={p.TestAccuracy:F4} " +
+                        $"epoch {p.Epoch}/{p.Epochs} loss={p.TrainLoss:F4} " +
+                        $"test_accuracy={p.TestAccuracy:F4} " +
                         $"seconds={p.Seconds:F1}"));
             });
             DigitClassifier classifier;

@@ -19,7 +19,8 @@ public sealed record ClassifierSettings
     /// <summary>Images per Adam step.</summary>
     public int BatchSize { get; init; } = 128;
 
-    /// <summary>Adam's learning rate at epoch 1; decays along a half cosine to 0 after the last epoch.</summary>
+    /// <summary>Adam's learning rate at epoch 1; decays along a half cosine to 0 after the last
+    /// epoch.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>
@@ -38,12 +39,16 @@ public sealed record ClassifierSettings
     public void Validate()
     {
         if (Hidden.Length == 0 || Hidden.Any(h => h <= 0 || h > 65536))
-            throw new UserErrorException($"classifier hidden sizes must be 1 to 65536, got [{string.Join(", ", Hidden)}]");
-        if (Epochs is < 1 or > 10_000) throw new UserErrorException($"--epochs: expected 1 to 10000, got {Epochs}");
-        if (BatchSize is < 1 or > 65536) throw new UserErrorException($"batch size: expected 1 to 65536, got {BatchSize}");
+            throw new UserErrorException(
+                $"classifier hidden sizes must be 1 to 65536, got [{string.Join(", ", Hidden)}]");
+        if (Epochs is < 1 or > 10_000)
+            throw new UserErrorException($"--epochs: expected 1 to 10000, got {Epochs}");
+        if (BatchSize is < 1 or > 65536)
+            throw new UserErrorException($"batch size: expected 1 to 65536, got {BatchSize}");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
             throw new UserErrorException($"learning rate must be positive, got {LearningRate}");
-        if (MaxShift is < 0 or > 8) throw new UserErrorException($"shift: expected 0 to 8 pixels, got {MaxShift}");
+        if (MaxShift is < 0 or > 8)
+            throw new UserErrorException($"shift: expected 0 to 8 pixels, got {MaxShift}");
     }
 }
 

@@ -19,7 +19,8 @@ public sealed partial class DigitClassifier
     /// <summary>The environment variable that overrides where classifiers are kept.</summary>
     public const string FolderVariable = "VAEGPU_CLASSIFIERS";
 
-    /// <summary>$VAEGPU_CLASSIFIERS/&lt;dataset&gt; when set, else ~/.cache/vaegpu/classifiers/&lt;dataset&gt;.</summary>
+    /// <summary>$VAEGPU_CLASSIFIERS/&lt;dataset&gt; when set, else
+    /// ~/.cache/vaegpu/classifiers/&lt;dataset&gt;.</summary>
     public static string DefaultFolder(string dataset)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataset);
@@ -30,7 +31,8 @@ public sealed partial class DigitClassifier
         return Path.Combine(root, dataset);
     }
 
-    /// <summary>Writes classifier.safetensors and then classifier.json into <paramref name="folder"/>.</summary>
+    /// <summary>Writes classifier.safetensors and then classifier.json into <paramref
+    /// name="folder"/>.</summary>
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
@@ -63,7 +65,10 @@ public sealed partial class DigitClassifier
         List<NamedTensor> tensors;
         Dictionary<string, string> meta;
         try { (tensors, meta) = SafeTensors.Read(weightsPath); }
-        catch (SafeTensorsFormatException e) { throw new UserErrorException($"{e.Message} (delete it and retrain)"); }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new UserErrorException($"{e.Message} (delete it and retrain)");
+        }
         if (!meta.TryGetValue("trained", out var stamp) || stamp != info.Trained)
             throw new UserErrorException($"{weightsPath}: not from the training described by {infoPath} " +
                 "(delete both and retrain)");
@@ -74,7 +79,8 @@ public sealed partial class DigitClassifier
             var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
             foreach (var entry in classifier.Parameters.Table)
             {
-                if (!byName.TryGetValue(entry.Name, out var tensor) || !tensor.Shape.SequenceEqual(entry.Shape))
+                if (!byName.TryGetValue(entry.Name, out var tensor)
+                    || !tensor.Shape.SequenceEqual(entry.Shape))
                     throw new UserErrorException($"{weightsPath}: tensor '{entry.Name}' is missing or not " +
                         $"{entry.ShapeText} as {infoPath} says");
                 tensor.Data.CopyTo(flat, entry.Offset);
@@ -92,8 +98,12 @@ public sealed partial class DigitClassifier
     private static ClassifierInfo ReadInfo(string path)
     {
         ClassifierInfo? info;
-        try { info = JsonSerializer.Deserialize<ClassifierInfo>(File.ReadAllText(path), ClassifierInfo.Json); }
-        catch (JsonException e) { throw new UserErrorException($"{path}: not a classifier description ({e.Message})"); }
+        try { info = JsonSerializer.Deserialize<ClassifierInfo>(File.ReadAllText(path),
+            ClassifierInfo.Json); }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"{path}: not a classifier description ({e.Message})");
+        }
         if (info is null || string.IsNullOrEmpty(info.Dataset) || info.Hidden is not { Length: > 0 }
             || info.InputDim <= 0 || info.Width * info.Height != info.InputDim || info.Classes < 2
             || info.Hidden.Any(h => h <= 0) || string.IsNullOrEmpty(info.Trained))

@@ -26,12 +26,14 @@ public sealed partial class DigitClassifier
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         if (settings.BatchSize > MaxBatch)
-            throw new UserErrorException($"classifier batch size: at most {MaxBatch}, got {settings.BatchSize}");
+            throw new UserErrorException(
+                $"classifier batch size: at most {MaxBatch}, got {settings.BatchSize}");
         var train = data.Train;
         if (data.Test.ImageSize != train.ImageSize)
             throw new UserErrorException($"{data.Name}: test images have {data.Test.ImageSize} pixels, " +
                 $"training images {train.ImageSize}");
-        var info = new ClassifierInfo(data.Name, train.ImageSize, train.Width, train.Height, [.. settings.Hidden],
+        var info = new ClassifierInfo(data.Name, train.ImageSize, train.Width, train.Height,
+            [.. settings.Hidden],
             Math.Max(train.Classes, data.Test.Classes), settings.Epochs, settings.Seed, 0, 0, "");
         var classifier = new DigitClassifier(accelerator, info);
         try
@@ -47,7 +49,8 @@ public sealed partial class DigitClassifier
         }
     }
 
-    /// <summary>Weights and biases uniform in [-1/sqrt(in), 1/sqrt(in)] like nn.Linear, from the seed.</summary>
+    /// <summary>Weights and biases uniform in [-1/sqrt(in), 1/sqrt(in)] like nn.Linear, from the
+    /// seed.</summary>
     private void Initialize(ulong seed)
     {
         var values = new float[Parameters.Count];
@@ -77,7 +80,8 @@ public sealed partial class DigitClassifier
         {
             var order = EpochShuffle.Permutation(count, settings.Seed, epoch);
             // Half-cosine decay from LearningRate (epoch 1) towards 0 (after the last epoch).
-            double rate = settings.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / settings.Epochs));
+            double rate = settings.LearningRate * 0.5
+                * (1 + Math.Cos(Math.PI * (epoch - 1) / settings.Epochs));
             var adam = Layers.Optimizer.Defaults(OptimizerKind.Adam, (float)rate);
             double lossSum = 0;
             for (int step = 0; step < steps; step++)
@@ -94,7 +98,8 @@ public sealed partial class DigitClassifier
                 cancel.ThrowIfCancellationRequested();
             }
             if (!double.IsFinite(lossSum))
-                throw new UserErrorException($"classifier training on {data.Name} diverged in epoch {epoch} " +
+                throw new UserErrorException(
+                    $"classifier training on {data.Name} diverged in epoch {epoch} " +
                     $"(loss {lossSum}); try a smaller learning rate");
             accuracy = Accuracy(data.Test);
             progress?.Report(new ClassifierProgress(epoch, settings.Epochs, lossSum / count, accuracy,
@@ -103,7 +108,8 @@ public sealed partial class DigitClassifier
         Info = Info with
         {
             TestAccuracy = accuracy, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-            Trained = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            Trained = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ",
+                System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
@@ -131,7 +137,8 @@ public sealed partial class DigitClassifier
     private static int Draw(ref SplitMix64 random, int max) =>
         max == 0 ? 0 : (int)(random.NextUInt64() % (ulong)(2 * max + 1)) - max;
 
-    /// <summary>destination = image moved right by dx and down by dy, scaled to [0, 1], zero-filled.</summary>
+    /// <summary>destination = image moved right by dx and down by dy, scaled to [0, 1],
+    /// zero-filled.</summary>
     private static void Shift(DataSplit split, int image, int dx, int dy, Span<float> destination)
     {
         int width = split.Width, height = split.Height;
@@ -144,7 +151,8 @@ public sealed partial class DigitClassifier
             for (int x = 0; x < width; x++)
             {
                 int sourceX = x - dx;
-                row[x] = sourceX < 0 || sourceX >= width ? 0 : source[sourceY * width + sourceX] * (1f / 255f);
+                row[x] = sourceX < 0 || sourceX >= width
+                    ? 0 : source[sourceY * width + sourceX] * (1f / 255f);
             }
         }
     }

@@ -9,7 +9,8 @@ using VaeGpu.Runner.Data;
 
 namespace VaeGpu.Runner.Evaluation;
 
-/// <summary>An MLP digit classifier whose penultimate ReLU outputs serve as features for a digit-FID.</summary>
+/// <summary>An MLP digit classifier whose penultimate ReLU outputs serve as features for a
+/// digit-FID.</summary>
 public sealed partial class DigitClassifier : IDisposable
 {
     /// <summary>Rows of the device buffers: the largest chunk of one forward pass.</summary>
@@ -27,14 +28,16 @@ public sealed partial class DigitClassifier : IDisposable
     {
         Accelerator = accelerator;
         Info = info;
-        Parameters = new ParameterArena(accelerator, ParameterShapes(info.InputDim, info.Hidden, info.Classes));
+        Parameters = new ParameterArena(accelerator, ParameterShapes(info.InputDim, info.Hidden,
+            info.Classes));
         Optimizer = new Optimizer(Parameters);
         _workspace = new Workspace(accelerator, MaxBatch);
         var layers = new List<Layer>();
         int width = info.InputDim;
         for (int i = 0; i < info.Hidden.Length; i++)
         {
-            layers.Add(new Linear(_workspace, Parameters, $"layers.{i}", width, info.Hidden[i], Activation.Relu));
+            layers.Add(new Linear(_workspace, Parameters, $"layers.{i}", width, info.Hidden[i],
+                Activation.Relu));
             width = info.Hidden[i];
         }
         layers.Add(new Linear(_workspace, Parameters, $"layers.{info.Hidden.Length}", width, info.Classes));
@@ -73,7 +76,8 @@ public sealed partial class DigitClassifier : IDisposable
     private Optimizer Optimizer { get; }
 
     /// <summary>The parameter table of an MLP of these sizes, in arena order.</summary>
-    public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(int inputDim, int[] hidden, int classes)
+    public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(int inputDim, int[] hidden,
+        int classes)
     {
         int width = inputDim;
         for (int i = 0; i <= hidden.Length; i++)
@@ -88,24 +92,29 @@ public sealed partial class DigitClassifier : IDisposable
     public void Predict(BufferView<float> images, int n, Span<int> classes)
     {
         CheckImages(images, n);
-        if (classes.Length < n) throw new ArgumentException($"{classes.Length} slots for {n} predictions", nameof(classes));
+        if (classes.Length < n) throw new ArgumentException($"{classes.Length} slots for {n} predictions",
+            nameof(classes));
         for (int start = 0; start < n; start += MaxBatch)
         {
             int count = Math.Min(MaxBatch, n - start);
-            PredictChunk(images.Slice(start * InputDim, count * InputDim), count, classes.Slice(start, count));
+            PredictChunk(images.Slice(start * InputDim, count * InputDim), count, classes.Slice(start,
+                count));
         }
     }
 
-    /// <summary>Writes the features (n x FeatureDim, row-major, host) of n device images (n x InputDim).</summary>
+    /// <summary>Writes the features (n x FeatureDim, row-major, host) of n device images (n x
+    /// InputDim).</summary>
     public void Features(BufferView<float> images, int n, Span<float> features)
     {
         CheckImages(images, n);
         if (features.Length < (long)n * FeatureDim)
-            throw new ArgumentException($"{features.Length} floats for {n} x {FeatureDim} features", nameof(features));
+            throw new ArgumentException($"{features.Length} floats for {n} x {FeatureDim} features",
+                nameof(features));
         for (int start = 0; start < n; start += MaxBatch)
         {
             int count = Math.Min(MaxBatch, n - start);
-            var hidden = ForwardHidden(new Tensor(images.Slice(start * InputDim, count * InputDim), count, InputDim));
+            var hidden = ForwardHidden(new Tensor(images.Slice(start * InputDim, count * InputDim), count,
+                InputDim));
             Accelerator.CopyToHost(hidden.View, features.Slice(start * FeatureDim, count * FeatureDim));
         }
     }
@@ -115,7 +124,8 @@ public sealed partial class DigitClassifier : IDisposable
     {
         CheckSplit(split, start, n);
         if (features.Length < (long)n * FeatureDim)
-            throw new ArgumentException($"{features.Length} floats for {n} x {FeatureDim} features", nameof(features));
+            throw new ArgumentException($"{features.Length} floats for {n} x {FeatureDim} features",
+                nameof(features));
         for (int done = 0; done < n; done += MaxBatch)
         {
             int count = Math.Min(MaxBatch, n - done);
@@ -176,7 +186,8 @@ public sealed partial class DigitClassifier : IDisposable
 
     private void CheckImages(BufferView<float> images, int n)
     {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"image count must be positive, got {n}");
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n),
+            $"image count must be positive, got {n}");
         if (images.IsEmpty || images.Length < (long)n * InputDim)
             throw new ArgumentException($"images view holds {images.Length} floats, {n} x {InputDim} needed",
                 nameof(images));
@@ -186,8 +197,10 @@ public sealed partial class DigitClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(split);
         if (split.ImageSize != InputDim)
-            throw new ArgumentException($"split images have {split.ImageSize} pixels, the classifier takes {InputDim}");
+            throw new ArgumentException(
+                $"split images have {split.ImageSize} pixels, the classifier takes {InputDim}");
         if (start < 0 || n <= 0 || start + n > split.Count)
-            throw new ArgumentOutOfRangeException(nameof(n), $"images [{start}, {start + n}) outside [0, {split.Count})");
+            throw new ArgumentOutOfRangeException(nameof(n),
+                $"images [{start}, {start + n}) outside [0, {split.Count})");
     }
 }

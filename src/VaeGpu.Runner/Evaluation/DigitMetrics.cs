@@ -35,7 +35,8 @@ public static class DigitMetrics
         if (dataset.Name != classifier.Dataset || dataset.Test.ImageSize != classifier.InputDim)
             throw new UserErrorException($"the classifier was trained on {classifier.Dataset}, " +
                 $"the images to compare with are {dataset.Name}");
-        if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), $"a FID needs >= 2 samples, got {count}");
+        if (count < 2) throw new ArgumentOutOfRangeException(nameof(count),
+            $"a FID needs >= 2 samples, got {count}");
         var clock = Stopwatch.StartNew();
         var generated = new GaussianAccumulator(classifier.FeatureDim);
         var features = new float[model.MaxBatch * classifier.FeatureDim]; // (MaxBatch, F)
@@ -62,8 +63,10 @@ public static class DigitMetrics
     {
         Check(model, classifier);
         if (model.Config.Kind != ModelKind.Cvae)
-            throw new InvalidOperationException($"conditional accuracy needs a cvae, not a {model.Config.Kind}");
-        if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass), $"must be positive, got {perClass}");
+            throw new InvalidOperationException(
+                $"conditional accuracy needs a cvae, not a {model.Config.Kind}");
+        if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass),
+            $"must be positive, got {perClass}");
         int classes = model.Config.Classes;
         var predicted = new int[model.MaxBatch];
         long correct = 0;
@@ -79,7 +82,8 @@ public static class DigitMetrics
     /// Decodes count images in chunks of MaxBatch: chunk k draws z from Sample stream counter + k, and a
     /// CVAE's image i asks for class i mod Classes. Calls use(images on the device, first index, rows).
     /// </summary>
-    private static void Generate(VaeModel model, int count, long counter, Action<BufferView<float>, int, int> use)
+    private static void Generate(VaeModel model, int count, long counter,
+        Action<BufferView<float>, int, int> use)
     {
         var acc = model.Accelerator;
         int l = model.Config.Latent, c = model.Config.Classes, batch = model.MaxBatch;
@@ -122,7 +126,8 @@ public static class DigitMetrics
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classifier);
         if (model.Config.InputDim != classifier.InputDim)
-            throw new UserErrorException($"the {classifier.Dataset} classifier takes {classifier.InputDim}-pixel " +
+            throw new UserErrorException(
+                $"the {classifier.Dataset} classifier takes {classifier.InputDim}-pixel " +
                 $"images, the model makes {model.Config.InputDim}-pixel ones");
         if (model.Config.Kind == ModelKind.Cvae && model.Config.Classes > classifier.Classes)
             throw new UserErrorException($"the model has {model.Config.Classes} classes, the classifier " +

@@ -3,7 +3,8 @@
 // sum((x-K)(x-K)^T) - n m m^T is then governed by the spread of the data, not by its offset from 0.
 namespace VaeGpu.Runner.Evaluation;
 
-/// <summary>A Gaussian fitted to feature rows: mean (Dim) and sample covariance (Dim x Dim, row-major).</summary>
+/// <summary>A Gaussian fitted to feature rows: mean (Dim) and sample covariance (Dim x Dim,
+/// row-major).</summary>
 public sealed record GaussianStats(int Dim, long Count, double[] Mean, double[] Covariance)
 {
     /// <summary>The statistics of n rows of dim floats (row-major).</summary>
@@ -34,7 +35,8 @@ public sealed class GaussianAccumulator
     /// <summary>Creates an empty accumulator for rows of <paramref name="dim"/> features.</summary>
     public GaussianAccumulator(int dim)
     {
-        if (dim <= 0) throw new ArgumentOutOfRangeException(nameof(dim), $"dimension must be positive, got {dim}");
+        if (dim <= 0) throw new ArgumentOutOfRangeException(nameof(dim),
+            $"dimension must be positive, got {dim}");
         Dim = dim;
         _shift = new double[dim];
         _sum = new double[dim];
@@ -81,7 +83,8 @@ public sealed class GaussianAccumulator
     /// <summary>Mean and sample covariance (divided by Count - 1, as numpy.cov) of the rows so far.</summary>
     public GaussianStats ToStats()
     {
-        if (Count < 2) throw new InvalidOperationException($"a covariance needs at least 2 rows, have {Count}");
+        if (Count < 2)
+            throw new InvalidOperationException($"a covariance needs at least 2 rows, have {Count}");
         int d = Dim;
         var mean = new double[d];
         var covariance = new double[d * d];

@@ -16,7 +16,8 @@ public static class SingularValues
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"size must be positive, got {n}");
         if (matrix.Length != n * n)
-            throw new ArgumentException($"matrix has {matrix.Length} values, {n} x {n} expected", nameof(matrix));
+            throw new ArgumentException($"matrix has {matrix.Length} values, {n} x {n} expected",
+                nameof(matrix));
         var rows = matrix.ToArray(); // (n, n); the singular values of A and of A^T are the same
         foreach (double value in rows)
             if (!double.IsFinite(value)) throw new ArgumentException($"matrix holds {value}", nameof(matrix));

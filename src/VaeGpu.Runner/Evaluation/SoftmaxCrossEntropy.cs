@@ -16,7 +16,8 @@ public static class SoftmaxCrossEntropy
         int classes, Span<float> dlogits, float gradScale)
     {
         if (rows <= 0 || classes <= 0)
-            throw new ArgumentOutOfRangeException(nameof(rows), $"shape ({rows}, {classes}) must be positive");
+            throw new ArgumentOutOfRangeException(nameof(rows),
+                $"shape ({rows}, {classes}) must be positive");
         if (logits.Length < rows * classes || dlogits.Length < rows * classes || labels.Length < rows)
             throw new ArgumentException(
                 $"({rows}, {classes}) needs {rows * classes} logits and gradients and {rows} labels; got " +
@@ -26,7 +27,8 @@ public static class SoftmaxCrossEntropy
         {
             int label = labels[row];
             if ((uint)label >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(labels), $"label {label} of row {row} is not in [0, {classes})");
+                throw new ArgumentOutOfRangeException(nameof(labels),
+                    $"label {label} of row {row} is not in [0, {classes})");
             var z = logits.Slice(row * classes, classes);
             float max = z[0];
             for (int c = 1; c < classes; c++) max = Math.Max(max, z[c]);

@@ -28,7 +28,8 @@ public static class SymmetricEigen
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"size must be positive, got {n}");
         if (matrix.Length != n * n)
-            throw new ArgumentException($"matrix has {matrix.Length} values, {n} x {n} expected", nameof(matrix));
+            throw new ArgumentException($"matrix has {matrix.Length} values, {n} x {n} expected",
+                nameof(matrix));
         var a = new double[n * n];          // (n, n) working copy, symmetrized from the upper triangle
         for (int row = 0; row < n; row++)
             for (int col = row; col < n; col++)
@@ -71,7 +72,8 @@ public static class SymmetricEigen
             $"Jacobi eigen-decomposition of a {n} x {n} matrix did not converge in {MaxSweeps} sweeps");
     }
 
-    /// <summary>Applies the rotation J(p, q, theta) that zeroes a[p, q]: A = J^T A J, V^T = J^T V^T.</summary>
+    /// <summary>Applies the rotation J(p, q, theta) that zeroes a[p, q]: A = J^T A J, V^T = J^T
+    /// V^T.</summary>
     private static void Rotate(double[] a, double[]? v, int n, int p, int q)
     {
         double apq = a[p * n + q];

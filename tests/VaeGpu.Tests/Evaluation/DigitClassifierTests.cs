@@ -59,7 +59,8 @@ public sealed class DigitClassifierTests(UspsClassifierFixture fixture, ITestOut
     public void BrieflyTrainedUspsClassifierIsAccurate()
     {
         var classifier = fixture.Classifier;
-        output.WriteLine($"USPS, {UspsClassifierFixture.Epochs} epochs: test accuracy {classifier.TestAccuracy:F4}, " +
+        output.WriteLine($"USPS, {UspsClassifierFixture.Epochs} epochs: " +
+            $"test accuracy {classifier.TestAccuracy:F4}, " +
             $"{classifier.Info.Seconds} s");
         Assert.True(classifier.TestAccuracy >= 0.90, $"test accuracy {classifier.TestAccuracy:F4} < 0.90");
         Assert.Equal(classifier.TestAccuracy, classifier.Accuracy(TestData.Usps.Test));
@@ -116,15 +117,18 @@ public sealed class DigitClassifierTests(UspsClassifierFixture fixture, ITestOut
             string weights = Path.Combine(dir, DigitClassifier.WeightsFile);
             string goodJson = File.ReadAllText(json);
             File.WriteAllText(json, goodJson.Replace("\"trained\": \"", "\"trained\": \"x"));
-            var mismatch = Assert.Throws<UserErrorException>(() => DigitClassifier.TryLoad(fixture.Accelerator, dir));
+            var mismatch = Assert.Throws<UserErrorException>(()
+                => DigitClassifier.TryLoad(fixture.Accelerator, dir));
             Assert.Contains(DigitClassifier.WeightsFile, mismatch.Message);
             File.WriteAllText(json, "{ not json");
-            var badJson = Assert.Throws<UserErrorException>(() => DigitClassifier.TryLoad(fixture.Accelerator, dir));
+            var badJson = Assert.Throws<UserErrorException>(()
+                => DigitClassifier.TryLoad(fixture.Accelerator, dir));
             Assert.Contains(json, badJson.Message);
             File.WriteAllText(json, goodJson);
             var bytes = File.ReadAllBytes(weights);
             File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
-            var truncated = Assert.Throws<UserErrorException>(() => DigitClassifier.TryLoad(fixture.Accelerator, dir));
+            var truncated = Assert.Throws<UserErrorException>(()
+                => DigitClassifier.TryLoad(fixture.Accelerator, dir));
             Assert.Contains(weights, truncated.Message);
         }
         finally { Directory.Delete(dir, recursive: true); }
@@ -140,11 +144,13 @@ public sealed class DigitClassifierTests(UspsClassifierFixture fixture, ITestOut
                 RunnerHarness.DataDir("usps"), "--epochs", "2", "--out", dir);
             output.WriteLine(result.ToString());
             Assert.True(result.Code == 0, result.ToString());
-            Assert.Contains(result.OutLines, line => line.StartsWith("epoch 2/2 loss=", StringComparison.Ordinal));
+            Assert.Contains(result.OutLines, line => line.StartsWith("epoch 2/2 loss=",
+                StringComparison.Ordinal));
             Assert.Matches(@"^classifier dataset=usps test_accuracy=0\.\d{4} saved=", result.OutLines[^1]);
             Assert.EndsWith("saved=" + dir, result.OutLines[^1]);
             Assert.True(File.Exists(Path.Combine(dir, DigitClassifier.WeightsFile)));
-            Assert.Contains("\"test_accuracy\"", File.ReadAllText(Path.Combine(dir, DigitClassifier.InfoFile)));
+            Assert.Contains("\"test_accuracy\"", File.ReadAllText(Path.Combine(dir,
+                DigitClassifier.InfoFile)));
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
@@ -170,7 +176,8 @@ public sealed class DigitClassifierTests(UspsClassifierFixture fixture, ITestOut
         try
         {
             Environment.SetEnvironmentVariable(DigitClassifier.FolderVariable, null);
-            Assert.EndsWith(Path.Combine("vaegpu", "classifiers", "mnist"), DigitClassifier.DefaultFolder("mnist"));
+            Assert.EndsWith(Path.Combine("vaegpu", "classifiers", "mnist"),
+                DigitClassifier.DefaultFolder("mnist"));
             Environment.SetEnvironmentVariable(DigitClassifier.FolderVariable, "/tmp/vaegpu-cls");
             Assert.Equal("/tmp/vaegpu-cls/usps", DigitClassifier.DefaultFolder("usps"));
         }

@@ -31,8 +31,10 @@ public sealed class DigitMetricsTests(UspsClassifierFixture fixture, ITestOutput
         var features = new float[n * classifier.FeatureDim];
         classifier.Features(noise.View, n, features);
         var testStats = DigitMetrics.SplitStats(classifier, usps.Test, usps.Test.Count);
-        double noiseFid = FrechetDistance.Compute(testStats, GaussianStats.Of(features, n, classifier.FeatureDim));
-        output.WriteLine($"random VAE FID {result.Fid:F3}, floor {result.Floor:F3}, noise FID {noiseFid:F3}, " +
+        double noiseFid = FrechetDistance.Compute(testStats, GaussianStats.Of(features, n,
+            classifier.FeatureDim));
+        output.WriteLine($"random VAE FID {result.Fid:F3}, floor {result.Floor:F3}, " +
+            $"noise FID {noiseFid:F3}, " +
             $"{result.Seconds:F1} s for {result.Count} samples");
         Assert.True(result.Floor > 0, $"floor {result.Floor}");
         Assert.True(result.Fid > 5 * result.Floor, $"random VAE FID {result.Fid} vs floor {result.Floor}");
@@ -65,7 +67,8 @@ public sealed class DigitMetricsTests(UspsClassifierFixture fixture, ITestOutput
         double trained = DigitMetrics.ConditionalAccuracy(model, classifier, perClass: 100);
         output.WriteLine($"conditional accuracy: random cvae {untrained:F3}, after 12 epochs {trained:F3}");
         Assert.True(untrained < 0.4, $"random cvae: {untrained}");
-        Assert.True(trained > 0.5 && trained > untrained + 0.3, $"trained cvae: {trained}, random {untrained}");
+        Assert.True(trained > 0.5 && trained > untrained + 0.3,
+            $"trained cvae: {trained}, random {untrained}");
         using var plain = new VaeModel(acc, config with { Kind = ModelKind.Vae }, 8);
         Assert.Throws<InvalidOperationException>(() => DigitMetrics.ConditionalAccuracy(plain, classifier));
     }
@@ -73,7 +76,8 @@ public sealed class DigitMetricsTests(UspsClassifierFixture fixture, ITestOutput
     [DataFact("usps")]
     public void MismatchedModelAndClassifierAreUserErrors()
     {
-        using var model = new VaeModel(fixture.Accelerator, new ModelConfig(ModelKind.Vae, 784, 10, [16], [16], 2), 8);
+        using var model = new VaeModel(fixture.Accelerator, new ModelConfig(ModelKind.Vae, 784, 10, [16],
+            [16], 2), 8);
         var error = Assert.Throws<UserErrorException>(() =>
             DigitMetrics.DigitFid(model, fixture.Classifier, TestData.Usps, count: 10));
         Assert.Contains("784", error.Message);

@@ -57,7 +57,8 @@ public sealed class FrechetDistanceTests(ITestOutputHelper output)
         var stats = GaussianStats.Of(x, rows, dim);
         double fd = FrechetDistance.Compute(stats, stats);
         output.WriteLine($"FD(S, S) = {fd:G3}, trace {stats.Trace():G6}");
-        Assert.True(Math.Abs(fd) <= 1e-9 * stats.Trace(), $"FD of identical sets = {fd:G17} (seed {random.Seed})");
+        Assert.True(Math.Abs(fd) <= 1e-9 * stats.Trace(),
+            $"FD of identical sets = {fd:G17} (seed {random.Seed})");
     }
 
     [Theory]
@@ -81,8 +82,10 @@ public sealed class FrechetDistanceTests(ITestOutputHelper output)
         var second = new GaussianStats(dim, 100, mu2, Rotate(q, b, dim));
         double expected = 0;
         for (int k = 0; k < dim; k++)
-            expected += (mu1[k] - mu2[k]) * (mu1[k] - mu2[k]) + Math.Pow(Math.Sqrt(a[k]) - Math.Sqrt(b[k]), 2);
-        Near(FrechetDistance.Compute(first, second), expected, 1e-9 * (1 + a.Sum() + b.Sum()), "FD", random.Seed);
+            expected += (mu1[k] - mu2[k]) * (mu1[k] - mu2[k]) + Math.Pow(Math.Sqrt(a[k]) - Math.Sqrt(b[k]),
+                2);
+        Near(FrechetDistance.Compute(first, second), expected, 1e-9 * (1 + a.Sum() + b.Sum()), "FD",
+            random.Seed);
     }
 
     [Fact]
@@ -96,13 +99,15 @@ public sealed class FrechetDistanceTests(ITestOutputHelper output)
             var mu1 = random.Uniform(2, -1f, 1f).Select(v => (double)v).ToArray();
             var mu2 = random.Uniform(2, -1f, 1f).Select(v => (double)v).ToArray();
             // For 2 x 2 PSD M: tr sqrt(M) = sqrt(tr M + 2 sqrt(det M)) (from sqrt(A) = (A + sqrt(det A) I) /
-            // sqrt(tr A + 2 sqrt(det A))); with M = S1^1/2 S2 S1^1/2: tr M = tr(S1 S2), det M = det S1 det S2.
+            // sqrt(tr A + 2 sqrt(det A))); with M = S1^1/2 S2 S1^1/2: tr M = tr(S1 S2), det M = det S1 det
+            // S2.
             double trProduct = s1[0] * s2[0] + s1[1] * s2[2] + s1[2] * s2[1] + s1[3] * s2[3];
             double det1 = s1[0] * s1[3] - s1[1] * s1[2], det2 = s2[0] * s2[3] - s2[1] * s2[2];
             double traceRoot = Math.Sqrt(trProduct + 2 * Math.Sqrt(det1 * det2));
             double expected = Math.Pow(mu1[0] - mu2[0], 2) + Math.Pow(mu1[1] - mu2[1], 2)
                 + s1[0] + s1[3] + s2[0] + s2[3] - 2 * traceRoot;
-            double fd = FrechetDistance.Compute(new GaussianStats(2, 10, mu1, s1), new GaussianStats(2, 10, mu2, s2));
+            double fd = FrechetDistance.Compute(new GaussianStats(2, 10, mu1, s1), new GaussianStats(2, 10,
+                mu2, s2));
             Near(fd, expected, 1e-12 * (1 + s1[0] + s1[3] + s2[0] + s2[3]), $"FD trial {trial}", random.Seed);
         }
     }
@@ -142,7 +147,8 @@ public sealed class FrechetDistanceTests(ITestOutputHelper output)
         double fd = FrechetDistance.Compute(GaussianStats.Of(x, rows, dim), GaussianStats.Of(y, rows, dim));
         double expected = 0.25 + 1 + 0.25 + 1; // |mu1 - mu2|^2 = 1.25, sum (sd1 - sd2)^2 = 1.25
         output.WriteLine($"FD of samples {fd:F5}, of the parameters {expected:F5}");
-        Assert.True(Math.Abs(fd - expected) <= 0.03, $"FD {fd:F5}, want {expected} +- 0.03 (seed {random.Seed})");
+        Assert.True(Math.Abs(fd - expected) <= 0.03,
+            $"FD {fd:F5}, want {expected} +- 0.03 (seed {random.Seed})");
     }
 
     private static double Normal(Random rng) =>
@@ -162,11 +168,13 @@ public sealed class FrechetDistanceTests(ITestOutputHelper output)
         var s = new double[dim * dim];
         for (int row = 0; row < dim; row++)
             for (int col = 0; col < dim; col++)
-                for (int k = 0; k < dim; k++) s[row * dim + col] += q[row * dim + k] * diagonal[k] * q[col * dim + k];
+                for (int k = 0; k < dim; k++)
+                    s[row * dim + col] += q[row * dim + k] * diagonal[k] * q[col * dim + k];
         return s;
     }
 
     private static void Near(double actual, double expected, double atol, string what, int seed) =>
         Assert.True(Math.Abs(actual - expected) <= atol,
-            $"{what}: got {actual:G17}, want {expected:G17}, diff {Math.Abs(actual - expected):G3} > {atol:G3} (seed {seed})");
+            $"{what}: got {actual:G17}, want {expected:G17}, " +
+            $"diff {Math.Abs(actual - expected):G3} > {atol:G3} (seed {seed})");
 }

@@ -120,7 +120,8 @@ public sealed class SymmetricEigenTests(ITestOutputHelper output)
         double atol = 1e-12 * Math.Max(norm, 1) * Math.Sqrt(n);
         for (int k = 0; k < n; k++)
         {
-            if (k > 0) Assert.True(values[k] >= values[k - 1], $"eigenvalues not ascending at {k} (seed {seed})");
+            if (k > 0) Assert.True(values[k] >= values[k - 1],
+                $"eigenvalues not ascending at {k} (seed {seed})");
             for (int row = 0; row < n; row++)
             {
                 double av = 0;
@@ -142,9 +143,11 @@ public sealed class SymmetricEigenTests(ITestOutputHelper output)
             for (int col = 0; col < n; col++)
             {
                 double rebuilt = 0;
-                for (int k = 0; k < n; k++) rebuilt += vectors[k * n + row] * values[k] * vectors[k * n + col];
+                for (int k = 0; k < n; k++)
+                    rebuilt += vectors[k * n + row] * values[k] * vectors[k * n + col];
                 Assert.True(Math.Abs(rebuilt - a[row * n + col]) <= atol,
-                    $"n={n}: rebuilt A[{row},{col}] = {rebuilt:G17}, want {a[row * n + col]:G17} (seed {seed})");
+                    $"n={n}: rebuilt A[{row},{col}] = {rebuilt:G17}, " +
+                    $"want {a[row * n + col]:G17} (seed {seed})");
             }
         return (values, vectors);
     }
