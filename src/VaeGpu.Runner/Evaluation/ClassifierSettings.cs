@@ -13,8 +13,14 @@ public sealed record ClassifierSettings
     /// <summary>Hidden layer widths (ReLU); the last one is the feature layer of the FID.</summary>
     public int[] Hidden { get; init; } = [512, 256];
 
-    /// <summary>Passes over the training set.</summary>
-    public int Epochs { get; init; } = 20;
+    /// <summary>
+    /// Passes over the training set; null: 20 for a large set (MNIST's 60,000 images reach 99.0%) and 30
+    /// for a small one (USPS's 7,291: 95.4% after 20, 96.0% after 30).
+    /// </summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>The number of epochs used for a training set of <paramref name="images"/> images.</summary>
+    public int EpochsFor(int images) => Epochs ?? (images >= 20_000 ? 20 : 30);
 
     /// <summary>Images per Adam step.</summary>
     public int BatchSize { get; init; } = 128;

@@ -33,8 +33,8 @@ public sealed partial class DigitClassifier
             throw new UserErrorException($"{data.Name}: test images have {data.Test.ImageSize} pixels, " +
                 $"training images {train.ImageSize}");
         var info = new ClassifierInfo(data.Name, train.ImageSize, train.Width, train.Height,
-            [.. settings.Hidden],
-            Math.Max(train.Classes, data.Test.Classes), settings.Epochs, settings.Seed, 0, 0, "");
+            [.. settings.Hidden], Math.Max(train.Classes, data.Test.Classes), settings.EpochsFor(train.Count),
+            settings.Seed, 0, 0, "");
         var classifier = new DigitClassifier(accelerator, info);
         try
         {
@@ -71,17 +71,17 @@ public sealed partial class DigitClassifier
     {
         var train = data.Train;
         int count = train.Count, batch = Math.Min(settings.BatchSize, count);
-        int steps = (count + batch - 1) / batch;
+        int steps = (count + batch - 1) / batch, epochs = settings.EpochsFor(count);
         var shifts = new SplitMix64(settings.Seed ^ ShiftStream);
         int maxShift = settings.ShiftFor(train.Width);
         var clock = Stopwatch.StartNew();
         double accuracy = 0;
-        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        for (int epoch = 1; epoch <= epochs; epoch++)
         {
             var order = EpochShuffle.Permutation(count, settings.Seed, epoch);
             // Half-cosine decay from LearningRate (epoch 1) towards 0 (after the last epoch).
             double rate = settings.LearningRate * 0.5
-                * (1 + Math.Cos(Math.PI * (epoch - 1) / settings.Epochs));
+                * (1 + Math.Cos(Math.PI * (epoch - 1) / epochs));
             var adam = Layers.Optimizer.Defaults(OptimizerKind.Adam, (float)rate);
             double lossSum = 0;
             for (int step = 0; step < steps; step++)
@@ -102,7 +102,7 @@ public sealed partial class DigitClassifier
                     $"classifier training on {data.Name} diverged in epoch {epoch} " +
                     $"(loss {lossSum}); try a smaller learning rate");
             accuracy = Accuracy(data.Test);
-            progress?.Report(new ClassifierProgress(epoch, settings.Epochs, lossSum / count, accuracy,
+            progress?.Report(new ClassifierProgress(epoch, epochs, lossSum / count, accuracy,
                 clock.Elapsed.TotalSeconds));
         }
         Info = Info with
