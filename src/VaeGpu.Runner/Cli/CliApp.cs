@@ -104,6 +104,7 @@ public sealed partial class CliApp
         root.Add(DevicesCommand());
         root.Add(DataCommand());
         root.Add(KernelsCommand());
+        root.Add(ClassifierCommand());
         root.Add(SelfTest.SelfTestCommand.Create(_out, _err, dir => LoadDataset("mnist", dir, quiet: true)));
         return root;
     }
