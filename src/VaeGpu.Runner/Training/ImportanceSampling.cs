@@ -52,6 +52,9 @@ public static class ImportanceSampling
         if (perImage.Length != split.Count)
             throw new ArgumentException($"{perImage.Length} results for {split.Count} images",
                 nameof(perImage));
+        if (split.Images.Length < (long)model.MaxBatch * config.InputDim)
+            throw new ArgumentException($"the split gathers {split.Images.Length / config.InputDim} " +
+                $"images at a time, the model's chunks are {model.MaxBatch}", nameof(split));
         using var work = new Buffers(model, Math.Min(k, SampleBlock));
         split.UploadOrder(Identity(split.Count));
         long chunkIndex = 0;
