@@ -1,5 +1,5 @@
-// The sub-commands: sample and eval (from a run folder), devices, data fetch|info; and the dataset
-// loading every command shares (fetch when missing, verify, load).
+// The sub-commands: sample (from a run folder), devices, data fetch|info (eval is in CliApp.Eval.cs);
+// and the dataset loading every command shares (fetch when missing, verify, load).
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -43,45 +43,6 @@ public sealed partial class CliApp
                 ?? Path.Combine(dir, $"samples-{n}{(digit is null ? "" : $"-label-{digit}")}.png");
             RunPictures.Samples(model, config, n, digit, parse.GetValue(seed)).Save(path);
             _out.WriteLine($"wrote {path}");
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
-
-    private Command EvalCommand()
-    {
-        var run = new Option<string>("--run") { Description = "Run folder with model.safetensors",
-            Required = true };
-        var samples = new Option<int>("--importance-samples")
-        { Description = "K > 1 also estimates the log-likelihood bound with K importance samples",
-            DefaultValueFactory = _ => 1 };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the dataset files" };
-        var accelerator = AcceleratorOption();
-        var command = new Command("eval",
-            "Test loss of a trained model, and optionally the importance-sampled bound")
-            { run, samples, dataDir, accelerator };
-        command.SetAction(parse =>
-        {
-            string dir = parse.GetValue(run)!;
-            int k = parse.GetValue(samples);
-            if (k < 1 || k > 100_000) throw new UserErrorException($"--importance-samples: expected 1 to 100000, got {k}");
-            var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
-            using var acc = ModelFactory.CreateAccelerator(parse.GetValue(accelerator)!, 0, 0);
-            var dataset = LoadDataset(config.Dataset, parse.GetValue(dataDir), quiet: false);
-            using var model = ModelFactory.CreateModel(acc, config, config.BatchSize);
-            int epoch = Checkpoint.Load(dir, model, withOptimizer: false);
-            using var test = new DeviceSplit(acc, dataset.Test, dataset.Test.Count, model.MaxBatch,
-                config.IsConditional ? config.Classes : 0);
-            var totals = Trainer.Evaluate(model, test, epoch);
-            double beta = model.Config.KlWeight(config.Epochs + 1.0);
-            string line = string.Create(CultureInfo.InvariantCulture,
-                $"test_loss={totals.Total(beta):F4} test_recon={totals.Recon:F4} test_kl={totals.Kl:F4} images={totals.Count}");
-            if (k > 1)
-            {
-                double nll = ImportanceSampling.NegativeLogLikelihood(model, test, k);
-                line += string.Create(CultureInfo.InvariantCulture, $" nll_bound_k{k}={nll:F4}");
-            }
-            _out.WriteLine(line);
             return ExitCodes.Ok;
         });
         return command;

@@ -37,7 +37,7 @@ public sealed partial class CliApp
           VaeGpu.Runner --latent 2 --out runs/z2           2-D latent: also writes manifold.png
           VaeGpu.Runner --resume runs/z2 --epochs 30       continue a run
           VaeGpu.Runner sample --run runs/z2 --n 16        decode 16 draws from a trained model
-          VaeGpu.Runner eval --run runs/z2 --importance-samples 100
+          VaeGpu.Runner eval --run runs/z2                 test loss and the K=100 bound on -log p(x)
           VaeGpu.Runner devices                            list backends and devices
           VaeGpu.Runner selftest                           check a GPU: ops, GEMM GFLOP/s, one epoch vs cpu
           VaeGpu.Runner data fetch mnist                   download and verify MNIST
