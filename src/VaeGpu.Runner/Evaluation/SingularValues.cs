@@ -9,7 +9,7 @@ namespace VaeGpu.Runner.Evaluation;
 public static class SingularValues
 {
     private const int MaxSweeps = 100;
-    private const double Tolerance = 1e-15; // rows count as orthogonal when |cos(angle)| is below this
+    private const double MachineEpsilon = 2.220446049250313e-16; // 2^-52
 
     /// <summary>The singular values (descending) of the n x n row-major <paramref name="matrix"/>.</summary>
     public static double[] Compute(ReadOnlySpan<double> matrix, int n)
@@ -21,11 +21,22 @@ public static class SingularValues
         var rows = matrix.ToArray(); // (n, n); the singular values of A and of A^T are the same
         foreach (double value in rows)
             if (!double.IsFinite(value)) throw new ArgumentException($"matrix holds {value}", nameof(matrix));
+        // Rows count as orthogonal when |cos(angle)| <= n eps: a dot product of n terms carries rounding
+        // of that order, so a stricter test (1e-15 at n = 256) can keep rotating noise forever.
+        double tolerance = Math.Max(n, 4) * MachineEpsilon;
+        // A rank-deficient matrix (the FID's B has the rank of the feature covariances) ends with rows of
+        // pure rounding noise, of order eps ||B||. Rotating such a row against a large one adds fresh noise
+        // of its own size, so it never becomes orthogonal: rows below n eps ||B|| count as zero (their
+        // singular values are below that too).
+        double total = 0;
+        foreach (double value in rows) total += value * value;
+        double negligible = total * tolerance * tolerance;
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
         {
             bool rotated = false;
             for (int i = 0; i < n - 1; i++)
-                for (int j = i + 1; j < n; j++) rotated |= Orthogonalize(rows, n, i, j);
+                for (int j = i + 1; j < n; j++)
+                    rotated |= Orthogonalize(rows, n, i, j, tolerance, negligible);
             if (!rotated) return Norms(rows, n);
         }
         throw new InvalidOperationException(
@@ -33,7 +44,8 @@ public static class SingularValues
     }
 
     /// <summary>Rotates rows i and j so that they are orthogonal; false when they already are.</summary>
-    private static bool Orthogonalize(double[] rows, int n, int i, int j)
+    private static bool Orthogonalize(double[] rows, int n, int i, int j, double tolerance,
+        double negligible)
     {
         var x = rows.AsSpan(i * n, n);
         var y = rows.AsSpan(j * n, n);
@@ -44,11 +56,14 @@ public static class SingularValues
             beta += y[k] * y[k];
             gamma += x[k] * y[k];
         }
-        if (gamma == 0 || Math.Abs(gamma) <= Tolerance * Math.Sqrt(alpha * beta)) return false;
+        if (alpha <= negligible || beta <= negligible) return false;
+        if (gamma == 0 || Math.Abs(gamma) <= tolerance * Math.Sqrt(alpha) * Math.Sqrt(beta)) return false;
         // The rotation that diagonalizes the 2 x 2 Gram matrix [[alpha, gamma], [gamma, beta]] (stable
         // smaller root for tan, as in the two-sided Jacobi eigen method).
         double zeta = (beta - alpha) / (2 * gamma);
-        double t = Math.Sign(zeta == 0 ? 1 : zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
+        // For |zeta| > 1e150, zeta^2 would overflow and give t = 0: a "rotation" that changes nothing.
+        double t = Math.Abs(zeta) > 1e150 ? 0.5 / zeta
+            : Math.Sign(zeta == 0 ? 1 : zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
         double c = 1 / Math.Sqrt(1 + t * t), s = c * t;
         for (int k = 0; k < n; k++)
         {
