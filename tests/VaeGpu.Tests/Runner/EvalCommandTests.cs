@@ -11,26 +11,36 @@ using Xunit.Abstractions;
 
 namespace VaeGpu.Tests.Runner;
 
-/// <summary>A tiny vae and a tiny ae trained on USPS (two epochs on 2000 images each).</summary>
+/// <summary>A tiny vae and ae (two epochs on 2000 USPS images), a small cvae, and a USPS
+/// classifier.</summary>
 public sealed class TinyUspsRunsFixture : IDisposable
 {
     public TinyUspsRunsFixture()
     {
         if (TestData.UnavailableReason("usps") is not null) return;
         Root = RunnerHarness.TempDir("eval");
-        foreach (var (model, dir) in new[] { ("vae", VaeDir), ("ae", AeDir) })
+        // The cvae trains longer on all of USPS (about a second): its samples must look like digits for
+        // the conditional-accuracy test.
+        foreach (var (model, dir, limit, epochs) in new[]
+            { ("vae", VaeDir, "2000", "2"), ("ae", AeDir, "2000", "2"), ("cvae", CvaeDir, "7291", "8") })
         {
             var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
-                "--model", model, "--limit", "2000", "--epochs", "2", "--encoder", "64", "--decoder", "64",
+                "--model", model, "--limit", limit, "--epochs", epochs, "--encoder", "64", "--decoder", "64",
                 "--latent", "2", "--quiet", "--out", dir);
             if (result.Code != 0)
                 throw new InvalidOperationException($"training the {model} failed: {result}");
         }
+        var classifier = RunnerHarness.Run("classifier", "--dataset", "usps", "--data-dir",
+            RunnerHarness.DataDir("usps"), "--epochs", "3", "--quiet", "--out", ClassifierDir);
+        if (classifier.Code != 0)
+            throw new InvalidOperationException($"training the classifier failed: {classifier}");
     }
 
     public string Root { get; } = "";
     public string VaeDir => Path.Combine(Root, "vae");
     public string AeDir => Path.Combine(Root, "ae");
+    public string CvaeDir => Path.Combine(Root, "cvae");
+    public string ClassifierDir => Path.Combine(Root, "classifier");
 
     public void Dispose()
     {
@@ -63,7 +73,7 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     public void EvalWritesEvalJsonWithThePrintedNumbers()
     {
         var result = RunnerHarness.Run("eval", "--run", runs.VaeDir, "--data-dir", UspsDir,
-            "--importance-samples", "5", "--quiet");
+            "--importance-samples", "5", "--fid-samples", "0", "--quiet");
         output.WriteLine(result.ToString());
         Assert.True(result.Code == 0, result.ToString());
         string line = Assert.Single(result.OutLines); // --quiet: the result line only
@@ -100,10 +110,69 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     }
 
     [DataFact("usps")]
+    public void WithAClassifierEvalAddsDigitFidAndConditionalAccuracy()
+    {
+        double classifierAccuracy = JsonDocument.Parse(File.ReadAllText(Path.Combine(runs.ClassifierDir,
+            "classifier.json"))).RootElement.GetProperty("test_accuracy").GetDouble();
+        foreach (string dir in new[] { runs.VaeDir, runs.CvaeDir })
+        {
+            var result = RunnerHarness.Run("eval", "--run", dir, "--data-dir", UspsDir,
+                "--importance-samples", "2", "--fid-samples", "3000", "--classifier", runs.ClassifierDir);
+            output.WriteLine(result.ToString());
+            Assert.True(result.Code == 0, result.ToString());
+            Assert.Contains(result.OutLines,
+                l => l.Contains("VaeGpu's own yardstick, comparable only with itself"));
+            Assert.Contains(" digit_fid=", result.OutLines[^1]);
+            var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval.json"))).RootElement;
+            double fid = json.GetProperty("digit_fid").GetDouble();
+            double floor = json.GetProperty("fid_floor").GetDouble();
+            // Two epochs of a 64-unit model on 2000 images: its samples are far from the test set, which
+            // is close to the training set.
+            Assert.True(floor > 0 && fid > 3 * floor, $"digit_fid {fid} vs floor {floor}");
+            Assert.Equal(classifierAccuracy, json.GetProperty("classifier_accuracy").GetDouble());
+            var accuracy = json.GetProperty("conditional_accuracy");
+            if (dir == runs.VaeDir)
+            {
+                Assert.Equal(JsonValueKind.Null, accuracy.ValueKind);
+                continue;
+            }
+            // 10 classes: chance is 0.1; even this small CVAE draws mostly the digit it is asked for.
+            Assert.True(accuracy.GetDouble() is > 0.3 and <= 1, $"conditional accuracy {accuracy}");
+            Assert.Contains(" conditional_accuracy=", result.OutLines[^1]);
+        }
+    }
+
+    [DataFact("usps")]
+    public void WithoutAClassifierEvalSaysHowToGetOne()
+    {
+        string none = Path.Combine(runs.Root, "no-classifier");
+        var result = RunnerHarness.Run("eval", "--run", runs.VaeDir, "--data-dir", UspsDir,
+            "--importance-samples", "2", "--classifier", none);
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains(result.OutLines, l => l.StartsWith("note: no digit-FID", StringComparison.Ordinal)
+            && l.Contains("classifier --dataset usps"));
+        Assert.DoesNotContain("digit_fid", result.OutLines[^1]);
+        Assert.False(Directory.Exists(none));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("-1")]
+    [InlineData("100001")]
+    public void BadFidSamplesIsOneLine(string n)
+    {
+        var result = RunnerHarness.Run("eval", "--run", runs.VaeDir, "--fid-samples", n);
+        Assert.Equal(2, result.Code);
+        Assert.Single(result.ErrLines);
+        Assert.StartsWith("error: --fid-samples: expected 0 (skip) or 2 to 100000 images",
+            result.ErrLines[0]);
+    }
+
+    [DataFact("usps")]
     public void ProgressLinesThenTheResultLine()
     {
         var result = RunnerHarness.Run("eval", "--run", runs.VaeDir, "--data-dir", UspsDir,
-            "--importance-samples", "3");
+            "--importance-samples", "3", "--fid-samples", "0");
         output.WriteLine(result.ToString());
         Assert.True(result.Code == 0, result.ToString());
         Assert.Contains("eval K=3 on 2007 images: 100%", result.OutLines);
@@ -133,7 +202,8 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     [DataFact("usps")]
     public void AnAutoencoderGetsItsTestLossAndANote()
     {
-        var result = RunnerHarness.Run("eval", "--run", runs.AeDir, "--data-dir", UspsDir);
+        var result = RunnerHarness.Run("eval", "--run", runs.AeDir, "--data-dir", UspsDir,
+            "--fid-samples", "0");
         output.WriteLine(result.ToString());
         Assert.True(result.Code == 0, result.ToString());
         Assert.Contains(result.OutLines,

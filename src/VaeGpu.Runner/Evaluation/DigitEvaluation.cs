@@ -1,0 +1,54 @@
+// Adds the classifier-judged numbers to a run's evaluation: the digit-FID of the checkpoint's samples
+// beside the test-vs-train floor, and for a CVAE the share of class-conditional samples the classifier
+// labels as the asked digit. Used by `eval` and by `sweep`; the console side stays in the CLI.
+using VaeGpu.Kernels;
+using VaeGpu.Runner.Data;
+using VaeGpu.Runner.Training;
+
+namespace VaeGpu.Runner.Evaluation;
+
+/// <summary>Digit-FID and conditional accuracy of a run folder's checkpoint.</summary>
+public static class DigitEvaluation
+{
+    /// <summary>Images decoded per chunk. Each chunk draws from its own counter, so this is part of the
+    /// numbers: changing it changes which z each image gets.</summary>
+    public const int GenerateChunk = 500;
+
+    /// <summary>The default number of generated images per digit-FID.</summary>
+    public const int DefaultSamples = 10_000;
+
+    /// <summary>
+    /// <paramref name="result"/> with DigitFid, FidFloor, ClassifierAccuracy and (cvae) ConditionalAccuracy
+    /// filled in from <paramref name="samples"/> generated images; <paramref name="progress"/> gets the
+    /// fraction done.
+    /// </summary>
+    public static EvalResult Add(EvalResult result, Accelerator acc, RunConfig config, string runDir,
+        Dataset dataset, DigitClassifier classifier, int samples, IProgress<double>? progress)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(classifier);
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), $"need >= 2, got {samples}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var model = ModelFactory.CreateModel(acc, config, GenerateChunk);
+        Checkpoint.Load(runDir, model, withOptimizer: false);
+        int perClass = Math.Max(1, samples / config.Classes);
+        double total = samples + (config.IsConditional ? perClass * config.Classes : 0);
+        var fid = DigitMetrics.DigitFid(model, classifier, dataset, samples,
+            progress: progress is null ? null : new Relay(done => progress.Report(done / total)));
+        double? accuracy = config.IsConditional
+            ? DigitMetrics.ConditionalAccuracy(model, classifier, perClass)
+            : null;
+        progress?.Report(1.0);
+        return result with
+        {
+            DigitFid = fid.Fid, FidFloor = fid.Floor, ConditionalAccuracy = accuracy,
+            ClassifierAccuracy = classifier.TestAccuracy,
+            Seconds = result.Seconds + clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    private sealed class Relay(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
