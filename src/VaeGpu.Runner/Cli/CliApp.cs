@@ -31,13 +31,15 @@ public sealed partial class CliApp
         Train variational autoencoders on MNIST, USPS and Fashion-MNIST on cpu, OpenCL or CUDA.
 
         Examples:
-          VaeGpu.Runner                                    train PyTorch's VAE example (784-400-20) on MNIST, cpu
+          VaeGpu.Runner                                    PyTorch's VAE example (784-400-20), MNIST, cpu
           VaeGpu.Runner --accelerator cuda --epochs 20     the same on an NVIDIA GPU, 20 epochs
           VaeGpu.Runner --dataset usps --model cvae        a conditional VAE on USPS
           VaeGpu.Runner --latent 2 --out runs/z2           2-D latent: also writes manifold.png
           VaeGpu.Runner --resume runs/z2 --epochs 30       continue a run
           VaeGpu.Runner sample --run runs/z2 --n 16        decode 16 draws from a trained model
-          VaeGpu.Runner eval --run runs/z2                 test loss and the K=100 bound on -log p(x)
+          VaeGpu.Runner eval --run runs/z2                 test loss, K=100 bound on -log p(x), digit-FID
+          VaeGpu.Runner classifier --dataset mnist         train the digit classifier behind digit-FID
+          VaeGpu.Runner sweep --grid "latent=2,20;beta=1,4" --out runs/sweep   train a grid, compare.html
           VaeGpu.Runner devices                            list backends and devices
           VaeGpu.Runner selftest                           check a GPU: ops, GEMM GFLOP/s, one epoch vs cpu
           VaeGpu.Runner data fetch mnist                   download and verify MNIST
@@ -101,6 +103,7 @@ public sealed partial class CliApp
         root.SetAction(Train);
         root.Add(SampleCommand());
         root.Add(EvalCommand());
+        root.Add(SweepCommand());
         root.Add(DevicesCommand());
         root.Add(DataCommand());
         root.Add(KernelsCommand());
@@ -120,7 +123,8 @@ public sealed partial class CliApp
             foreach (var option in _train.Fixed)
                 if (TrainOptions.Given(parse, option))
                     throw new UserErrorException($"{option.Name} cannot be combined with --resume: " +
-                        $"{Path.Combine(resumeDir, Checkpoint.ConfigFile)} fixes it (only --epochs and device options may change)");
+                        $"{Path.Combine(resumeDir, Checkpoint.ConfigFile)} fixes it " +
+                        "(only --epochs and device options may change)");
             runDir = resumeDir;
             config = RunConfig.Load(Path.Combine(resumeDir, Checkpoint.ConfigFile));
             if (TrainOptions.Given(parse,
@@ -144,7 +148,8 @@ public sealed partial class CliApp
         PrepareRunFolder(runDir, resuming: resumeDir is not null);
         using var progress = new ConsoleProgress(_out, quiet ? ProgressStyle.Quiet : _style);
         progress.Info($"run folder {Path.GetFullPath(runDir)}");
-        progress.Info($"{config.Model} on {config.Dataset} ({Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count)} " +
+        int trainImages = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
+        progress.Info($"{config.Model} on {config.Dataset} ({trainImages} " +
             $"training images), {accelerator.Name}");
         var result = new Trainer(config, dataset, accelerator, runDir, progress).Run(resumeDir is not null,
             _cancel);
@@ -167,21 +172,25 @@ public sealed partial class CliApp
     private static void CheckDataset(RunConfig config, Dataset dataset)
     {
         if (dataset.Train.ImageSize != config.InputDim || dataset.Train.Width != config.ImageWidth)
-            throw new UserErrorException($"{config.Dataset} images are {dataset.Train.Width}x{dataset.Train.Height}, " +
+            throw new UserErrorException(
+                $"{config.Dataset} images are {dataset.Train.Width}x{dataset.Train.Height}, " +
                 $"but the model expects {config.ImageWidth}x{config.ImageHeight}");
         if (config.IsConditional && dataset.Train.Classes > config.Classes)
-            throw new UserErrorException($"{config.Dataset} has {dataset.Train.Classes} classes, the model {config.Classes}");
+            throw new UserErrorException(
+                $"{config.Dataset} has {dataset.Train.Classes} classes, the model {config.Classes}");
     }
 
     private static void PrepareRunFolder(string runDir, bool resuming)
     {
         if (resuming)
         {
-            if (!Directory.Exists(runDir)) throw new UserErrorException($"--resume {runDir}: no such run folder");
+            if (!Directory.Exists(runDir))
+                throw new UserErrorException($"--resume {runDir}: no such run folder");
             return;
         }
         if (File.Exists(Path.Combine(runDir, Checkpoint.ConfigFile)))
-            throw new UserErrorException($"--out {runDir}: already holds a run; continue it with --resume {runDir} " +
+            throw new UserErrorException(
+                $"--out {runDir}: already holds a run; continue it with --resume {runDir} " +
                 "or choose another --out");
         try
         {

@@ -1,0 +1,97 @@
+// The sweep command end to end on USPS (small and fast): a 2x2 grid trains four run folders and writes
+// compare.csv/html and one SVG per metric; running it again keeps finished runs, continues a run whose
+// training was cut short, and refuses a folder made with other settings.
+using System.Globalization;
+using VaeGpu.Tests.Runner;
+using VaeGpu.Tests.Support;
+using Xunit.Abstractions;
+
+namespace VaeGpu.Tests.Sweep;
+
+public sealed class SweepCommandTests(ITestOutputHelper output)
+{
+    private static string[] Args(string folder, int epochs, params string[] extra) =>
+    [
+        "sweep", "--grid", "latent=2,3;beta=0.5,1", "--dataset", "usps", "--data-dir",
+        RunnerHarness.DataDir("usps"), "--limit", "600", "--encoder", "64", "--decoder", "64",
+        "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--importance-samples", "3",
+        "--fid-samples", "0", "--out", folder, .. extra,
+    ];
+
+    [DataFact("usps")]
+    public void SweepTrainsComparesAndResumes()
+    {
+        string folder = RunnerHarness.TempDir("sweep");
+        try
+        {
+            var first = RunnerHarness.Run(Args(folder, 1));
+            output.WriteLine(first.ToString());
+            Assert.True(first.Code == 0, first.ToString());
+            string[] names = ["latent-2_beta-0.5", "latent-2_beta-1", "latent-3_beta-0.5", "latent-3_beta-1"];
+            foreach (string name in names)
+                Assert.True(File.Exists(Path.Combine(folder, name, "model.safetensors")), name);
+            var csv = File.ReadAllLines(Path.Combine(folder, "compare.csv"));
+            Assert.Equal(5, csv.Length);
+            var header = csv[0].Split(',');
+            Assert.Equal(["run", "latent", "beta", "status", "epochs", "train_loss", "test_loss"],
+                header[..7]);
+            foreach (var (line, name) in csv.Skip(1).Zip(names))
+            {
+                var cells = line.Split(',');
+                Assert.Equal(header.Length, cells.Length);
+                Assert.Equal(name, cells[0]);
+                Assert.Equal("done", cells[Array.IndexOf(header, "status")]);
+                // the row's test loss is the run's own last metrics row
+                string metricsLast = File.ReadAllLines(Path.Combine(folder, name, "metrics.csv"))[^1];
+                double fromRun = double.Parse(metricsLast.Split(',')[4], CultureInfo.InvariantCulture);
+                double inCsv = double.Parse(cells[Array.IndexOf(header, "test_loss")],
+                    CultureInfo.InvariantCulture);
+                Assert.True(Math.Abs(fromRun - inCsv) < 1e-3, $"{name}: {inCsv} vs {fromRun}");
+            }
+            foreach (string metric in new[] { "test_loss", "train_loss", "test_recon", "test_kl" })
+            {
+                string svg = File.ReadAllText(Path.Combine(folder, $"compare-{metric}.svg"));
+                Assert.Equal(4, svg.Split("<polyline").Length - 1);
+            }
+            Assert.Contains("latent-3_beta-1", File.ReadAllText(Path.Combine(folder, "compare.html")));
+
+            // Cut the last run short (as a crash after its first checkpoint would) and ask for 2 epochs:
+            // every run continues from its checkpoint instead of starting again.
+            File.Delete(Path.Combine(folder, names[3], "report.html"));
+            var second = RunnerHarness.Run(Args(folder, 2));
+            output.WriteLine(second.ToString());
+            Assert.True(second.Code == 0, second.ToString());
+            Assert.Equal(4, second.OutLines.Count(l => l.Contains("resuming after epoch 1 of 2")));
+            foreach (string name in names)
+                Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, name, "metrics.csv")).Length);
+
+            var third = RunnerHarness.Run(Args(folder, 2));
+            Assert.True(third.Code == 0, third.ToString());
+            Assert.Equal(4, third.OutLines.Count(l => l.Contains("already trained")));
+
+            var changed = RunnerHarness.Run(Args(folder, 2, "--activation", "tanh"));
+            Assert.Equal(2, changed.Code);
+            Assert.Single(changed.ErrLines);
+            Assert.Contains("was made with other settings", changed.Err);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("error: sweep: give exactly one of --grid and --plan", "sweep", "--out", "x")]
+    [InlineData("error: --grid: unknown key 'size'", "sweep", "--grid", "size=1", "--out", "x")]
+    [InlineData("error: --importance-samples: expected 1 to 100000", "sweep", "--grid", "latent=2",
+        "--importance-samples", "0", "--out", "x")]
+    [InlineData("error: --plan missing.txt: cannot read", "sweep", "--plan", "missing.txt", "--out", "x")]
+    public void BadSweepOptionsGiveOneLine(string expected, params string[] args)
+    {
+        var result = RunnerHarness.Run(args);
+        Assert.Equal(2, result.Code);
+        Assert.Single(result.ErrLines);
+        Assert.StartsWith(expected, result.ErrLines[0]);
+        Assert.False(Directory.Exists("x"), "a bad sweep must not create its folder");
+    }
+}
