@@ -18,7 +18,8 @@ public sealed partial class CliApp
         var count = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ =>
             64 };
         var label = new Option<int?>("--label") { Description = "Class of every sample (cvae only)" };
-        var output = new Option<string?>("--out") { Description = "PNG file (default RUN/samples-N[-label-D].png)" };
+        var output = new Option<string?>("--out")
+        { Description = "PNG file (default RUN/samples-N[-label-D].png)" };
         var seed = new Option<long>("--seed") { Description = "Draw number (0 reproduces samples.png)",
             DefaultValueFactory = _ => 0 };
         var accelerator = AcceleratorOption();
@@ -29,13 +30,15 @@ public sealed partial class CliApp
             string dir = parse.GetValue(run)!;
             int n = parse.GetValue(count);
             int? digit = parse.GetValue(label);
-            if (n <= 0
-                || n > 10_000) throw new UserErrorException($"--n: expected 1 to 10000 samples, got {n}");
+            if (n <= 0 || n > 10_000)
+                throw new UserErrorException($"--n: expected 1 to 10000 samples, got {n}");
             var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
             if (digit is not null && !config.IsConditional)
-                throw new UserErrorException($"--label: only a cvae takes labels; {dir} holds a {config.Model}");
+                throw new UserErrorException(
+                    $"--label: only a cvae takes labels; {dir} holds a {config.Model}");
             if (digit is < 0 || digit >= config.Classes)
-                throw new UserErrorException($"--label: expected a class in [0, {config.Classes}), got {digit}");
+                throw new UserErrorException(
+                    $"--label: expected a class in [0, {config.Classes}), got {digit}");
             using var acc = ModelFactory.CreateAccelerator(parse.GetValue(accelerator)!, 0, 0);
             using var model = ModelFactory.CreateModel(acc, config, Math.Min(n, 256));
             Checkpoint.Load(dir, model, withOptimizer: false);
@@ -56,12 +59,17 @@ public sealed partial class CliApp
             foreach (var probe in Accelerators.Probe())
             {
                 string kind = probe.Kind.ToString().ToLowerInvariant();
-                if (probe.Unavailable is not null) { _out.WriteLine($"{kind}: unavailable: {probe.Unavailable}"); continue; }
+                if (probe.Unavailable is not null)
+                {
+                    _out.WriteLine($"{kind}: unavailable: {probe.Unavailable}");
+                    continue;
+                }
                 if (probe.Devices.Count == 0) { _out.WriteLine($"{kind}: no devices"); continue; }
                 foreach (var d in probe.Devices)
                     _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{kind}:{d.Index} {d.Name} ({d.Vendor}; {d.ComputeUnits} compute units; " +
-                        $"{d.MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB){(d.Details.Length > 0 ? "; " + d.Details : "")}"));
+                        $"{d.MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB)" +
+                        $"{(d.Details.Length > 0 ? "; " + d.Details : "")}"));
             }
             return ExitCodes.Ok;
         });
@@ -92,14 +100,15 @@ public sealed partial class CliApp
                 }
                 var catalog = DatasetCatalog.Get(dataset);
                 string folder = DatasetLoader.Locate(catalog, dir)
-                    ?? throw new DataException($"{dataset} not found under {dir}; run `VaeGpu.Runner data fetch {dataset}`");
+                    ?? throw new DataException(
+                        $"{dataset} not found under {dir}; run `VaeGpu.Runner data fetch {dataset}`");
                 var data = DatasetLoader.LoadFrom(catalog, folder);
                 _out.WriteLine($"{dataset} in {folder}");
                 foreach (var (splitName, split) in new[] { ("train", data.Train), ("test", data.Test) })
                 {
                     var counts = new int[split.Classes];
-                    foreach (byte l in split.Labels.AsSpan(0,
-                        split.Count)) if (l < counts.Length) counts[l]++;
+                    foreach (byte l in split.Labels.AsSpan(0, split.Count))
+                        if (l < counts.Length) counts[l]++;
                     _out.WriteLine($"{splitName}: {split.Count} images of {split.Width}x{split.Height}, " +
                         $"{split.Classes} classes; per class {string.Join(" ", counts)}");
                 }
@@ -127,12 +136,14 @@ public sealed partial class CliApp
         return DatasetLoader.LoadFrom(catalog, folder);
     }
 
-    /// <summary>Fetches with Spectre.Console bars on a terminal, plain lines otherwise, nothing when quiet.</summary>
+    /// <summary>Fetches with Spectre.Console bars on a terminal, plain lines otherwise, nothing when
+    /// quiet.</summary>
     private FetchResult Fetch(string name, string dir, bool quiet)
     {
         if (quiet || _style != ProgressStyle.Bars) return DataFetcher.Ensure(name, dir, FetchReporter(quiet));
-        return AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
-                new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+        return AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();

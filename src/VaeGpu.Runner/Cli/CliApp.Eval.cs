@@ -57,7 +57,8 @@ public sealed partial class CliApp
                 {
                     if (!silent)
                         _out.WriteLine($"note: no digit-FID: no {config.Dataset} digit classifier in " +
-                            $"{folder}; train one with `VaeGpu.Runner classifier --dataset {config.Dataset}`");
+                            $"{folder}; train one with " +
+                            $"`VaeGpu.Runner classifier --dataset {config.Dataset}`");
                 }
                 else
                 {
