@@ -80,6 +80,34 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         }
     }
 
+    [DataFact("usps")]
+    public void CtrlCStopsTheSweepAndTheSameCommandFinishesIt()
+    {
+        string folder = RunnerHarness.TempDir("sweep-cancel");
+        try
+        {
+            using var cancel = new CancellationTokenSource();
+            cancel.Cancel(); // as if Ctrl+C came during the first step
+            var stopped = RunnerHarness.Run(cancel.Token, Args(folder, 1));
+            output.WriteLine(stopped.ToString());
+            Assert.Equal(130, stopped.Code);
+            Assert.Contains("run the same sweep command again to continue", stopped.Err);
+            var csv = File.ReadAllLines(Path.Combine(folder, "compare.csv"));
+            Assert.Equal(2, csv.Length);
+            Assert.Contains(",interrupted,", csv[1]);
+
+            var finished = RunnerHarness.Run(Args(folder, 1));
+            Assert.True(finished.Code == 0, finished.ToString());
+            csv = File.ReadAllLines(Path.Combine(folder, "compare.csv"));
+            Assert.Equal(5, csv.Length);
+            Assert.All(csv.Skip(1), line => Assert.Contains(",done,", line));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("error: sweep: give exactly one of --grid and --plan", "sweep", "--out", "x")]
     [InlineData("error: --grid: unknown key 'size'", "sweep", "--grid", "size=1", "--out", "x")]
