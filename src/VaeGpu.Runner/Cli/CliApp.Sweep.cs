@@ -65,7 +65,7 @@ public sealed partial class CliApp
     private int RunSweep(List<SweepRun> runs, SweepSettings sweep)
     {
         foreach (var run in runs) CheckRunFolder(Path.Combine(sweep.Folder, run.Name), run);
-        PrepareSweepFolder(sweep.Folder);
+        OutputFolder.EnsureWritable(sweep.Folder, "sweep");
         var lines = runs.Select(r =>
             $"{r.Name}: " + string.Join(" ", r.Settings.Select(s => $"{s.Key}={s.Value}")));
         AtomicFile.WriteAllText(Path.Combine(sweep.Folder, "sweep.txt"),
@@ -218,21 +218,6 @@ public sealed partial class CliApp
             throw new UserErrorException($"{path}: run '{run.Name}' already has {stored.Epochs} epochs " +
                 "planned, " +
                 $"this sweep asks for {run.Config.Epochs}; use another --out");
-    }
-
-    private static void PrepareSweepFolder(string folder)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            string probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"--out {folder}: cannot write the sweep folder ({e.Message})");
-        }
     }
 
     private static SweepRow Row(SweepRun run, string dir, string status, EvalResult? eval)

@@ -192,16 +192,6 @@ public sealed partial class CliApp
             throw new UserErrorException(
                 $"--out {runDir}: already holds a run; continue it with --resume {runDir} " +
                 "or choose another --out");
-        try
-        {
-            Directory.CreateDirectory(runDir);
-            string probe = Path.Combine(runDir, $".write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"--out {runDir}: cannot write the run folder ({e.Message})");
-        }
+        OutputFolder.EnsureWritable(runDir, "run");
     }
 }

@@ -83,15 +83,8 @@ public static class CompareReport
     private static string Html(string folder, string title, IReadOnlyList<SweepRow> rows, List<string> keys,
         List<(string File, string Svg)> svgs)
     {
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-            .Append($"<title>VaeGpu sweep: {E(title)}</title>\n")
-            .Append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}")
-            .Append("table{border-collapse:collapse}")
-            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-            .Append("th{background:#f4f4f4}td.k{text-align:left}img{image-rendering:pixelated;width:168px}")
-            .Append("figure{display:inline-block;margin:0.5em}</style></head><body>\n")
-            .Append($"<h1>VaeGpu sweep: {E(title)}</h1>\n")
+        var html = HtmlPage.Begin($"VaeGpu sweep: {title}", 1200,
+                "img{image-rendering:pixelated;width:168px}figure{display:inline-block;margin:0.5em}")
             .Append("<p>Losses are per test image in nats (lower is better). nll_bound is the importance-")
             .Append("sampled bound on -log p(x). digit_fid is the Fr&eacute;chet distance between our digit ")
             .Append("classifier's features of generated images and of the test set; fid_floor is the same ")

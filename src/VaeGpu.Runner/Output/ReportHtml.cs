@@ -25,16 +25,8 @@ public static class ReportHtml
     public static void Write(string runDir, RunConfig config, IReadOnlyList<EpochMetrics> metrics,
         IReadOnlyList<(string Name, string Value)> facts)
     {
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-            .Append($"<title>VaeGpu run: {E(config.Model)} on {E(config.Dataset)}</title>\n")
-            .Append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}")
-            .Append("table{border-collapse:collapse}")
-            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-            .Append("th{background:#f4f4f4}td.k{text-align:left}")
-            .Append("img{image-rendering:pixelated;max-width:100%}")
-            .Append("figure{margin:1.5em 0}</style></head><body>\n")
-            .Append($"<h1>VaeGpu run: {E(config.Model)} on {E(config.Dataset)}</h1>\n");
+        var html = HtmlPage.Begin($"VaeGpu run: {config.Model} on {config.Dataset}", 1000,
+            "img{image-rendering:pixelated;max-width:100%}figure{margin:1.5em 0}");
         if (metrics.Count > 0)
             html.Append($"<p><b>Final test loss: {F(metrics[^1].TestLoss)} nats per image</b> after "
                 + $"{metrics[^1].Epoch} epochs.</p>\n");
