@@ -28,9 +28,14 @@ public sealed partial class CliApp
         var samples = new Option<int>("--importance-samples")
         { Description = "K of each run's log-likelihood bound", DefaultValueFactory = _ => 100 };
         var fidSamples = FidSamplesOption();
+        var classifierRoot = new Option<string?>("--classifiers")
+        {
+            Description = "Folder of digit classifiers, one sub-folder per dataset (default " +
+                $"${DigitClassifier.FolderVariable}, else ~/.cache/vaegpu/classifiers)",
+        };
         var command = new Command("sweep",
             "Train a grid of runs and compare them (compare.csv, compare.html)")
-            { grid, plan, output, samples, fidSamples };
+            { grid, plan, output, samples, fidSamples, classifierRoot };
         foreach (var option in train.All)
             if (option != train.Out && option != train.Resume) command.Add(option);
         command.SetAction(parse =>
@@ -44,14 +49,15 @@ public sealed partial class CliApp
             int k = parse.GetValue(samples), fid = CheckFidSamples(parse.GetValue(fidSamples));
             Evaluator.CheckImportanceSamples(k);
             var sweep = new SweepSettings(parse.GetValue(output)!, parse.GetValue(train.DataDir), k, fid,
-                parse.GetValue(train.Quiet), gridText ?? Path.GetFileName(planPath!));
+                parse.GetValue(train.Quiet), gridText ?? Path.GetFileName(planPath!),
+                parse.GetValue(classifierRoot));
             return RunSweep(runs, sweep);
         });
         return command;
     }
 
     private sealed record SweepSettings(string Folder, string? DataDir, int ImportanceSamples, int FidSamples,
-        bool Quiet, string Title);
+        bool Quiet, string Title, string? Classifiers);
 
     private static string ReadPlan(string path)
     {
@@ -80,6 +86,13 @@ public sealed partial class CliApp
         try
         {
             return SweepLoop(runs, sweep, accelerator, progress, datasets, classifiers, rows);
+        }
+        catch (OperationCanceledException)
+        {
+            // Only the classifier's training throws this; a run's training returns Interrupted instead.
+            _err.WriteLine("interrupted while training the digit classifier (nothing saved); " +
+                "run the same sweep command again to continue");
+            return ExitCodes.Interrupted;
         }
         finally
         {
@@ -148,7 +161,7 @@ public sealed partial class CliApp
             progress => Evaluator.Run(acc, config, dir, dataset, sweep.ImportanceSamples, progress));
         if (sweep.FidSamples > 0)
         {
-            var classifier = SweepClassifier(acc, dataset, sweep.Quiet, classifiers);
+            var classifier = SweepClassifier(acc, dataset, sweep, classifiers);
             result = AddDigitMetrics(result, acc, config, dir, dataset, classifier, sweep.FidSamples,
                 silent: true);
         }
@@ -158,11 +171,13 @@ public sealed partial class CliApp
 
     /// <summary>The dataset's digit classifier, trained once and saved where `classifier` would save it
     /// when there is none yet: a sweep is a long job, and every run's digit-FID needs it.</summary>
-    private DigitClassifier SweepClassifier(Accelerator acc, Dataset dataset, bool quiet,
+    private DigitClassifier SweepClassifier(Accelerator acc, Dataset dataset, SweepSettings sweep,
         Dictionary<string, DigitClassifier> classifiers)
     {
         if (classifiers.TryGetValue(dataset.Name, out var cached)) return cached;
-        string folder = DigitClassifier.DefaultFolder(dataset.Name);
+        bool quiet = sweep.Quiet;
+        string folder = sweep.Classifiers is null ? DigitClassifier.DefaultFolder(dataset.Name)
+            : Path.Combine(sweep.Classifiers, dataset.Name);
         var classifier = DigitClassifier.TryLoad(acc, folder);
         if (classifier is null)
         {

@@ -108,6 +108,47 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         }
     }
 
+    [DataFact("usps")]
+    public void MissingClassifierIsTrainedOnceAndEveryRunGetsItsDigitFid()
+    {
+        string folder = RunnerHarness.TempDir("sweep-fid");
+        try
+        {
+            string classifiers = Path.Combine(folder, "classifiers");
+            var args = Args(folder, 1).ToList();
+            args[args.IndexOf("--fid-samples") + 1] = "600";
+            args.AddRange(["--classifiers", classifiers]);
+            var result = RunnerHarness.Run([.. args]);
+            output.WriteLine(result.ToString());
+            Assert.True(result.Code == 0, result.ToString());
+            Assert.Single(result.OutLines,
+                l => l.StartsWith("no usps digit classifier in", StringComparison.Ordinal));
+            Assert.True(File.Exists(Path.Combine(classifiers, "usps", "classifier.safetensors")));
+            var csv = File.ReadAllLines(Path.Combine(folder, "compare.csv"));
+            var header = csv[0].Split(',');
+            foreach (string line in csv.Skip(1))
+            {
+                var cells = line.Split(',');
+                double fid = double.Parse(cells[Array.IndexOf(header, "digit_fid")],
+                    CultureInfo.InvariantCulture);
+                double floor = double.Parse(cells[Array.IndexOf(header, "fid_floor")],
+                    CultureInfo.InvariantCulture);
+                Assert.True(fid > floor && floor > 0, line);
+            }
+            // A second sweep into another folder finds the saved classifier instead of training again.
+            string other = Path.Combine(folder, "again");
+            args[args.IndexOf("--out") + 1] = other;
+            var again = RunnerHarness.Run([.. args]);
+            Assert.True(again.Code == 0, again.ToString());
+            Assert.DoesNotContain(again.OutLines,
+                l => l.StartsWith("no usps digit classifier", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("error: sweep: give exactly one of --grid and --plan", "sweep", "--out", "x")]
     [InlineData("error: --grid: unknown key 'size'", "sweep", "--grid", "size=1", "--out", "x")]
