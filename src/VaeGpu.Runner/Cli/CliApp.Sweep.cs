@@ -136,8 +136,9 @@ public sealed partial class CliApp
             }
             EvalResult? eval = null;
             if (state != RunState.Diverged)
-                eval = Evaluator.TryLoad(dir)
-                    ?? EvaluateRun(accelerator, run.Config, dir, dataset, sweep, classifiers);
+                eval = Evaluator.TryLoad(dir) is { } saved && Answers(saved, run.Config, sweep)
+                    ? saved
+                    : EvaluateRun(accelerator, run.Config, dir, dataset, sweep, classifiers);
             rows.Add(Row(run, dir, state == RunState.Diverged ? "diverged" : "done", eval));
             CompareReport.Write(sweep.Folder, sweep.Title, rows);
             if (eval is not null) progress.Info($"{run.Name}: {ResultLine(eval)}");
@@ -152,6 +153,12 @@ public sealed partial class CliApp
             $"{Path.Combine(sweep.Folder, "compare.html")}");
         return ExitCodes.Ok;
     }
+
+    /// <summary>True when a saved eval.json holds what this sweep asks for (its K, and a digit-FID when
+    /// one is wanted); an eval from other settings is redone rather than reported as this one.</summary>
+    private static bool Answers(EvalResult saved, RunConfig config, SweepSettings sweep) =>
+        saved.ImportanceSamples == (Evaluator.HasBound(config) ? sweep.ImportanceSamples : 0)
+        && (sweep.FidSamples == 0 || saved.DigitFid is not null);
 
     /// <summary>Evaluates a trained run (bound, then digit metrics) and saves its eval.json.</summary>
     private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset,

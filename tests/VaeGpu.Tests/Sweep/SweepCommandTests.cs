@@ -68,6 +68,17 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
             var third = RunnerHarness.Run(Args(folder, 2));
             Assert.True(third.Code == 0, third.ToString());
             Assert.Equal(4, third.OutLines.Count(l => l.Contains("already trained")));
+            Assert.DoesNotContain(third.OutLines, l => l.StartsWith("eval K=", StringComparison.Ordinal));
+
+            // Another K: the saved evaluations no longer answer it, so each run is evaluated again.
+            var args = Args(folder, 2);
+            args[Array.IndexOf(args, "--importance-samples") + 1] = "4";
+            var otherK = RunnerHarness.Run(args);
+            Assert.True(otherK.Code == 0, otherK.ToString());
+            Assert.Equal(4, otherK.OutLines.Count(l => l.Contains(" nll_bound_k4=")));
+            var rowsK = File.ReadAllLines(Path.Combine(folder, "compare.csv"));
+            int kColumn = Array.IndexOf(rowsK[0].Split(','), "importance_samples");
+            Assert.All(rowsK.Skip(1), line => Assert.Equal("4", line.Split(',')[kColumn]));
 
             var changed = RunnerHarness.Run(Args(folder, 2, "--activation", "tanh"));
             Assert.Equal(2, changed.Code);
