@@ -58,19 +58,11 @@ public static class SingularValues
         }
         if (alpha <= negligible || beta <= negligible) return false;
         if (gamma == 0 || Math.Abs(gamma) <= tolerance * Math.Sqrt(alpha) * Math.Sqrt(beta)) return false;
-        // The rotation that diagonalizes the 2 x 2 Gram matrix [[alpha, gamma], [gamma, beta]] (stable
-        // smaller root for tan, as in the two-sided Jacobi eigen method).
-        double zeta = (beta - alpha) / (2 * gamma);
-        // For |zeta| > 1e150, zeta^2 would overflow and give t = 0: a "rotation" that changes nothing.
-        double t = Math.Abs(zeta) > 1e150 ? 0.5 / zeta
-            : Math.Sign(zeta == 0 ? 1 : zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
-        double c = 1 / Math.Sqrt(1 + t * t), s = c * t;
-        for (int k = 0; k < n; k++)
-        {
-            double xk = x[k], yk = y[k];
-            x[k] = c * xk - s * yk;
-            y[k] = s * xk + c * yk;
-        }
+        // The rotation that diagonalizes the 2 x 2 Gram matrix [[alpha, gamma], [gamma, beta]], chosen as
+        // in the two-sided Jacobi eigen method.
+        double t = PlaneRotation.Tangent((beta - alpha) / (2 * gamma));
+        double c = 1 / Math.Sqrt(1 + t * t);
+        PlaneRotation.Apply(x, y, c, c * t);
         return true;
     }
 

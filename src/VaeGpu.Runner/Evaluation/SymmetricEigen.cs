@@ -79,20 +79,13 @@ public static class SymmetricEigen
         double apq = a[p * n + q];
         if (apq == 0) return;
         double app = a[p * n + p], aqq = a[q * n + q];
-        // tan of the rotation angle, the smaller root of t^2 + 2 theta t - 1 = 0 (stable form, |t| <= 1).
-        double theta = (aqq - app) / (2 * apq);
-        double t = Math.Sign(theta == 0 ? 1 : theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
+        double t = PlaneRotation.Tangent((aqq - app) / (2 * apq));
         double c = 1 / Math.Sqrt(t * t + 1), s = t * c;
         // Rows p and q of J^T A J; by symmetry the columns p and q are then the same numbers, so they
         // are copied rather than rotated a second time (the strided column pass is the costly one).
         var rowP = a.AsSpan(p * n, n);
         var rowQ = a.AsSpan(q * n, n);
-        for (int k = 0; k < n; k++)
-        {
-            double xp = rowP[k], xq = rowQ[k];
-            rowP[k] = c * xp - s * xq;
-            rowQ[k] = s * xp + c * xq;
-        }
+        PlaneRotation.Apply(rowP, rowQ, c, s);
         rowP[p] = app - t * apq; // the 2 x 2 block: a[p, q] is zero by the choice of t
         rowQ[q] = aqq + t * apq;
         rowP[q] = 0;
@@ -103,14 +96,7 @@ public static class SymmetricEigen
             a[k * n + q] = rowQ[k];
         }
         if (v is null) return;
-        var vecP = v.AsSpan(p * n, n);
-        var vecQ = v.AsSpan(q * n, n);
-        for (int k = 0; k < n; k++)
-        {
-            double xp = vecP[k], xq = vecQ[k];
-            vecP[k] = c * xp - s * xq;
-            vecQ[k] = s * xp + c * xq;
-        }
+        PlaneRotation.Apply(v.AsSpan(p * n, n), v.AsSpan(q * n, n), c, s);
     }
 
     private static (double[], double[]?) SortAscending(double[] values, double[]? vectors, int n)
