@@ -62,7 +62,8 @@ public sealed partial class CliApp
                 }
                 else
                 {
-                    result = AddDigitMetrics(result, acc, config, dir, dataset, classifier, fid, silent);
+                    result = AddDigitMetrics(result, acc, config, dir,
+                        DigitMetrics.Reference(classifier, dataset), fid, silent);
                 }
             }
             Evaluator.Save(dir, result);
@@ -108,12 +109,12 @@ public sealed partial class CliApp
     /// <summary>Adds digit-FID and conditional accuracy with a progress bar, and says what the FID
     /// is.</summary>
     private EvalResult AddDigitMetrics(EvalResult result, Accelerator acc, RunConfig config, string dir,
-        Dataset dataset, DigitClassifier classifier, int samples, bool silent)
+        FidReference reference, int samples, bool silent)
     {
         string task = $"digit-FID on {samples} generated images";
         var withFid = WithEvalProgress(silent, task,
-            progress => DigitEvaluation.Add(result, acc, config, dir, dataset, classifier, samples,
-                progress));
+            progress => DigitEvaluation.Add(result, acc, config, dir, reference, samples, progress));
+        var classifier = reference.Classifier;
         if (!silent)
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"digit-FID: Frechet distance of our {config.Dataset} classifier's features " +

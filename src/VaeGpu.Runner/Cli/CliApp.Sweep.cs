@@ -81,11 +81,11 @@ public sealed partial class CliApp
             first.Threads);
         var datasets = new Dictionary<string, Dataset>();
         var rows = new List<SweepRow>();
-        var classifiers = new Dictionary<string, DigitClassifier>();
+        var references = new Dictionary<string, FidReference>();
         using var progress = new ConsoleProgress(_out, sweep.Quiet ? ProgressStyle.Quiet : _style);
         try
         {
-            return SweepLoop(runs, sweep, accelerator, progress, datasets, classifiers, rows);
+            return SweepLoop(runs, sweep, accelerator, progress, datasets, references, rows);
         }
         catch (OperationCanceledException)
         {
@@ -96,13 +96,13 @@ public sealed partial class CliApp
         }
         finally
         {
-            foreach (var classifier in classifiers.Values) classifier.Dispose();
+            foreach (var reference in references.Values) reference.Classifier.Dispose();
         }
     }
 
     private int SweepLoop(List<SweepRun> runs, SweepSettings sweep, Accelerator accelerator,
         ConsoleProgress progress, Dictionary<string, Dataset> datasets,
-        Dictionary<string, DigitClassifier> classifiers, List<SweepRow> rows)
+        Dictionary<string, FidReference> references, List<SweepRow> rows)
     {
         for (int i = 0; i < runs.Count; i++)
         {
@@ -138,7 +138,7 @@ public sealed partial class CliApp
             if (state != RunState.Diverged)
                 eval = Evaluator.TryLoad(dir) is { } saved && Answers(saved, run.Config, sweep)
                     ? saved
-                    : EvaluateRun(accelerator, run.Config, dir, dataset, sweep, classifiers);
+                    : EvaluateRun(accelerator, run.Config, dir, dataset, sweep, references);
             rows.Add(Row(run, dir, state == RunState.Diverged ? "diverged" : "done", eval));
             CompareReport.Write(sweep.Folder, sweep.Title, rows);
             if (eval is not null) progress.Info($"{run.Name}: {ResultLine(eval)}");
@@ -162,26 +162,28 @@ public sealed partial class CliApp
 
     /// <summary>Evaluates a trained run (bound, then digit metrics) and saves its eval.json.</summary>
     private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset,
-        SweepSettings sweep, Dictionary<string, DigitClassifier> classifiers)
+        SweepSettings sweep, Dictionary<string, FidReference> references)
     {
         var result = WithEvalProgress(sweep.Quiet, $"eval K={sweep.ImportanceSamples}",
             progress => Evaluator.Run(acc, config, dir, dataset, sweep.ImportanceSamples, progress));
         if (sweep.FidSamples > 0)
         {
-            var classifier = SweepClassifier(acc, dataset, sweep, classifiers);
-            result = AddDigitMetrics(result, acc, config, dir, dataset, classifier, sweep.FidSamples,
-                silent: true);
+            var reference = SweepReference(acc, dataset, sweep, references);
+            result = AddDigitMetrics(result, acc, config, dir, reference, sweep.FidSamples, silent: true);
         }
         Evaluator.Save(dir, result);
         return result;
     }
 
-    /// <summary>The dataset's digit classifier, trained once and saved where `classifier` would save it
-    /// when there is none yet: a sweep is a long job, and every run's digit-FID needs it.</summary>
-    private DigitClassifier SweepClassifier(Accelerator acc, Dataset dataset, SweepSettings sweep,
-        Dictionary<string, DigitClassifier> classifiers)
+    /// <summary>
+    /// What every run's digit-FID on the dataset compares against, made once per sweep: the dataset's
+    /// classifier (trained once and saved where `classifier` would save it when there is none yet: a
+    /// sweep is a long job), the test set's feature statistics and the floor.
+    /// </summary>
+    private FidReference SweepReference(Accelerator acc, Dataset dataset, SweepSettings sweep,
+        Dictionary<string, FidReference> references)
     {
-        if (classifiers.TryGetValue(dataset.Name, out var cached)) return cached;
+        if (references.TryGetValue(dataset.Name, out var cached)) return cached;
         bool quiet = sweep.Quiet;
         string folder = sweep.Classifiers is null ? DigitClassifier.DefaultFolder(dataset.Name)
             : Path.Combine(sweep.Classifiers, dataset.Name);
@@ -199,8 +201,15 @@ public sealed partial class CliApp
                 }), _cancel);
             classifier.Save(folder);
         }
-        classifiers[dataset.Name] = classifier;
-        return classifier;
+        try
+        {
+            return references[dataset.Name] = DigitMetrics.Reference(classifier, dataset);
+        }
+        catch
+        {
+            classifier.Dispose();
+            throw;
+        }
     }
 
     private enum RunState { Fresh, Partial, Trained, Diverged }

@@ -19,21 +19,22 @@ public static class DigitEvaluation
 
     /// <summary>
     /// <paramref name="result"/> with DigitFid, FidFloor, ClassifierAccuracy and (cvae) ConditionalAccuracy
-    /// filled in from <paramref name="samples"/> generated images; <paramref name="progress"/> gets the
-    /// fraction done.
+    /// filled in from <paramref name="samples"/> generated images, judged by the reference's classifier;
+    /// <paramref name="progress"/> gets the fraction done.
     /// </summary>
     public static EvalResult Add(EvalResult result, Accelerator acc, RunConfig config, string runDir,
-        Dataset dataset, DigitClassifier classifier, int samples, IProgress<double>? progress)
+        FidReference reference, int samples, IProgress<double>? progress)
     {
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(reference);
+        var classifier = reference.Classifier;
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), $"need >= 2, got {samples}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var model = ModelFactory.CreateModel(acc, config, GenerateChunk);
         Checkpoint.Load(runDir, model, withOptimizer: false);
         int perClass = Math.Max(1, samples / config.Classes);
         double total = samples + (config.IsConditional ? perClass * config.Classes : 0);
-        var fid = DigitMetrics.DigitFid(model, classifier, dataset, samples,
+        var fid = DigitMetrics.DigitFid(model, reference, samples,
             progress: progress is null ? null : new Relay(done => progress.Report(done / total)));
         double? accuracy = config.IsConditional
             ? DigitMetrics.ConditionalAccuracy(model, classifier, perClass)

@@ -14,6 +14,13 @@ namespace VaeGpu.Runner.Evaluation;
 /// <summary>A digit-FID and its floor (test set vs an equally sized slice of the training set).</summary>
 public sealed record DigitFidResult(double Fid, double Floor, int Count, double Seconds);
 
+/// <summary>
+/// What every digit-FID of one classifier and dataset compares against: the test set's feature
+/// Gaussian, its square root, and the floor. It depends on no model, so a sweep computes it once.
+/// </summary>
+public sealed record FidReference(DigitClassifier Classifier, string Dataset, GaussianStats Test,
+    double[] TestRoot, double Floor);
+
 /// <summary>Digit-FID and conditional accuracy of a model, judged by a digit classifier.</summary>
 public static class DigitMetrics
 {
@@ -30,11 +37,19 @@ public static class DigitMetrics
     public static DigitFidResult DigitFid(VaeModel model, DigitClassifier classifier, Dataset dataset,
         int count = 10_000, long counter = FidCounter, IProgress<int>? progress = null)
     {
+        var clock = Stopwatch.StartNew();
+        var reference = Reference(classifier, dataset);
+        var result = DigitFid(model, reference, count, counter, progress);
+        return result with { Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>The same against a reference computed before (see <see cref="Reference"/>).</summary>
+    public static DigitFidResult DigitFid(VaeModel model, FidReference reference, int count = 10_000,
+        long counter = FidCounter, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var classifier = reference.Classifier;
         Check(model, classifier);
-        ArgumentNullException.ThrowIfNull(dataset);
-        if (dataset.Name != classifier.Dataset || dataset.Test.ImageSize != classifier.InputDim)
-            throw new UserErrorException($"the classifier was trained on {classifier.Dataset}, " +
-                $"the images to compare with are {dataset.Name}");
         if (count < 2) throw new ArgumentOutOfRangeException(nameof(count),
             $"a FID needs >= 2 samples, got {count}");
         var clock = Stopwatch.StartNew();
@@ -46,12 +61,24 @@ public static class DigitMetrics
             generated.Add(features, rows);
             progress?.Report(start + rows);
         });
+        double fid = FrechetDistance.Compute(reference.Test, reference.TestRoot, generated.ToStats());
+        return new DigitFidResult(fid, reference.Floor, count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The test set's feature Gaussian and root, and the floor: the distance to the features of
+    /// an equally sized slice of the training set.</summary>
+    public static FidReference Reference(DigitClassifier classifier, Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset.Name != classifier.Dataset || dataset.Test.ImageSize != classifier.InputDim)
+            throw new UserErrorException($"the classifier was trained on {classifier.Dataset}, " +
+                $"the images to compare with are {dataset.Name}");
         var test = SplitStats(classifier, dataset.Test, dataset.Test.Count);
         var train = SplitStats(classifier, dataset.Train, Math.Min(dataset.Test.Count, dataset.Train.Count));
-        var testRoot = FrechetDistance.SquareRoot(test.Covariance, test.Dim); // shared by both distances
-        double fid = FrechetDistance.Compute(test, testRoot, generated.ToStats());
+        var testRoot = FrechetDistance.SquareRoot(test.Covariance, test.Dim); // shared by every distance
         double floor = FrechetDistance.Compute(test, testRoot, train);
-        return new DigitFidResult(fid, floor, count, clock.Elapsed.TotalSeconds);
+        return new FidReference(classifier, dataset.Name, test, testRoot, floor);
     }
 
     /// <summary>

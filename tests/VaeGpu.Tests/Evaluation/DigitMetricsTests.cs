@@ -24,6 +24,11 @@ public sealed class DigitMetricsTests(UspsClassifierFixture fixture, ITestOutput
         var result = DigitMetrics.DigitFid(model, classifier, usps, count: 2000);
         var again = DigitMetrics.DigitFid(model, classifier, usps, count: 2000);
         Assert.Equal(result.Fid, again.Fid); // the same draws: the same number
+        // A sweep computes the reference once and reuses it for every run: the same numbers again.
+        var reference = DigitMetrics.Reference(classifier, usps);
+        var reused = DigitMetrics.DigitFid(model, reference, count: 2000);
+        Assert.Equal(result.Fid, reused.Fid);
+        Assert.Equal(result.Floor, reused.Floor);
 
         var random = new TestRandom(output);
         const int n = 2000;
