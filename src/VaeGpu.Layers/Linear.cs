@@ -55,6 +55,25 @@ public sealed class Linear : Layer
         int outputSize) =>
         [(name + ".weight", [outputSize, inputSize]), (name + ".bias", [outputSize])];
 
+    /// <summary>
+    /// Fills every parameter of an arena of Linear layers like PyTorch's nn.Linear (weight and bias
+    /// uniform in [-1/sqrt(in), 1/sqrt(in)]) from SplitMix64(<paramref name="seed"/>), in table order.
+    /// </summary>
+    public static void InitializeParameters(ParameterArena arena, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        var values = new float[arena.Count];
+        var random = new SplitMix64(seed);
+        foreach (var info in arena.Table)
+        {
+            // weight [out, in] and bias [out] of a Linear: both use fan_in = in of its weight.
+            int fanIn = arena[info.Name[..info.Name.LastIndexOf('.')] + ".weight"].Shape[1];
+            float bound = 1f / MathF.Sqrt(fanIn);
+            for (int i = 0; i < info.Length; i++) values[info.Offset + i] = random.NextUniform(bound);
+        }
+        arena.WriteValues(values);
+    }
+
     /// <inheritdoc/>
     protected override void ForwardCore(Tensor output, Tensor input)
     {

@@ -98,6 +98,9 @@ public sealed record ModelConfig(
         return (float)(Beta * Math.Clamp(epochs / KlWarmupEpochs, 0, 1));
     }
 
+    /// <summary>The KL weight once any warm-up is over: Beta (0 for an autoencoder).</summary>
+    public float FinalKlWeight => IsVariational ? Beta : 0;
+
     /// <summary>Throws one clear message naming the first bad setting.</summary>
     public void Validate()
     {

@@ -78,9 +78,6 @@ public sealed class ParameterArena : IDisposable
         : throw new KeyNotFoundException(
             $"no parameter named {name}; known: {string.Join(", ", _byName.Keys)}");
 
-    /// <summary>True when a parameter of that name exists.</summary>
-    public bool Contains(string name) => _byName.ContainsKey(name);
-
     /// <summary>The values of one parameter.</summary>
     public BufferView<float> Value(string name) => Slice(Values, this[name]);
 

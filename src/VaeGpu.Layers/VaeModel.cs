@@ -122,9 +122,6 @@ public sealed partial class VaeModel : IDisposable
     /// </summary>
     public long EvalCounter { get; set; }
 
-    /// <summary>Floats held by activation and scratch buffers.</summary>
-    public long WorkspaceFloats => _workspace.FloatCount;
-
     /// <summary>The parameter table of a config, in arena order.</summary>
     public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(ModelConfig config)
     {
@@ -157,18 +154,7 @@ public sealed partial class VaeModel : IDisposable
     /// </summary>
     public void Initialize()
     {
-        var values = new float[Parameters.Count];
-        var random = new SplitMix64(Config.Seed);
-        foreach (var info in Parameters.Table)
-        {
-            // weight [out, in] and bias [out] of a Linear: both use fan_in = in of its weight.
-            int fanIn = info.Shape.Length == 2
-                ? info.Shape[1]
-                : Parameters[info.Name[..info.Name.LastIndexOf('.')] + ".weight"].Shape[1];
-            float bound = 1f / MathF.Sqrt(fanIn);
-            for (int i = 0; i < info.Length; i++) values[info.Offset + i] = random.NextUniform(bound);
-        }
-        Parameters.WriteValues(values);
+        Linear.InitializeParameters(Parameters, Config.Seed);
         Parameters.ZeroGradients();
         Optimizer.Reset();
     }

@@ -29,9 +29,6 @@ public sealed class Workspace : IDisposable
     /// <summary>The largest batch any tensor of this workspace holds.</summary>
     public int MaxBatch { get; }
 
-    /// <summary>Total floats allocated so far.</summary>
-    public long FloatCount { get; private set; }
-
     /// <summary>Allocates a (MaxBatch, cols) tensor.</summary>
     public Tensor Batch(int cols) => Matrix(MaxBatch, cols);
 
@@ -40,7 +37,6 @@ public sealed class Workspace : IDisposable
     {
         var tensor = Tensor.Allocate(Accelerator, rows, cols, out var buffer);
         _buffers.Add(buffer);
-        FloatCount += buffer.Length;
         return tensor;
     }
 

@@ -53,15 +53,7 @@ public sealed partial class DigitClassifier
     /// seed.</summary>
     private void Initialize(ulong seed)
     {
-        var values = new float[Parameters.Count];
-        var random = new SplitMix64(seed);
-        foreach (var entry in Parameters.Table)
-        {
-            int fanIn = Parameters[entry.Name[..entry.Name.LastIndexOf('.')] + ".weight"].Shape[1];
-            float bound = 1f / MathF.Sqrt(fanIn);
-            for (int i = 0; i < entry.Length; i++) values[entry.Offset + i] = random.NextUniform(bound);
-        }
-        Parameters.WriteValues(values);
+        Linear.InitializeParameters(Parameters, seed);
         Parameters.ZeroGradients();
         Optimizer.Reset();
     }
