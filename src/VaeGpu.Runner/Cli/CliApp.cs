@@ -1,5 +1,6 @@
-// The command line: `VaeGpu.Runner [options]` trains; sub-commands sample, eval, devices, data and
-// kernels. Parse errors and user errors become one line on stderr and exit code 2; Ctrl+C ends a run
+// The command line: `VaeGpu.Runner [options]` trains; sub-commands sample, eval, sweep, classifier,
+// devices, data, kernels and selftest. A thin adapter: options become requests to the services in
+// Training/. Parse errors and user errors become one line on stderr and exit code 2; Ctrl+C ends a run
 // with 130 after the current step; a diverged run exits with 3. Runs in-process for tests.
 using System.CommandLine;
 using System.CommandLine.Help;
@@ -9,20 +10,6 @@ using VaeGpu.Runner.Output;
 using VaeGpu.Runner.Training;
 
 namespace VaeGpu.Runner.Cli;
-
-/// <summary>Exit codes of the runner.</summary>
-public static class ExitCodes
-{
-    /// <summary>Success.</summary>
-    public const int Ok = 0;
-    /// <summary>A user error: bad option, missing or corrupt data, unusable output folder, absent
-    /// backend.</summary>
-    public const int UserError = 2;
-    /// <summary>The loss became NaN or infinite.</summary>
-    public const int Diverged = 3;
-    /// <summary>Interrupted by Ctrl+C (128 + SIGINT).</summary>
-    public const int Interrupted = 130;
-}
 
 /// <summary>The runner's entry point, callable in-process.</summary>
 public sealed partial class CliApp
@@ -46,16 +33,15 @@ public sealed partial class CliApp
         """;
 
     private readonly TextWriter _out, _err;
-    private readonly ProgressStyle _style;
-    private readonly CancellationToken _cancel;
+    private readonly CliConsole _console;
     private readonly TrainOptions _train = new();
 
     /// <summary>Creates the app writing to the given streams; <paramref name="interactive"/> enables
     /// bars.</summary>
     public CliApp(TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancel)
     {
-        (_out, _err, _cancel) = (stdout, stderr, cancel);
-        _style = interactive ? ProgressStyle.Bars : ProgressStyle.Lines;
+        (_out, _err) = (stdout, stderr);
+        _console = new CliConsole(stdout, stderr, interactive ? ProgressStyle.Bars : ProgressStyle.Lines, cancel);
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
@@ -108,90 +94,18 @@ public sealed partial class CliApp
         root.Add(DataCommand());
         root.Add(KernelsCommand());
         root.Add(ClassifierCommand());
-        root.Add(SelfTest.SelfTestCommand.Create(_out, _err, dir => LoadDataset("mnist", dir, quiet: true)));
+        root.Add(SelfTest.SelfTestCommand.Create(_out, _err,
+            dir => DatasetSource.Load(_console, "mnist", dir, null, quiet: true).Data));
         return root;
     }
 
+    /// <summary>The root command: a new run from the options, or --resume RUN from its config.json.</summary>
     private int Train(ParseResult parse)
     {
         string? resumeDir = parse.GetValue(_train.Resume);
-        bool quiet = parse.GetValue(_train.Quiet);
-        RunConfig config;
-        string runDir;
-        if (resumeDir is not null)
-        {
-            foreach (var option in _train.Fixed)
-                if (TrainOptions.Given(parse, option))
-                    throw new UserErrorException($"{option.Name} cannot be combined with --resume: " +
-                        $"{Path.Combine(resumeDir, Checkpoint.ConfigFile)} fixes it " +
-                        "(only --epochs and device options may change)");
-            runDir = resumeDir;
-            config = RunConfig.Load(Path.Combine(resumeDir, Checkpoint.ConfigFile));
-            if (TrainOptions.Given(parse,
-                _train.Epochs)) config = config with { Epochs = parse.GetValue(_train.Epochs) };
-            if (TrainOptions.Given(parse, _train.Accelerator) || TrainOptions.Given(parse, _train.Device)
-                || TrainOptions.Given(parse, _train.Threads))
-                config = _train.WithDevice(config, parse);
-        }
-        else
-        {
-            config = _train.ToConfig(parse);
-            runDir = parse.GetValue(_train.Out)
-                ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Dataset}-{config.Model}");
-        }
-        TrainOptions.Validate(config);
-        // The accelerator first: a missing backend is reported before any data is fetched.
-        using var accelerator = ModelFactory.CreateAccelerator(config.Accelerator, config.Device,
-            config.Threads);
-        var dataset = LoadDataset(config.Dataset, parse.GetValue(_train.DataDir), quiet);
-        CheckDataset(config, dataset);
-        PrepareRunFolder(runDir, resuming: resumeDir is not null);
-        using var progress = new ConsoleProgress(_out, quiet ? ProgressStyle.Quiet : _style);
-        progress.Info($"run folder {Path.GetFullPath(runDir)}");
-        int trainImages = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
-        progress.Info($"{config.Model} on {config.Dataset} ({trainImages} " +
-            $"training images), {accelerator.Name}");
-        var result = new Trainer(config, dataset, accelerator, runDir, progress).Run(resumeDir is not null,
-            _cancel);
-        switch (result.Outcome)
-        {
-            case TrainOutcome.Interrupted:
-                _err.WriteLine(result.Message);
-                return ExitCodes.Interrupted;
-            case TrainOutcome.Diverged:
-                _err.WriteLine($"error: {result.Message}");
-                return ExitCodes.Diverged;
-        }
-        var last = result.Metrics.Count > 0 ? result.Metrics[^1] : null;
-        _out.WriteLine(last is null ? $"no epoch to train; run={runDir}" : string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"epochs={last.Epoch} train_loss={last.TrainLoss:F4} test_loss={last.TestLoss:F4} run={runDir}"));
-        return ExitCodes.Ok;
-    }
-
-    private static void CheckDataset(RunConfig config, Dataset dataset)
-    {
-        if (dataset.Train.ImageSize != config.InputDim || dataset.Train.Width != config.ImageWidth)
-            throw new UserErrorException(
-                $"{config.Dataset} images are {dataset.Train.Width}x{dataset.Train.Height}, " +
-                $"but the model expects {config.ImageWidth}x{config.ImageHeight}");
-        if (config.IsConditional && dataset.Train.Classes > config.Classes)
-            throw new UserErrorException(
-                $"{config.Dataset} has {dataset.Train.Classes} classes, the model {config.Classes}");
-    }
-
-    private static void PrepareRunFolder(string runDir, bool resuming)
-    {
-        if (resuming)
-        {
-            if (!Directory.Exists(runDir))
-                throw new UserErrorException($"--resume {runDir}: no such run folder");
-            return;
-        }
-        if (File.Exists(Path.Combine(runDir, Checkpoint.ConfigFile)))
-            throw new UserErrorException(
-                $"--out {runDir}: already holds a run; continue it with --resume {runDir} " +
-                "or choose another --out");
-        OutputFolder.EnsureWritable(runDir, "run");
+        var config = resumeDir is null ? _train.ToConfig(parse) : _train.ToResumeConfig(parse, resumeDir);
+        string runDir = resumeDir ?? parse.GetValue(_train.Out) ?? TrainRunner.DefaultRunDir(config);
+        return TrainRunner.Run(_console, new TrainRequest(config, runDir, resumeDir is not null,
+            parse.GetValue(_train.DataDir), parse.GetValue(_train.Quiet)));
     }
 }

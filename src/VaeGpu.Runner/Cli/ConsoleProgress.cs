@@ -21,12 +21,13 @@ internal enum ProgressStyle
 /// <summary>Shows training progress in the chosen style.</summary>
 internal sealed class ConsoleProgress(TextWriter output, ProgressStyle style) : ITrainingProgress, IDisposable
 {
-    private int _epoch, _epochs, _lastReported;
+    private int _epoch, _epochs;
+    private Tenths _tenths = new();
     private BarDisplay? _bars;
 
     public void EpochStarted(int epoch, int epochs, int steps)
     {
-        (_epoch, _epochs, _lastReported) = (epoch, epochs, 0);
+        (_epoch, _epochs, _tenths) = (epoch, epochs, new Tenths());
         if (style == ProgressStyle.Bars) (_bars ??= new BarDisplay()).Start(epoch, epochs, steps);
     }
 
@@ -34,10 +35,8 @@ internal sealed class ConsoleProgress(TextWriter output, ProgressStyle style) : 
     {
         if (style == ProgressStyle.Bars) { _bars?.Update(step, imagesPerSecond, runningLoss); return; }
         if (style != ProgressStyle.Lines) return;
-        int tenth = step * 10 / steps;
-        if (tenth > _lastReported && step < steps)
+        if (_tenths.Crossed((double)step / steps) is not null && step < steps)
         {
-            _lastReported = tenth;
             output.WriteLine(Invariant($"epoch {_epoch}/{_epochs} step {step}/{steps} loss={runningLoss:F3} ")
                 + Invariant($"images/s={imagesPerSecond:F0}"));
         }

@@ -25,7 +25,7 @@ public static class SelfTestEpoch
                 Epochs = 1,
                 Limit = limit,
                 Seed = seed,
-                Accelerator = accelerator.Kind.ToString().ToLowerInvariant(),
+                Accelerator = accelerator.Kind,
             };
             var runDir = Directory.CreateTempSubdirectory("vaegpu-selftest-");
             try

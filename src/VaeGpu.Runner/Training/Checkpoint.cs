@@ -1,10 +1,13 @@
 // Saving and restoring a run: model.safetensors (the parameters by name, PyTorch nn.Linear layout),
 // optimizer.safetensors (Adam m/v or the other optimizers' state, in the same named layout, plus the
 // step counter) and config.json. Each file is written to a temp name and renamed; both tensor files
-// carry the epoch in their metadata so a mismatched pair (a crash between the two renames) is detected.
+// carry the epoch in their metadata. The optimizer state lands first as optimizer.next.safetensors,
+// then model.safetensors (the commit point), then the next file replaces optimizer.safetensors: a
+// crash at any instant leaves a model file with an optimizer state of the same epoch on disk.
 using System.Globalization;
 using VaeGpu.Layers;
 using VaeGpu.Runner.Output;
+using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Training;
 
@@ -14,6 +17,12 @@ public static class Checkpoint
     /// <summary>File names inside a run folder.</summary>
     public const string ModelFile = "model.safetensors", OptimizerFile = "optimizer.safetensors",
         ConfigFile = "config.json", MetricsFile = "metrics.csv";
+
+    /// <summary>The optimizer state of a checkpoint whose model file may not have landed yet.</summary>
+    public const string OptimizerNextFile = "optimizer.next.safetensors";
+
+    /// <summary>True when the run folder holds a completed epoch's checkpoint.</summary>
+    public static bool Exists(string runDir) => File.Exists(Path.Combine(runDir, ModelFile));
 
     /// <summary>Saves the model after <paramref name="epoch"/> completed epochs.</summary>
     public static void Save(string runDir, VaeModel model, RunConfig config, int epoch)
@@ -32,13 +41,16 @@ public static class Checkpoint
         arena.ReadState(2, state2);
         var optimizerMeta = new Dictionary<string, string>(meta)
         {
-            ["optimizer"] = config.Optimizer,
+            ["optimizer"] = config.Optimizer.Name(),
             ["step_count"] = model.StepCount.ToString(CultureInfo.InvariantCulture),
         };
         var optimizerTensors =
             Split(arena, state1, "state1.").Concat(Split(arena, state2, "state2.")).ToList();
-        SafeTensors.Write(Path.Combine(runDir, OptimizerFile), optimizerTensors, optimizerMeta);
+        string next = Path.Combine(runDir, OptimizerNextFile);
+        SafeTensors.Write(next, optimizerTensors, optimizerMeta);
+        CrashPoint.Hit(CrashPoint.Checkpoint, epoch);
         SafeTensors.Write(Path.Combine(runDir, ModelFile), Split(arena, values, ""), meta);
+        File.Move(next, Path.Combine(runDir, OptimizerFile), overwrite: true);
         AtomicFile.WriteAllText(Path.Combine(runDir, ConfigFile), config.ToJson());
     }
 
@@ -56,16 +68,28 @@ public static class Checkpoint
         int epoch = (int)ReadLong(meta, "epoch", modelPath);
         if (!withOptimizer) return epoch;
 
-        string optimizerPath = Path.Combine(runDir, OptimizerFile);
-        if (!File.Exists(optimizerPath))
-            throw new UserErrorException($"{optimizerPath} not found: cannot resume");
-        var (state, optimizerMeta) = SafeTensors.Read(optimizerPath);
-        if (ReadLong(optimizerMeta, "epoch", optimizerPath) != epoch)
-            throw new UserErrorException($"{runDir}: model and optimizer files are from different epochs");
+        var (optimizerPath, state, optimizerMeta) = OptimizerState(runDir, epoch);
         arena.WriteState(1, Join(arena, state, "state1.", optimizerPath));
         arena.WriteState(2, Join(arena, state, "state2.", optimizerPath));
         model.Optimizer.StepCount = ReadLong(optimizerMeta, "step_count", optimizerPath);
         return epoch;
+    }
+
+    /// <summary>The optimizer file of <paramref name="epoch"/>: optimizer.safetensors, or the next file
+    /// when the process died between the model file's rename and the next file's.</summary>
+    private static (string Path, List<NamedTensor> State, Dictionary<string, string> Meta) OptimizerState(
+        string runDir, int epoch)
+    {
+        string optimizerPath = Path.Combine(runDir, OptimizerFile);
+        foreach (string path in new[] { optimizerPath, Path.Combine(runDir, OptimizerNextFile) })
+        {
+            if (!File.Exists(path)) continue;
+            var (state, meta) = SafeTensors.Read(path);
+            if (ReadLong(meta, "epoch", path) == epoch) return (path, state, meta);
+        }
+        if (!File.Exists(optimizerPath))
+            throw new UserErrorException($"{optimizerPath} not found: cannot resume");
+        throw new UserErrorException($"{runDir}: model and optimizer files are from different epochs");
     }
 
     /// <summary>Cuts an arena-layout vector into named tensors (name prefix + parameter name).</summary>

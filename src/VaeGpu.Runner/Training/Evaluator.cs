@@ -67,7 +67,7 @@ public static class Evaluator
     }
 
     /// <summary>True when the bound applies to the run: a vae or cvae with a Bernoulli likelihood.</summary>
-    public static bool HasBound(RunConfig config) => !config.IsAutoencoder && config.Recon == "bce";
+    public static bool HasBound(RunConfig config) => !config.IsAutoencoder && config.Recon == ReconstructionLoss.Bce;
 
     /// <summary>Test loss and, where it applies, the K-sample bound of the run folder's checkpoint;
     /// <paramref name="progress"/> gets the fraction of the bound done.</summary>
@@ -93,7 +93,7 @@ public static class Evaluator
         using var lossModel = ModelFactory.CreateModel(acc, config, lossBatch);
         int epoch = Checkpoint.Load(runDir, lossModel, withOptimizer: false);
         var totals = Trainer.Evaluate(lossModel, test, epoch);
-        double beta = lossModel.Config.KlWeight(config.Epochs + 1.0);
+        double beta = lossModel.Config.FinalKlWeight;
         double? nll = null;
         if (bound)
         {

@@ -1,8 +1,12 @@
 // Everything that defines a run: the model (enough to rebuild it in another framework) and the
 // training options. Saved as config.json (snake_case keys) next to model.safetensors, and read back
-// by --resume, sample and eval.
+// by --resume, sample and eval. SettingsTable says which properties the user sets and how; the rest are
+// facts of the dataset and where its files were found.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VaeGpu.Kernels;
+using VaeGpu.Layers;
+using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Training;
 
@@ -10,7 +14,7 @@ namespace VaeGpu.Runner.Training;
 public sealed record RunConfig
 {
     /// <summary>vae, cvae or ae.</summary>
-    public string Model { get; init; } = "vae";
+    public ModelKind Model { get; init; } = ModelKind.Vae;
     /// <summary>mnist, usps or fashion-mnist.</summary>
     public string Dataset { get; init; } = "mnist";
     /// <summary>Pixels per image (width x height).</summary>
@@ -28,9 +32,9 @@ public sealed record RunConfig
     /// <summary>Latent dimension.</summary>
     public int Latent { get; init; } = 20;
     /// <summary>relu, leaky-relu or tanh.</summary>
-    public string Activation { get; init; } = "relu";
+    public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>bce or mse.</summary>
-    public string Recon { get; init; } = "bce";
+    public ReconstructionLoss Recon { get; init; } = ReconstructionLoss.Bce;
     /// <summary>Weight of the KL term (beta-VAE when not 1).</summary>
     public double Beta { get; init; } = 1;
     /// <summary>Seed of every random stream (initialization, shuffling, sampling).</summary>
@@ -38,7 +42,7 @@ public sealed record RunConfig
     /// <summary>Epochs over which beta ramps linearly from 0 (0 = no warm-up).</summary>
     public int KlWarmup { get; init; }
     /// <summary>adam, sgd, rmsprop or adagrad.</summary>
-    public string Optimizer { get; init; } = "adam";
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     /// <summary>Learning rate.</summary>
     public double Lr { get; init; } = 1e-3;
     /// <summary>Images per step.</summary>
@@ -50,24 +54,29 @@ public sealed record RunConfig
     /// <summary>Preset name the sizes came from, if any.</summary>
     public string? Preset { get; init; }
     /// <summary>cpu, opencl or cuda (the backend the run was trained on).</summary>
-    public string Accelerator { get; init; } = "cpu";
+    public AcceleratorKind Accelerator { get; init; } = AcceleratorKind.Cpu;
     /// <summary>Device index within the backend.</summary>
     public int Device { get; init; }
     /// <summary>CPU threads (0 = all cores).</summary>
     public int Threads { get; init; }
+    /// <summary>The absolute folder the dataset's files were read from (--resume, eval and sample look
+    /// there first); null in runs made before it was recorded.</summary>
+    public string? DataFolder { get; init; }
 
     /// <summary>True for the conditional VAE (labels are inputs).</summary>
-    [JsonIgnore] public bool IsConditional => Model == "cvae";
+    [JsonIgnore] public bool IsConditional => Model == ModelKind.Cvae;
 
     /// <summary>True for the plain autoencoder (no sampling, no KL).</summary>
-    [JsonIgnore] public bool IsAutoencoder => Model == "ae";
+    [JsonIgnore] public bool IsAutoencoder => Model == ModelKind.Ae;
 
     /// <summary>JSON settings: snake_case keys, indented, nulls kept.</summary>
-    public static readonly JsonSerializerOptions Json = new()
+    public static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
+    /// <summary>Throws a <see cref="UserErrorException"/> naming the first bad setting.</summary>
+    public void Validate()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-    };
+        if (SettingsTable.Check(this) is { } message) throw new UserErrorException(message);
+    }
 
     /// <summary>Serializes to config.json text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
@@ -92,6 +101,17 @@ public sealed record RunConfig
         {
             throw new UserErrorException($"{path} not found: is this a VaeGpu run folder?");
         }
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            WriteIndented = true,
+        };
+        EnumNames.AddConverters(options);
+        return options;
     }
 }
 

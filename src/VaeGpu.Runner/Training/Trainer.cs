@@ -21,7 +21,8 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
 
     /// <summary>
     /// Trains from scratch, or from the last completed epoch in the run folder when
-    /// <paramref name="resume"/>. Stops after the current step when <paramref name="cancel"/> is signalled.
+    /// <paramref name="resume"/> (from epoch 1 when the run stopped before its first checkpoint).
+    /// Stops after the current step when <paramref name="cancel"/> is signalled.
     /// </summary>
     public TrainResult Run(bool resume, CancellationToken cancel)
     {
@@ -32,79 +33,24 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         using var train = new DeviceSplit(accelerator, data.Train, trainCount, model.MaxBatch, classes);
         using var test = new DeviceSplit(accelerator, data.Test, data.Test.Count, model.MaxBatch, classes);
         var metrics = new List<EpochMetrics>();
-        string metricsPath = Path.Combine(runDir, Checkpoint.MetricsFile);
-        int done = 0;
-        if (resume)
-        {
-            done = Checkpoint.Load(runDir, model, withOptimizer: true);
-            if (File.Exists(metricsPath))
-                metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= done));
-            if (metrics.Count != done)
-                throw new UserErrorException(
-                    $"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
-            MetricsCsv.Write(metricsPath, metrics); // drops a row whose checkpoint never landed
-            progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
-        }
-        else
-        {
-            AtomicFile.WriteAllText(Path.Combine(runDir, Checkpoint.ConfigFile), config.ToJson());
-            MetricsCsv.Write(metricsPath, metrics);
-        }
-
+        int done = resume && Checkpoint.Exists(runDir) ? Restore(model, metrics) : Begin(resume);
         var settings = ModelFactory.OptimizerSettings(config);
-        int steps = (trainCount + batch - 1) / batch;
+        var epochRun = new EpochRun(model, train, batch, trainCount, settings);
         for (int epoch = done + 1; epoch <= config.Epochs; epoch++)
         {
-            progress.EpochStarted(epoch, config.Epochs, steps);
-            train.UploadOrder(EpochShuffle.Permutation(trainCount, config.Seed, epoch));
-            var clock = Stopwatch.StartNew();
-            double trainLoss = 0, trainRecon = 0, trainKl = 0;
-            for (int step = 0; step < steps; step++)
-            {
-                int start = step * batch, n = Math.Min(batch, trainCount - start);
-                train.GatherFromOrder(start, n);
-                float klWeight = model.Config.KlWeight(epoch - 1 + (double)step / steps);
-                model.TrainStep(train.Images, train.OneHot, n, klWeight, settings);
-                bool warming = klWeight != model.Config.KlWeight(config.Epochs + 1.0);
-                if (warming || (step + 1) % LossReadInterval == 0 || step + 1 == steps)
-                {
-                    var losses = model.ReadAndResetLosses();
-                    if (!double.IsFinite(losses.ReconSum) || !double.IsFinite(losses.KlSum))
-                    {
-                        bool nan = double.IsNaN(losses.ReconSum) || double.IsNaN(losses.KlSum);
-                        int first = warming ? step + 1 : step / LossReadInterval * LossReadInterval + 1;
-                        string where = first == step + 1 ? $"step {step + 1}" : $"steps {first}-{step + 1}";
-                        return Stop(TrainOutcome.Diverged, metrics, $"training diverged: the loss became " +
-                            $"{(nan ? "NaN" : "infinite")} at epoch {epoch}, {where} of {steps}; " +
-                            $"{Kept(epoch - 1)}. Try a smaller --lr");
-                    }
-                    trainRecon += losses.ReconSum;
-                    trainKl += losses.KlSum;
-                    trainLoss += losses.ReconSum + klWeight * losses.KlSum;
-                    int seen = start + n;
-                    progress.StepFinished(step + 1, steps,
-                        seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), trainLoss / seen);
-                }
-                if (cancel.IsCancellationRequested && step + 1 < steps)
-                    return Stop(TrainOutcome.Interrupted, metrics,
-                        $"interrupted at epoch {epoch}, step {step + 1} of {steps}; {Kept(epoch - 1)}");
-            }
+            var stop = TrainEpoch(epochRun, epoch, cancel, out var clock);
+            if (stop is not null) return Stop(stop.Value.Outcome, metrics, stop.Value.Message);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var testTotals = Evaluate(model, test, epoch);
-            double beta = model.Config.KlWeight(config.Epochs + 1.0);
             var row = new EpochMetrics(epoch,
-                trainLoss / trainCount, trainRecon / trainCount, trainKl / trainCount,
-                testTotals.Total(beta), testTotals.Recon, testTotals.Kl, clock.Elapsed.TotalSeconds,
-                trainCount / Math.Max(trainSeconds, 1e-9));
+                epochRun.Loss / trainCount, epochRun.Recon / trainCount, epochRun.Kl / trainCount,
+                testTotals.Total(model.Config.FinalKlWeight), testTotals.Recon, testTotals.Kl,
+                clock.Elapsed.TotalSeconds, trainCount / Math.Max(trainSeconds, 1e-9));
             if (!double.IsFinite(row.TestLoss))
                 return Stop(TrainOutcome.Diverged, metrics,
                     $"training diverged: the test loss of epoch {epoch} is not finite; {Kept(epoch - 1)}");
             metrics.Add(row);
-            RunPictures.Reconstructions(model, test, config)
-                .Save(Path.Combine(runDir, $"reconstructions_epoch{epoch:D2}.png"));
-            // Metrics first: a crash before the checkpoint lands leaves a row that --resume drops and redoes.
-            MetricsCsv.Write(metricsPath, metrics);
-            Checkpoint.Save(runDir, model, config, epoch);
+            SaveEpoch(model, test, metrics, epoch);
             progress.EpochFinished(row);
             if (cancel.IsCancellationRequested && epoch < config.Epochs)
                 return Stop(TrainOutcome.Interrupted, metrics,
@@ -115,6 +61,108 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         ReportHtml.Write(runDir, config, metrics, Facts(trainCount, data.Test.Count, model));
         progress.Info($"wrote {runDir}");
         return new TrainResult(TrainOutcome.Completed, metrics, "");
+    }
+
+    /// <summary>A new run (or one that stopped before its first checkpoint): writes config.json and an
+    /// empty metrics.csv; returns 0 completed epochs.</summary>
+    private int Begin(bool resume)
+    {
+        if (resume)
+            progress.Info($"{runDir} has no completed epoch (it stopped before its first checkpoint): " +
+                "starting epoch 1 afresh");
+        AtomicFile.WriteAllText(Path.Combine(runDir, Checkpoint.ConfigFile), config.ToJson());
+        MetricsCsv.Write(Path.Combine(runDir, Checkpoint.MetricsFile), []);
+        CrashPoint.Hit(CrashPoint.Started, 0);
+        return 0;
+    }
+
+    /// <summary>Loads the last checkpoint and its metrics rows; returns the completed epochs.</summary>
+    private int Restore(VaeModel model, List<EpochMetrics> metrics)
+    {
+        string metricsPath = Path.Combine(runDir, Checkpoint.MetricsFile);
+        int done = Checkpoint.Load(runDir, model, withOptimizer: true);
+        if (File.Exists(metricsPath))
+            metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= done));
+        if (metrics.Count != done)
+            throw new UserErrorException(
+                $"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
+        MetricsCsv.Write(metricsPath, metrics); // drops a row whose checkpoint never landed
+        progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
+        return done;
+    }
+
+    /// <summary>Trains one epoch's steps; returns why it stopped early, or null when it ran through.</summary>
+    private (TrainOutcome Outcome, string Message)? TrainEpoch(EpochRun run, int epoch,
+        CancellationToken cancel, out Stopwatch clock)
+    {
+        var model = run.Model;
+        int steps = run.Steps;
+        progress.EpochStarted(epoch, config.Epochs, steps);
+        run.Train.UploadOrder(EpochShuffle.Permutation(run.TrainCount, config.Seed, epoch));
+        clock = Stopwatch.StartNew();
+        run.Loss = run.Recon = run.Kl = 0;
+        float finalWeight = model.Config.FinalKlWeight;
+        for (int step = 0; step < steps; step++)
+        {
+            int start = step * run.Batch, n = Math.Min(run.Batch, run.TrainCount - start);
+            run.Train.GatherFromOrder(start, n);
+            float klWeight = model.Config.KlWeight(epoch - 1 + (double)step / steps);
+            model.TrainStep(run.Train.Images, run.Train.OneHot, n, klWeight, run.Settings);
+            CrashPoint.Hit(CrashPoint.Step, model.StepCount);
+            bool warming = klWeight != finalWeight;
+            if (warming || (step + 1) % LossReadInterval == 0 || step + 1 == steps)
+            {
+                var losses = model.ReadAndResetLosses();
+                if (!double.IsFinite(losses.ReconSum) || !double.IsFinite(losses.KlSum))
+                    return (TrainOutcome.Diverged, Diverged(losses, epoch, step, steps, warming));
+                run.Recon += losses.ReconSum;
+                run.Kl += losses.KlSum;
+                run.Loss += losses.ReconSum + klWeight * losses.KlSum;
+                int seen = start + n;
+                progress.StepFinished(step + 1, steps,
+                    seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), run.Loss / seen);
+            }
+            if (cancel.IsCancellationRequested && step + 1 < steps)
+                return (TrainOutcome.Interrupted,
+                    $"interrupted at epoch {epoch}, step {step + 1} of {steps}; {Kept(epoch - 1)}");
+        }
+        return null;
+    }
+
+    private string Diverged(LossTotals losses, int epoch, int step, int steps, bool warming)
+    {
+        bool nan = double.IsNaN(losses.ReconSum) || double.IsNaN(losses.KlSum);
+        int first = warming ? step + 1 : step / LossReadInterval * LossReadInterval + 1;
+        string where = first == step + 1 ? $"step {step + 1}" : $"steps {first}-{step + 1}";
+        return $"training diverged: the loss became {(nan ? "NaN" : "infinite")} at epoch {epoch}, " +
+            $"{where} of {steps}; {Kept(epoch - 1)}. Try a smaller --lr";
+    }
+
+    /// <summary>Writes an epoch's reconstructions, metrics and checkpoint, in an order a crash at any
+    /// point leaves resumable.</summary>
+    private void SaveEpoch(VaeModel model, DeviceSplit test, List<EpochMetrics> metrics, int epoch)
+    {
+        RunPictures.Reconstructions(model, test, config)
+            .Save(Path.Combine(runDir, $"reconstructions_epoch{epoch:D2}.png"));
+        // Metrics first: a crash before the checkpoint lands leaves a row that --resume drops and redoes.
+        MetricsCsv.Write(Path.Combine(runDir, Checkpoint.MetricsFile), metrics);
+        Checkpoint.Save(runDir, model, config, epoch);
+    }
+
+    /// <summary>What one epoch's steps share: the model, the training split, sizes and the running
+    /// loss sums of the epoch (nats, summed over images).</summary>
+    private sealed class EpochRun(VaeModel model, DeviceSplit train, int batch, int trainCount,
+        OptimizerParams settings)
+    {
+        public VaeModel Model { get; } = model;
+        public DeviceSplit Train { get; } = train;
+        public int Batch { get; } = batch;
+        public int TrainCount { get; } = trainCount;
+        public int Steps { get; } = (trainCount + batch - 1) / batch;
+        public OptimizerParams Settings { get; } = settings;
+        public double Loss { get; set; }
+        public double Recon { get; set; }
+        public double Kl { get; set; }
     }
 
     /// <summary>Test-set losses per image with sampled eps from stream Eval(epoch-derived counter).</summary>

@@ -34,10 +34,12 @@ public sealed class SweepPlanTests
         Assert.Equal([512, 256], Apply("encoder", "512:256").Encoder);
         Assert.Equal(256, Apply("dataset", "usps").InputDim);
         Assert.Equal(16, Apply("dataset", "usps").ImageWidth);
-        Assert.Equal("rmsprop", Apply("optimizer", "rmsprop").Optimizer);
+        Assert.Equal(VaeGpu.Kernels.OptimizerKind.RmsProp, Apply("optimizer", "rmsprop").Optimizer);
         Assert.Equal(0.01, Apply("lr", "1e-2").Lr);
         Assert.Equal(64, Apply("batch", "64").BatchSize);
-        Assert.Equal("cvae", Apply("model", "cvae").Model);
+        Assert.Equal(VaeGpu.Layers.ModelKind.Cvae, Apply("model", "cvae").Model);
+        Assert.Equal(64, Apply("batch-size", "64").BatchSize);
+        Assert.Equal([512, 256], Apply("encoder", "512,256").Encoder);
         var changed = Apply("beta", "2");
         Assert.Equal(Base with { Beta = 2 }, changed with { Encoder = Base.Encoder, Decoder = Base.Decoder });
         // hidden and depth together: depth layers of the hidden size, whatever their order in the run
@@ -72,12 +74,12 @@ public sealed class SweepPlanTests
     }
 
     [Theory]
-    [InlineData("latent=0", "latent=0: expected a positive integer")]
-    [InlineData("beta=-1", "--beta: expected a number >= 0")]
-    [InlineData("optimizer=lbfgs", "optimizer=lbfgs: expected adam, sgd, rmsprop, adagrad")]
-    [InlineData("lr=fast", "lr=fast: expected a number")]
-    [InlineData("encoder=512:x", "encoder=x: expected a positive integer")]
-    [InlineData("preset=nope", "--preset")]
+    [InlineData("latent=0", "latent=0: expected a positive integer, got '0'")]
+    [InlineData("beta=-1", "beta=-1: expected a number >= 0")]
+    [InlineData("optimizer=lbfgs", "optimizer=lbfgs: expected one of adam, sgd, rmsprop, adagrad")]
+    [InlineData("lr=fast", "lr=fast: expected a positive number")]
+    [InlineData("encoder=512:x", "encoder=512:x: expected positive layer sizes")]
+    [InlineData("preset=nope", "preset=nope: expected a preset name")]
     public void BadValuesNameTheRun(string grid, string expected)
     {
         var e = Assert.Throws<UserErrorException>(() => SweepPlan.Build(Base, SweepPlan.ParseGrid(grid)));

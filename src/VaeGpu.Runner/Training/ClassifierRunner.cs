@@ -1,0 +1,71 @@
+// The classifier service: trains the digit classifier that eval uses as the yardstick of its digit-FID
+// and of a CVAE's conditional accuracy, prints one line per epoch and saves it to the dataset's
+// classifier folder (or the one asked for).
+using System.Globalization;
+using VaeGpu.Kernels;
+using VaeGpu.Runner.Evaluation;
+
+namespace VaeGpu.Runner.Training;
+
+/// <summary>What classifier to train and where to save it.</summary>
+public sealed record ClassifierRequest(string Dataset, int? Epochs, string? OutDir, string? DataDir, long Seed,
+    bool Quiet, AcceleratorKind Accelerator, int Device, int Threads);
+
+/// <summary>Trains and saves a digit classifier.</summary>
+public static class ClassifierRunner
+{
+    /// <summary>Trains <paramref name="request"/>; returns the exit code.</summary>
+    public static int Run(IRunnerConsole console, ClassifierRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(request);
+        string name = request.Dataset;
+        if (request.Seed < 0)
+            throw new UserErrorException($"--seed: expected a non-negative number, got {request.Seed}");
+        var settings = new ClassifierSettings() with { Epochs = request.Epochs, Seed = (ulong)request.Seed };
+        settings.Validate();
+        string folder = request.OutDir ?? DigitClassifier.DefaultFolder(name);
+        bool silent = request.Quiet;
+        using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
+        var (data, _) = DatasetSource.Load(console, name, request.DataDir, null, silent);
+        if (!silent)
+            console.Out.WriteLine($"training a {data.Train.ImageSize}-{string.Join("-", settings.Hidden)}-" +
+                $"{data.Train.Classes} classifier on {name} ({data.Train.Count} images), {acc.Name}");
+        DigitClassifier classifier;
+        try
+        {
+            classifier = DigitClassifier.Train(acc, data, settings, Report(console, silent, "epoch"),
+                console.Cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            console.Err.WriteLine($"interrupted; no classifier saved to {folder}");
+            return ExitCodes.Interrupted;
+        }
+        using (classifier)
+        {
+            classifier.Save(folder);
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"classifier dataset={name} test_accuracy={classifier.TestAccuracy:F4} saved={folder}"));
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>One line per classifier epoch ("PREFIX 3/20 loss=... test_accuracy=..."), or nothing.</summary>
+    internal static IProgress<ClassifierProgress> Report(IRunnerConsole console, bool silent, string prefix) =>
+        new SyncProgress<ClassifierProgress>(p =>
+        {
+            if (!silent)
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{prefix} {p.Epoch}/{p.Epochs} loss={p.TrainLoss:F4} test_accuracy={p.TestAccuracy:F4} " +
+                    $"seconds={p.Seconds:F1}"));
+        });
+}
+
+/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread
+/// pool).</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    /// <inheritdoc/>
+    public void Report(T value) => report(value);
+}

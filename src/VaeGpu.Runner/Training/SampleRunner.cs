@@ -1,0 +1,40 @@
+// The sample service: decodes draws z ~ N(0, I) of a trained model (with a fixed label for a CVAE)
+// into a PNG grid, on the accelerator and device asked for.
+using VaeGpu.Kernels;
+using VaeGpu.Runner.Training.Settings;
+
+namespace VaeGpu.Runner.Training;
+
+/// <summary>What to sample: the run, how many, which label, where to, and which draw.</summary>
+public sealed record SampleRequest(string RunDir, int Count, int? Label, string? OutFile, long Seed,
+    AcceleratorKind Accelerator, int Device, int Threads);
+
+/// <summary>Writes a grid of samples of a trained run.</summary>
+public static class SampleRunner
+{
+    /// <summary>Samples <paramref name="request"/>; returns the exit code.</summary>
+    public static int Run(IRunnerConsole console, SampleRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(request);
+        string dir = request.RunDir;
+        int n = request.Count;
+        int? digit = request.Label;
+        if (n is <= 0 or > 10_000)
+            throw new UserErrorException($"--n: expected 1 to 10000 samples, got {n}");
+        var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
+        if (digit is not null && !config.IsConditional)
+            throw new UserErrorException(
+                $"--label: only a cvae takes labels; {dir} holds a {config.Model.Name()}");
+        if (digit is < 0 || digit >= config.Classes)
+            throw new UserErrorException($"--label: expected a class in [0, {config.Classes}), got {digit}");
+        using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
+        using var model = ModelFactory.CreateModel(acc, config, Math.Min(n, 256));
+        Checkpoint.Load(dir, model, withOptimizer: false);
+        string path = request.OutFile
+            ?? Path.Combine(dir, $"samples-{n}{(digit is null ? "" : $"-label-{digit}")}.png");
+        RunPictures.Samples(model, config, n, digit, request.Seed).Save(path);
+        console.Out.WriteLine($"wrote {path}");
+        return ExitCodes.Ok;
+    }
+}
