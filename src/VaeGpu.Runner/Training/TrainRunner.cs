@@ -27,6 +27,9 @@ public static class TrainRunner
         config = config with { DataFolder = folder };
         CheckDataset(config, dataset);
         PrepareRunFolder(request.RunDir, request.Resume);
+        // config.json at once: a run killed from here on is resumable (the Trainer writes it again).
+        if (!request.Resume) AtomicFile.WriteAllText(Path.Combine(request.RunDir, Checkpoint.ConfigFile),
+            config.ToJson());
         var progress = console.TrainingProgress(request.Quiet);
         try
         {

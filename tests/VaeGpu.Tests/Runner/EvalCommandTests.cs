@@ -53,6 +53,19 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
 {
     private static string UspsDir => RunnerHarness.DataDir("usps");
 
+    [DataTheory("usps")]
+    [InlineData("eval")]
+    [InlineData("sample")]
+    public void DeviceOneOnAOneDeviceBackendIsOneLineAndExitCode2(string command)
+    {
+        // cpu has exactly one device; eval and sample used to run on device 0 whatever was asked.
+        var result = RunnerHarness.Run(command, "--run", runs.VaeDir, "--accelerator", "cpu", "--device", "1");
+        output.WriteLine(result.ToString());
+        Assert.Equal(2, result.Code);
+        Assert.Single(result.ErrLines);
+        Assert.Contains("no device 1", result.Err);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]
