@@ -12,7 +12,8 @@ public sealed partial class CliApp
     private Command SampleCommand()
     {
         var run = RunOption();
-        var count = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 64 };
+        var count = new Option<int>("--n")
+            { Description = "Number of samples", DefaultValueFactory = _ => 64 };
         var label = new Option<int?>("--label") { Description = "Class of every sample (cvae only)" };
         var output = new Option<string?>("--out")
         { Description = "PNG file (default RUN/samples-N[-label-D].png)" };
@@ -44,7 +45,8 @@ public sealed partial class CliApp
         { Description = "Digit classifier folder (default: where `classifier --dataset D` saves it)" };
         var device = new DeviceOptions();
         var command = new Command("eval",
-            "Test loss of a trained model and the importance-sampled bound on -log p(x); writes RUN/eval.json")
+            "Test loss of a trained model and the importance-sampled bound on -log p(x); writes " +
+            "RUN/eval.json")
             { run, samples, fidSamples, classifierDir, dataDir, quiet };
         foreach (var option in device.All) command.Add(option);
         command.SetAction(parse =>
@@ -91,8 +93,8 @@ public sealed partial class CliApp
         var train = new TrainOptions();
         var grid = new Option<string?>("--grid")
         {
-            Description = "Grid of settings, every combination: \"latent=2,5,10;beta=0.5,1,4\" (layer lists " +
-                "inside a grid use ':', e.g. encoder=512:256)",
+            Description = "Grid of settings, every combination: \"latent=2,5,10;beta=0.5,1,4\" " +
+                "(layer lists inside a grid use ':', e.g. encoder=512:256)",
         };
         var plan = new Option<string?>("--plan")
         { Description = "Plan file: one run per line, \"latent=2 beta=1\"" };
@@ -105,7 +107,8 @@ public sealed partial class CliApp
             Description = "Folder of digit classifiers, one sub-folder per dataset (default " +
                 $"${DigitClassifier.FolderVariable}, else ~/.cache/vaegpu/classifiers)",
         };
-        var command = new Command("sweep", "Train a grid of runs and compare them (compare.csv, compare.html)")
+        var command = new Command("sweep",
+            "Train a grid of runs and compare them (compare.csv, compare.html)")
             { grid, plan, output, samples, fidSamples, classifierRoot };
         foreach (var option in train.All)
             if (option != train.Out && option != train.Resume) command.Add(option);

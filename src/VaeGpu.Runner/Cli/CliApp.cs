@@ -41,7 +41,8 @@ public sealed partial class CliApp
     public CliApp(TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancel)
     {
         (_out, _err) = (stdout, stderr);
-        _console = new CliConsole(stdout, stderr, interactive ? ProgressStyle.Bars : ProgressStyle.Lines, cancel);
+        var style = interactive ? ProgressStyle.Bars : ProgressStyle.Lines;
+        _console = new CliConsole(stdout, stderr, style, cancel);
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

@@ -70,12 +70,14 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, ProgressSt
         return new SyncProgress<FetchProgress>(p =>
         {
             if (quiet) return;
-            if (!tenths.TryGetValue(p.File, out var seen)) tenths[p.File] = seen = new Tenths(reportZero: true);
+            if (!tenths.TryGetValue(p.File, out var seen))
+                tenths[p.File] = seen = new Tenths(reportZero: true);
             double fraction = p.BytesTotal is > 0 ? (double)p.BytesDone / p.BytesTotal.Value
                 : (p.BytesDone >> 23) / 10.0;
             if (seen.Crossed(fraction) is null) return;
             string total = p.BytesTotal is > 0 ? $" of {p.BytesTotal / 1024} KiB" : "";
-            output.WriteLine($"fetching {p.Dataset}/{p.File} from {p.Source}: {p.BytesDone / 1024} KiB{total}");
+            output.WriteLine(
+                $"fetching {p.Dataset}/{p.File} from {p.Source}: {p.BytesDone / 1024} KiB{total}");
         });
     }
 }

@@ -58,7 +58,8 @@ internal sealed class TrainOptions
                 throw new UserErrorException($"{option.Name} cannot be combined with --resume: {path} " +
                     "fixes it (only --epochs and device options may change)");
         if (Given(parse, Out))
-            throw new UserErrorException($"--out cannot be combined with --resume: the run stays in {runDir}");
+            throw new UserErrorException(
+                $"--out cannot be combined with --resume: the run stays in {runDir}");
         return Apply(RunConfig.Load(path), parse);
     }
 

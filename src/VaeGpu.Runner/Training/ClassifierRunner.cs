@@ -8,8 +8,8 @@ using VaeGpu.Runner.Evaluation;
 namespace VaeGpu.Runner.Training;
 
 /// <summary>What classifier to train and where to save it.</summary>
-public sealed record ClassifierRequest(string Dataset, int? Epochs, string? OutDir, string? DataDir, long Seed,
-    bool Quiet, AcceleratorKind Accelerator, int Device, int Threads);
+public sealed record ClassifierRequest(string Dataset, int? Epochs, string? OutDir, string? DataDir,
+    long Seed, bool Quiet, AcceleratorKind Accelerator, int Device, int Threads);
 
 /// <summary>Trains and saves a digit classifier.</summary>
 public static class ClassifierRunner
@@ -51,13 +51,16 @@ public static class ClassifierRunner
         return ExitCodes.Ok;
     }
 
-    /// <summary>One line per classifier epoch ("PREFIX 3/20 loss=... test_accuracy=..."), or nothing.</summary>
-    internal static IProgress<ClassifierProgress> Report(IRunnerConsole console, bool silent, string prefix) =>
+    /// <summary>One line per classifier epoch ("PREFIX 3/20 loss=... test_accuracy=..."), or
+    /// nothing.</summary>
+    internal static IProgress<ClassifierProgress> Report(IRunnerConsole console, bool silent,
+        string prefix) =>
         new SyncProgress<ClassifierProgress>(p =>
         {
             if (!silent)
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{prefix} {p.Epoch}/{p.Epochs} loss={p.TrainLoss:F4} test_accuracy={p.TestAccuracy:F4} " +
+                    $"{prefix} {p.Epoch}/{p.Epochs} loss={p.TrainLoss:F4} " +
+                    $"test_accuracy={p.TestAccuracy:F4} " +
                     $"seconds={p.Seconds:F1}"));
         });
 }

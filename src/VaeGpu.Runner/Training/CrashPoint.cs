@@ -23,7 +23,8 @@ internal static class CrashPoint
     /// requested point; does nothing otherwise.</summary>
     public static void Hit(string name, long number)
     {
-        if (Target is not { } target || target.Number != number || !ReferenceEquals(target.Name, name)) return;
+        if (Target is not { } target || target.Number != number || !ReferenceEquals(target.Name, name))
+            return;
         Console.Out.Flush();
         Console.Error.WriteLine($"{Variable}: killing the process at {name}:{number}");
         Process.GetCurrentProcess().Kill();

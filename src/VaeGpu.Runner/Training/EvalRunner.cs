@@ -61,7 +61,8 @@ public static class EvalRunner
         {
             if (!bound)
                 console.Out.WriteLine("note: no log-likelihood bound: it needs a vae or cvae with " +
-                    $"--recon bce, and this run has --model {config.Model.Name()} --recon {config.Recon.Name()}");
+                    $"--recon bce, and this run has --model {config.Model.Name()} " +
+                    $"--recon {config.Recon.Name()}");
             console.Out.WriteLine($"wrote {Path.Combine(dir, Evaluator.FileName)}");
         }
         console.Out.WriteLine(ResultLine(result));
@@ -98,8 +99,9 @@ public static class EvalRunner
         if (!silent)
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"digit-FID: Frechet distance of our {config.Dataset} classifier's features " +
-                $"(test accuracy {reference.Classifier.TestAccuracy:P2}), generated vs test images; the floor " +
-                $"is test vs training images. It is VaeGpu's own yardstick, comparable only with itself."));
+                $"(test accuracy {reference.Classifier.TestAccuracy:P2}), generated vs test images; the " +
+                $"floor is test vs training images. It is VaeGpu's own yardstick, comparable only with " +
+                $"itself."));
         return withFid;
     }
 }

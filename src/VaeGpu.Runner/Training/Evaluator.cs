@@ -67,7 +67,8 @@ public static class Evaluator
     }
 
     /// <summary>True when the bound applies to the run: a vae or cvae with a Bernoulli likelihood.</summary>
-    public static bool HasBound(RunConfig config) => !config.IsAutoencoder && config.Recon == ReconstructionLoss.Bce;
+    public static bool HasBound(RunConfig config) =>
+        !config.IsAutoencoder && config.Recon == ReconstructionLoss.Bce;
 
     /// <summary>Test loss and, where it applies, the K-sample bound of the run folder's checkpoint;
     /// <paramref name="progress"/> gets the fraction of the bound done.</summary>

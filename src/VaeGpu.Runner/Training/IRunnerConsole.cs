@@ -25,6 +25,7 @@ public interface IRunnerConsole
     /// nothing when <paramref name="silent"/>.</summary>
     T WithProgress<T>(bool silent, string task, Func<IProgress<double>?, T> work);
 
-    /// <summary>Fetches and verifies a dataset into <paramref name="dataDir"/>, showing the download.</summary>
+    /// <summary>Fetches and verifies a dataset into <paramref name="dataDir"/>, showing the
+    /// download.</summary>
     FetchResult Fetch(string dataset, string dataDir, bool quiet);
 }

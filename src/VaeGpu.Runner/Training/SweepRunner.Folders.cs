@@ -36,7 +36,8 @@ public sealed partial class SweepRunner
         if (!File.Exists(path)) return;
         var stored = RunConfig.Load(path);
         static string Key(RunConfig c) =>
-            (c with { Accelerator = default, Device = 0, Threads = 0, Epochs = 0, DataFolder = null }).ToJson();
+            (c with { Accelerator = default, Device = 0, Threads = 0, Epochs = 0, DataFolder = null })
+                .ToJson();
         if (Key(stored) != Key(run.Config))
             throw new UserErrorException($"{path}: run '{run.Name}' was made with other settings than " +
                 "this sweep gives it; use another --out, or delete that run folder");

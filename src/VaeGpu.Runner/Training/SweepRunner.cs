@@ -22,7 +22,8 @@ public sealed partial class SweepRunner
     private readonly Dictionary<string, (Dataset, string)> _datasets = [];
     private readonly Dictionary<string, FidReference> _references = [];
 
-    private SweepRunner(IRunnerConsole console, SweepSettings settings) => (_console, _sweep) = (console, settings);
+    private SweepRunner(IRunnerConsole console, SweepSettings settings) =>
+        (_console, _sweep) = (console, settings);
 
 
     /// <summary>Reads a plan file; an unreadable one is a user error.</summary>
@@ -143,8 +144,8 @@ public sealed partial class SweepRunner
         if (_sweep.FidSamples > 0)
         {
             var reference = SweepReference(acc, dataset);
-            result = EvalRunner.AddDigitMetrics(_console, result, acc, config, dir, reference, _sweep.FidSamples,
-                silent: true);
+            result = EvalRunner.AddDigitMetrics(_console, result, acc, config, dir, reference,
+                _sweep.FidSamples, silent: true);
         }
         Evaluator.Save(dir, result);
         return result;
@@ -165,7 +166,8 @@ public sealed partial class SweepRunner
         if (classifier is null)
         {
             if (!quiet)
-                _console.Out.WriteLine($"no {dataset.Name} digit classifier in {folder}: training one for the " +
+                _console.Out.WriteLine($"no {dataset.Name} digit classifier in {folder}: training one for " +
+                    "the " +
                     "digit-FID (once; `--fid-samples 0` skips it)");
             classifier = DigitClassifier.Train(acc, dataset, new ClassifierSettings(),
                 ClassifierRunner.Report(_console, quiet, "classifier epoch"), _console.Cancel);

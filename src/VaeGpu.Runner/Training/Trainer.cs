@@ -91,7 +91,8 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         return done;
     }
 
-    /// <summary>Trains one epoch's steps; returns why it stopped early, or null when it ran through.</summary>
+    /// <summary>Trains one epoch's steps; returns why it stopped early, or null when it ran
+    /// through.</summary>
     private (TrainOutcome Outcome, string Message)? TrainEpoch(EpochRun run, int epoch,
         CancellationToken cancel, out Stopwatch clock)
     {

@@ -59,7 +59,8 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     public void DeviceOneOnAOneDeviceBackendIsOneLineAndExitCode2(string command)
     {
         // cpu has exactly one device; eval and sample used to run on device 0 whatever was asked.
-        var result = RunnerHarness.Run(command, "--run", runs.VaeDir, "--accelerator", "cpu", "--device", "1");
+        var result = RunnerHarness.Run(command, "--run", runs.VaeDir, "--accelerator", "cpu",
+            "--device", "1");
         output.WriteLine(result.ToString());
         Assert.Equal(2, result.Code);
         Assert.Single(result.ErrLines);

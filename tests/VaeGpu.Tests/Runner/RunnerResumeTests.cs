@@ -60,7 +60,8 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         var stopped = new RunnerResult(code, stdout.ToString(), stderr.ToString());
         output.WriteLine(stopped.ToString());
         Assert.True(stopped.Code == 130, stopped.ToString());
-        Assert.Equal(Path.Combine(data, "usps"), RunnerHarness.Config(run).GetProperty("data_folder").GetString());
+        Assert.Equal(Path.Combine(data, "usps"),
+            RunnerHarness.Config(run).GetProperty("data_folder").GetString());
 
         var resumed = RunnerProcess.Run(env, "--resume", run, "--quiet");
         output.WriteLine(resumed.ToString());
@@ -85,7 +86,8 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         Assert.True(reference.Code == 0, reference.ToString());
         var random = new Random();
         // 400 images in batches of 64: 7 steps per epoch, 21 in all.
-        string[] points = ["started:0", $"step:{random.Next(1, 21)}", $"checkpoint:{random.Next(1, 3)}", "timer"];
+        string[] points =
+            ["started:0", $"step:{random.Next(1, 21)}", $"checkpoint:{random.Next(1, 3)}", "timer"];
         foreach (string point in points)
         {
             string run = Path.Combine(_root, point.Replace(':', '-'));
@@ -111,7 +113,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>Captures output and cancels (as Ctrl+C does) once a line containing the text is written.</summary>
+    /// <summary>Captures output; cancels (as Ctrl+C does) once a line holding the text is written.</summary>
     private sealed class CancelAfterLine(string text, CancellationTokenSource cancel) : StringWriter
     {
         public override void WriteLine(string? value)

@@ -69,7 +69,8 @@ public sealed class SettingsTableTests
     public static TheoryData<string, string> GoodValues => new()
     {
         { "dataset", "usps" }, { "preset", "mnist-cvae-400" }, { "model", "ae" }, { "encoder", "31:7" },
-        { "decoder", "5,9" }, { "latent", "3" }, { "hidden", "17" }, { "depth", "3" }, { "encoder-depth", "2" },
+        { "decoder", "5,9" }, { "latent", "3" }, { "hidden", "17" }, { "depth", "3" },
+        { "encoder-depth", "2" },
         { "activation", "leaky-relu" }, { "recon", "mse" }, { "beta", "0.25" }, { "kl-warmup", "4" },
         { "optimizer", "rmsprop" }, { "lr", "0.0003" }, { "batch-size", "61" }, { "epochs", "7" },
         { "limit", "999" }, { "seed", "18446744073709551615" }, { "accelerator", "opencl" },
@@ -86,7 +87,8 @@ public sealed class SettingsTableTests
         Assert.NotEqual(new RunConfig().ToJson(), cli!.ToJson());
         if (setting.InConfig) Assert.Equal(value.Replace(':', ','), setting.Format(cli));
         if (!setting.Sweepable) return;
-        var swept = SweepPlan.Build(new RunConfig(), SweepPlan.ParsePlan("p.txt", $"{name}={value}"))[0].Config;
+        var plan = SweepPlan.ParsePlan("p.txt", $"{name}={value}");
+        var swept = SweepPlan.Build(new RunConfig(), plan)[0].Config;
         Assert.Equal(cli.ToJson(), swept.ToJson());
     }
 

@@ -23,7 +23,9 @@ public static class EnumNames
             (OptimizerKind.Adagrad, "adagrad"),
         ],
         [typeof(AcceleratorKind)] =
-            [(AcceleratorKind.Cpu, "cpu"), (AcceleratorKind.OpenCL, "opencl"), (AcceleratorKind.Cuda, "cuda")],
+        [
+            (AcceleratorKind.Cpu, "cpu"), (AcceleratorKind.OpenCL, "opencl"), (AcceleratorKind.Cuda, "cuda"),
+        ],
     };
 
     /// <summary>The names <typeparamref name="T"/> may take, in help order.</summary>
@@ -43,7 +45,8 @@ public static class EnumNames
             : throw new InvalidOperationException($"{typeof(T).Name} is not a settings enum");
 
     /// <summary>Reads and writes a settings enum as its name in config.json.</summary>
-    public sealed class JsonConverter<T> : System.Text.Json.Serialization.JsonConverter<T> where T : struct, Enum
+    public sealed class JsonConverter<T> : System.Text.Json.Serialization.JsonConverter<T>
+        where T : struct, Enum
     {
         /// <inheritdoc/>
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -75,7 +75,8 @@ public static partial class SettingsTable
         new(name, description, expected, Int, v => v >= 0, get, set)
         { ResumeMayChange = device, Sweepable = !device };
 
-    /// <summary>A sweep and command-line shorthand that rewrites the layer lists; not stored itself.</summary>
+    /// <summary>A sweep and command-line shorthand that rewrites the layer lists; not stored
+    /// itself.</summary>
     private static Setting<int?> Shorthand(string name, string description,
         Func<RunConfig, int, RunConfig> set) =>
         new(name, description, "a positive integer",
