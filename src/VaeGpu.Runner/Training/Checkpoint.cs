@@ -50,6 +50,7 @@ public static class Checkpoint
         SafeTensors.Write(next, optimizerTensors, optimizerMeta);
         CrashPoint.Hit(CrashPoint.Checkpoint, epoch);
         SafeTensors.Write(Path.Combine(runDir, ModelFile), Split(arena, values, ""), meta);
+        CrashPoint.Hit(CrashPoint.Committed, epoch);
         File.Move(next, Path.Combine(runDir, OptimizerFile), overwrite: true);
         AtomicFile.WriteAllText(Path.Combine(runDir, ConfigFile), config.ToJson());
     }

@@ -1,7 +1,7 @@
 // Crash injection for the resume tests: when $VAEGPU_CRASH_AT names a point ("started:0", "step:N" after
-// the N-th optimizer step, "checkpoint:E" between the two files of epoch E's checkpoint), the process
-// kills itself with SIGKILL right there, as `kill -9` would at that instant. A timer in the test cannot
-// hit a moment that lasts a millisecond; this can, and it costs one comparison when unset.
+// the N-th optimizer step, "checkpoint:E" before and "committed:E" after epoch E's model file lands),
+// the process kills itself with SIGKILL right there, as `kill -9` would at that instant. A timer in the
+// test cannot hit a moment that lasts a millisecond; this can, and it costs one comparison when unset.
 using System.Diagnostics;
 using System.Globalization;
 
@@ -14,7 +14,8 @@ internal static class CrashPoint
     public const string Variable = "VAEGPU_CRASH_AT";
 
     /// <summary>The point names.</summary>
-    public const string Started = "started", Step = "step", Checkpoint = "checkpoint";
+    public const string Started = "started", Step = "step", Checkpoint = "checkpoint",
+        Committed = "committed";
 
     private static readonly (string Name, long Number)? Target = Parse(Environment.GetEnvironmentVariable(
         Variable));
@@ -36,7 +37,7 @@ internal static class CrashPoint
         if (string.IsNullOrEmpty(text)) return null;
         int colon = text.IndexOf(':');
         string name = colon < 0 ? text : text[..colon];
-        string? known = new[] { Started, Step, Checkpoint }.FirstOrDefault(n => n == name);
+        string? known = new[] { Started, Step, Checkpoint, Committed }.FirstOrDefault(n => n == name);
         return known is not null && colon > 0
             && long.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long n)
             ? (known, n) : null;

@@ -1,7 +1,8 @@
 // Resume as a user meets it, in child processes whose $VAEGPU_DATA and cache hold nothing: a run trained
 // with --data-dir D and stopped by Ctrl+C resumes with `--resume RUN` alone; a run killed with SIGKILL
-// at a random point (before its first epoch, mid-epoch at a random step, between the files of a
-// checkpoint, or after a random delay) resumes and ends bit for bit where an uninterrupted run ends.
+// at a random point (before its first epoch, mid-epoch at a random step, before or after the model file
+// of a checkpoint lands, or after a random delay) resumes and ends bit for bit where an uninterrupted
+// run ends.
 // Kill points are drawn fresh each run and printed, so a failure can be replayed with VAEGPU_CRASH_AT.
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
@@ -48,15 +49,15 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
     {
         var (data, env) = Isolated();
         string whole = Path.Combine(_root, "whole"), run = Path.Combine(_root, "run");
-        var reference = RunnerHarness.Run([.. Common(data, "30"), "--out", whole, "--quiet"]);
+        var reference = RunnerHarness.Run([.. Common(data, "5"), "--out", whole, "--quiet"]);
         Assert.True(reference.Code == 0, reference.ToString());
         // Ctrl+C after epoch 3: the same token Program.cs cancels on SIGINT (a test host started in the
         // background inherits SIGINT ignored, so a real signal would not arrive).
         using var cancel = new CancellationTokenSource();
-        var stdout = new CancelAfterLine("epoch 3/30 train_loss", cancel);
+        var stdout = new CancelAfterLine("epoch 3/5 train_loss", cancel);
         var stderr = new StringWriter();
         int code = new VaeGpu.Runner.Cli.CliApp(stdout, stderr, interactive: false, cancel.Token)
-            .Run([.. Common(data, "30"), "--out", run]);
+            .Run([.. Common(data, "5"), "--out", run]);
         var stopped = new RunnerResult(code, stdout.ToString(), stderr.ToString());
         output.WriteLine(stopped.ToString());
         Assert.True(stopped.Code == 130, stopped.ToString());
@@ -70,7 +71,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
 
         // The folder lost its files: one line naming both places looked in, exit code 2.
         File.Delete(Path.Combine(data, "usps", "usps.bz2"));
-        var lost = RunnerProcess.Run(env, "--resume", run, "--epochs", "31", "--quiet");
+        var lost = RunnerProcess.Run(env, "--resume", run, "--epochs", "6", "--quiet");
         Assert.True(lost.Code == 2, lost.ToString());
         Assert.Single(lost.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(Path.Combine(data, "usps"), lost.Err);
@@ -87,7 +88,10 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         var random = new Random();
         // 400 images in batches of 64: 7 steps per epoch, 21 in all.
         string[] points =
-            ["started:0", $"step:{random.Next(1, 21)}", $"checkpoint:{random.Next(1, 3)}", "timer"];
+        [
+            "started:0", $"step:{random.Next(1, 21)}", $"checkpoint:{random.Next(1, 3)}",
+            $"committed:{random.Next(1, 3)}", "timer",
+        ];
         foreach (string point in points)
         {
             string run = Path.Combine(_root, point.Replace(':', '-'));
