@@ -186,7 +186,7 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
 
     private string Kept(int epoch) => epoch > 0
         ? $"the checkpoint of epoch {epoch} is kept in {runDir} (continue with --resume {runDir})"
-        : $"no epoch completed, so {runDir} holds no checkpoint";
+        : $"no epoch completed, so {runDir} holds no checkpoint (--resume {runDir} starts epoch 1 afresh)";
 
     private List<(string, string)> Facts(int trainCount, int testCount, VaeModel model) =>
     [

@@ -94,6 +94,12 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
                 "no epoch completed: no checkpoint");
             Assert.Single(File.ReadAllLines(Path.Combine(dir, "metrics.csv"))); // header only
             Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
+            // Nothing to load, yet --resume works: it starts epoch 1 afresh.
+            var resumed = RunnerHarness.Run("--resume", dir);
+            output.WriteLine(resumed.ToString());
+            Assert.True(resumed.Code == 0, resumed.ToString());
+            Assert.Contains("starting epoch 1 afresh", resumed.Out);
+            Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Length);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
