@@ -108,6 +108,7 @@ public sealed partial class CliApp
         root.Add(DataCommand());
         root.Add(KernelsCommand());
         root.Add(ClassifierCommand());
+        root.Add(ExportCommand());
         root.Add(SelfTest.SelfTestCommand.Create(_out, _err, dir => LoadDataset("mnist", dir, quiet: true)));
         return root;
     }
