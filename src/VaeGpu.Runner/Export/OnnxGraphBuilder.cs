@@ -1,7 +1,7 @@
 // A small builder of ONNX graphs over OnnxSharp's protobuf types: float32 inputs and outputs whose first
 // axis is a dynamic "batch", initializers (weights), and one method per operator we export (Gemm,
-// activations, Concat). Conv, ConvTranspose, MaxPool and a folded BatchNormalization join through
-// Node() with their attributes when those layers land. Build() stamps opset, producer and metadata.
+// activations, Concat; the convolutional ones in OnnxGraphBuilder.Conv.cs). Build() stamps opset,
+// producer and metadata.
 using Google.Protobuf;
 using Onnx;
 using VaeGpu.Kernels;
@@ -9,7 +9,7 @@ using VaeGpu.Kernels;
 namespace VaeGpu.Runner.Export;
 
 /// <summary>Builds an ONNX ModelProto one operator at a time; value names are unique strings.</summary>
-public sealed class OnnxGraphBuilder
+public sealed partial class OnnxGraphBuilder
 {
     /// <summary>The operator set the exported models import (ONNX default domain).</summary>
     public const int Opset = 13;
