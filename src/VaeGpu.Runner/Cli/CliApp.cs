@@ -95,6 +95,7 @@ public sealed partial class CliApp
         root.Add(DataCommand());
         root.Add(KernelsCommand());
         root.Add(ClassifierCommand());
+        root.Add(ExportCommand());
         root.Add(SelfTest.SelfTestCommand.Create(_out, _err,
             dir => DatasetSource.Load(_console, "mnist", dir, null, quiet: true).Data));
         return root;

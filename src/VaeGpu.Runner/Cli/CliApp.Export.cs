@@ -1,0 +1,38 @@
+// The export sub-command, a thin adapter over Export/OnnxExporter: `export --run R [--part decoder|
+// encoder|generator] [--out FILE]` writes an ONNX model of that part and prints where, with the graph's
+// inputs and outputs. Errors a user can cause come back as UserErrorException (one line, exit 2).
+using System.CommandLine;
+using VaeGpu.Runner.Export;
+using VaeGpu.Runner.Training;
+
+namespace VaeGpu.Runner.Cli;
+
+public sealed partial class CliApp
+{
+    private Command ExportCommand()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder with model.safetensors",
+            Required = true };
+        var part = new Option<string>("--part")
+        {
+            Description = "decoder (z [+ one-hot label] -> image in [0, 1]), encoder (image -> mu, logvar) "
+                + "or generator (a GAN's noise -> image)",
+            DefaultValueFactory = _ => "decoder",
+        };
+        var output = new Option<string?>("--out") { Description = "ONNX file (default RUN/PART.onnx)" };
+        var command = new Command("export",
+            "Write a trained model's decoder or encoder as an ONNX file (opset 13, float32, dynamic batch) "
+            + "for ONNX Runtime, ML.NET or any ONNX runtime")
+            { run, part, output };
+        command.SetAction(parse =>
+        {
+            var result = OnnxExporter.Export(parse.GetValue(run)!,
+                OnnxExporter.ParsePart(parse.GetValue(part)!), parse.GetValue(output));
+            _out.WriteLine($"inputs: {result.Signature.InputsText}");
+            _out.WriteLine($"outputs: {result.Signature.OutputsText}");
+            _out.WriteLine($"wrote {result.Path} ({result.Bytes} bytes, epoch {result.Epoch})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,131 @@
+// The export service behind `VaeGpu.Runner export`: loads a run folder through the checkpoint code
+// (config.json + model.safetensors, shapes checked), builds the ONNX graph of the asked part, stores the
+// signature and the run's config in the model's metadata, and writes the file to a temp name and
+// renames it. Every error a user can cause is a UserErrorException with one line.
+using System.Globalization;
+using Onnx;
+using VaeGpu.Kernels;
+using VaeGpu.Layers;
+using VaeGpu.Runner.Output;
+using VaeGpu.Runner.Training;
+using VaeGpu.Runner.Training.Settings;
+
+namespace VaeGpu.Runner.Export;
+
+/// <summary>Exports a trained model's decoder or encoder (later a GAN's generator) as ONNX.</summary>
+public static class OnnxExporter
+{
+    /// <summary>Metadata keys stored in every exported file.</summary>
+    public const string PartKey = "part", InputsKey = "inputs", OutputsKey = "outputs", ConfigKey = "config",
+        EpochKey = "epoch", WidthKey = "image_width", HeightKey = "image_height", LatentKey = "latent",
+        ClassesKey = "classes";
+
+    /// <summary>The part names accepted by <see cref="ParsePart"/>.</summary>
+    public static IReadOnlyList<string> PartNames { get; } = ["decoder", "encoder", "generator"];
+
+    /// <summary>The default file name of a part inside the run folder, e.g. "decoder.onnx".</summary>
+    public static string DefaultFileName(ExportPart part) => part.ToString().ToLowerInvariant() + ".onnx";
+
+    /// <summary>Parses "decoder", "encoder" or "generator"; anything else is a user error.</summary>
+    public static ExportPart ParsePart(string text) => text?.ToLowerInvariant() switch
+    {
+        "decoder" => ExportPart.Decoder,
+        "encoder" => ExportPart.Encoder,
+        "generator" => ExportPart.Generator,
+        _ => throw new UserErrorException(
+            $"--part: expected {string.Join(", ", PartNames)}, got '{text}'"),
+    };
+
+    /// <summary>The parts a run's model has (decoder and encoder for vae, cvae and ae).</summary>
+    public static IReadOnlyList<ExportPart> PartsOf(RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Model is ModelKind.Vae or ModelKind.Cvae or ModelKind.Ae
+            ? [ExportPart.Decoder, ExportPart.Encoder]
+            : [];
+    }
+
+    /// <summary>
+    /// Exports <paramref name="part"/> of the run in <paramref name="runDir"/> to
+    /// <paramref name="outPath"/> (default RUN/PART.onnx).
+    /// </summary>
+    public static ExportResult Export(string runDir, ExportPart part, string? outPath = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runDir);
+        if (!Enum.IsDefined(part)) throw new ArgumentOutOfRangeException(nameof(part), part, null);
+        if (outPath is not null && string.IsNullOrWhiteSpace(outPath))
+            throw new UserErrorException("--out: expected a file name, got an empty one");
+        return ExportCore(runDir, part, outPath ?? Path.Combine(runDir, DefaultFileName(part)));
+    }
+
+    /// <summary>The ONNX model of a part from a config and its named parameters.</summary>
+    public static (ModelProto Model, OnnxSignature Signature) BuildModel(RunConfig config, ExportPart part,
+        IReadOnlyList<NamedTensor> parameters, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(parameters);
+        CheckPart(config, part, "this run");
+        var (builder, signature) = MlpGraphs.Build(ModelFactory.ToModelConfig(config), part, parameters);
+        string doc = $"VaeGpu {config.Model.Name()} {part.ToString().ToLowerInvariant()} trained on "
+            + $"{config.Dataset} for {epoch} epochs. Inputs: {signature.InputsText}. "
+            + $"Outputs: {signature.OutputsText}.";
+        var metadata = new Dictionary<string, string>
+        {
+            [PartKey] = part.ToString().ToLowerInvariant(),
+            [InputsKey] = signature.InputsText,
+            [OutputsKey] = signature.OutputsText,
+            [ConfigKey] = config.ToJson(),
+            [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
+            [WidthKey] = config.ImageWidth.ToString(CultureInfo.InvariantCulture),
+            [HeightKey] = config.ImageHeight.ToString(CultureInfo.InvariantCulture),
+            [LatentKey] = config.Latent.ToString(CultureInfo.InvariantCulture),
+            [ClassesKey] =
+                (config.IsConditional ? config.Classes : 0).ToString(CultureInfo.InvariantCulture),
+        };
+        return (builder.Build(doc, metadata), signature);
+    }
+
+    private static ExportResult ExportCore(string runDir, ExportPart part, string outPath)
+    {
+        var config = RunConfig.Load(Path.Combine(runDir, Checkpoint.ConfigFile));
+        CheckPart(config, part, runDir);
+        if (Directory.Exists(outPath))
+            throw new UserErrorException($"--out {outPath}: is a folder; give a file name such as "
+                + $"{Path.Combine(outPath, DefaultFileName(part))}");
+        var (parameters, epoch) = LoadParameters(runDir, config);
+        var (model, signature) = BuildModel(config, part, parameters, epoch);
+        byte[] bytes = OnnxGraphBuilder.Serialize(model);
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
+            if (folder is not null) Directory.CreateDirectory(folder);
+            AtomicFile.WriteAllBytes(outPath, bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"--out {outPath}: cannot write the ONNX file ({e.Message})");
+        }
+        return new ExportResult(outPath, bytes.Length, part, signature, epoch);
+    }
+
+    /// <summary>The run's parameters by name, read by the checkpoint code (names, shapes checked).</summary>
+    private static (List<NamedTensor> Parameters, int Epoch) LoadParameters(string runDir, RunConfig config)
+    {
+        using var accelerator = ModelFactory.CreateAccelerator(AcceleratorKind.Cpu, 0, 1);
+        using var model = ModelFactory.CreateModel(accelerator, config, maxBatch: 1);
+        int epoch = Checkpoint.Load(runDir, model, withOptimizer: false);
+        var values = new float[model.Parameters.Count];
+        model.Parameters.ReadValues(values);
+        return (Checkpoint.Split(model.Parameters, values, ""), epoch);
+    }
+
+    private static void CheckPart(RunConfig config, ExportPart part, string where)
+    {
+        var parts = PartsOf(config);
+        if (parts.Contains(part)) return;
+        string has = parts.Count == 0 ? "no exportable part" : "parts " + string.Join(" and ",
+            parts.Select(p => p.ToString().ToLowerInvariant()));
+        throw new UserErrorException($"--part {part.ToString().ToLowerInvariant()}: {where} holds a "
+            + $"{config.Model.Name()}, which has no {part.ToString().ToLowerInvariant()} ({has})");
+    }
+}
