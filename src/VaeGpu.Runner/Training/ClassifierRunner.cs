@@ -64,11 +64,3 @@ public static class ClassifierRunner
                     $"seconds={p.Seconds:F1}"));
         });
 }
-
-/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread
-/// pool).</summary>
-public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    /// <inheritdoc/>
-    public void Report(T value) => report(value);
-}
