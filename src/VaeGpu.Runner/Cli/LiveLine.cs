@@ -6,13 +6,16 @@
 namespace VaeGpu.Runner.Cli;
 
 /// <summary>A redrawable status line on a terminal, with writers that print around it.</summary>
-internal sealed class LiveLine(TextWriter terminal, Func<int> width)
+internal sealed class LiveLine(TextWriter terminal, Func<int> width, TimeSpan? redrawInterval = null)
 {
     /// <summary>ANSI sequences: erase the current line, hide and show the cursor.</summary>
     public const string EraseLine = "\r\u001b[2K", HideCursor = "\u001b[?25l", ShowCursor = "\u001b[?25h";
 
-    /// <summary>Redraws closer together than this are skipped (the latest text is kept).</summary>
-    public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
+    /// <summary>Redraws closer together than this are skipped (the latest text is kept), unless the
+    /// constructor names another interval.</summary>
+    public static readonly TimeSpan DefaultRedrawInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly TimeSpan _redrawInterval = redrawInterval ?? DefaultRedrawInterval;
 
     private readonly object _gate = new();
     private readonly System.Diagnostics.Stopwatch _sinceDraw = new();
@@ -24,13 +27,13 @@ internal sealed class LiveLine(TextWriter terminal, Func<int> width)
     public TextWriter Guard(TextWriter inner) => new GuardedWriter(this, inner);
 
     /// <summary>Sets the line's text and redraws it unless it was drawn less than
-    /// <see cref="RedrawInterval"/> ago (<paramref name="force"/> draws now).</summary>
+    /// the redraw interval ago (<paramref name="force"/> draws now).</summary>
     public void Update(string text, bool force = false)
     {
         lock (_gate)
         {
             _text = text;
-            if (force || !_drawn || _sinceDraw.Elapsed >= RedrawInterval) Draw();
+            if (force || !_drawn || _sinceDraw.Elapsed >= _redrawInterval) Draw();
         }
     }
 

@@ -14,7 +14,7 @@ public static class LossUnits
         ArgumentNullException.ThrowIfNull(config);
         if (config.Recon != "mse") return "nats per image";
         return config.IsAutoencoder
-            ? "squared error per image (summed over pixels)"
+            ? "squared error per image"
             : "squared error + beta KL per image";
     }
 

@@ -72,7 +72,10 @@ public static partial class ReportHtml
         html.Append("<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
         if (ae)
             html.Append("<p>An ae has no KL term: beta and kl_warmup have no effect on it, and its ")
-                .Append("latent has no prior to sample from (so no samples.png).</p>\n");
+                .Append("latent has no prior to sample from, so the run has no prior samples.</p>\n");
+        if (config.Recon == "mse")
+            html.Append("<p>The mse reconstruction loss is the squared error summed over the pixels ")
+                .Append("(values in [0, 1]), not a log-likelihood in nats.</p>\n");
 
         AppendEvaluation(html, runDir, config, metrics.Count > 0 ? metrics[^1].Epoch : 0);
         AppendMetrics(html, metrics, units, ae);
@@ -98,7 +101,7 @@ public static partial class ReportHtml
         // An ae's KL columns are zero by construction: the table leaves them out.
         var columns = MetricsCsv.Header.Split(',')
             .Where(c => !ae || !c.EndsWith("_kl", StringComparison.Ordinal));
-        html.Append($"<h2>Metrics (losses in {E(units)})</h2>\n<table>\n<tr>");
+        html.Append($"<h2>Metrics (losses: {E(units)})</h2>\n<table>\n<tr>");
         foreach (var column in columns) html.Append($"<th>{E(column)}</th>");
         html.Append("</tr>\n");
         foreach (var m in metrics)
