@@ -27,7 +27,9 @@ internal sealed class ConsoleProgress : ITrainingProgress, IDisposable
     private readonly ProgressStyle _style;
     private readonly LiveLine? _live;
     private readonly Stopwatch _clock = new();
-    private int _epoch, _epochs, _lastReported;
+    private readonly Func<string> _bar;
+    private int _epoch, _epochs, _lastReported, _step, _steps;
+    private double _imagesPerSecond, _runningLoss = double.NaN;
 
     /// <summary>Progress on <paramref name="output"/>; for bars, a guarded writer of a LiveLine (the
     /// program's), else a LiveLine of its own is made over <paramref name="output"/>.</summary>
@@ -44,20 +46,23 @@ internal sealed class ConsoleProgress : ITrainingProgress, IDisposable
             }
         }
         _output = output;
+        _bar = () => BarText(_step, _steps, _imagesPerSecond, _runningLoss); // made once, drawn <= 10/s
     }
 
     public void EpochStarted(int epoch, int epochs, int steps)
     {
         (_epoch, _epochs, _lastReported) = (epoch, epochs, 0);
+        (_step, _steps, _imagesPerSecond, _runningLoss) = (0, steps, 0, double.NaN);
         _clock.Restart();
-        _live?.Update(BarText(0, steps, 0, double.NaN), force: true);
+        _live?.Show(_bar);
     }
 
     public void StepFinished(int step, int steps, double imagesPerSecond, double runningLoss)
     {
         if (_live is not null)
         {
-            _live.Update(BarText(step, steps, imagesPerSecond, runningLoss));
+            (_step, _steps, _imagesPerSecond, _runningLoss) = (step, steps, imagesPerSecond, runningLoss);
+            _live.Refresh(); // no allocation unless the bar is due to be redrawn
             return;
         }
         if (_style != ProgressStyle.Lines) return;

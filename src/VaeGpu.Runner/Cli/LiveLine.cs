@@ -19,21 +19,31 @@ internal sealed class LiveLine(TextWriter terminal, Func<int> width, TimeSpan? r
 
     private readonly object _gate = new();
     private readonly System.Diagnostics.Stopwatch _sinceDraw = new();
-    private string? _text;
+    private Func<string>? _render; // the live line's text now; null when no line is live
     private bool _drawn, _cursorHidden, _stopping;
 
     /// <summary>A writer that prints through this line: erases the bar first and redraws it after a
     /// finished line (or freezes it when the run is stopping).</summary>
     public TextWriter Guard(TextWriter inner) => new GuardedWriter(this, inner);
 
-    /// <summary>Sets the line's text and redraws it unless it was drawn less than
-    /// the redraw interval ago (<paramref name="force"/> draws now).</summary>
-    public void Update(string text, bool force = false)
+    /// <summary>Makes a line live whose text <paramref name="render"/> gives, and draws it now.</summary>
+    public void Show(Func<string> render)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        lock (_gate)
+        {
+            _render = render;
+            Draw();
+        }
+    }
+
+    /// <summary>Redraws the live line unless it was drawn less than the redraw interval ago; the text
+    /// is only made when drawn, so a caller may call this every step without allocating.</summary>
+    public void Refresh()
     {
         lock (_gate)
         {
-            _text = text;
-            if (force || !_drawn || _sinceDraw.Elapsed >= _redrawInterval) Draw();
+            if (_render is not null && (!_drawn || _sinceDraw.Elapsed >= _redrawInterval)) Draw();
         }
     }
 
@@ -43,23 +53,23 @@ internal sealed class LiveLine(TextWriter terminal, Func<int> width, TimeSpan? r
         lock (_gate)
         {
             if (_drawn) terminal.Write(EraseLine);
-            (_drawn, _text) = (false, null);
+            (_drawn, _render) = (false, null);
             RestoreCursor();
         }
     }
 
-    /// <summary>Leaves the line on screen as it is now (its latest text), ends it and shows the
+    /// <summary>Leaves the line on screen as it is now (its latest state), ends it and shows the
     /// cursor; nothing when no line is live.</summary>
     public void Freeze()
     {
         lock (_gate)
         {
-            if (_text is not null)
+            if (_render is not null)
             {
                 Draw();
                 terminal.Write('\n');
             }
-            (_drawn, _text) = (false, null);
+            (_drawn, _render) = (false, null);
             RestoreCursor();
         }
     }
@@ -84,7 +94,7 @@ internal sealed class LiveLine(TextWriter terminal, Func<int> width, TimeSpan? r
 
     private void Draw()
     {
-        string text = _text ?? "";
+        string text = _render?.Invoke() ?? "";
         int columns = Math.Max(20, width());
         if (text.Length >= columns) text = text[..(columns - 1)]; // never wrap: \r must reach its start
         if (!_cursorHidden) terminal.Write(HideCursor);
@@ -114,7 +124,7 @@ internal sealed class LiveLine(TextWriter terminal, Func<int> width, TimeSpan? r
                 _drawn = false;
             }
             write();
-            if (endsLine && _text is not null && !_stopping) Draw();
+            if (endsLine && _render is not null && !_stopping) Draw();
         }
     }
 

@@ -100,4 +100,19 @@ public sealed class ConsoleProgressTests
         Assert.All(TerminalScreen.Of(terminal.ToString()).Lines, l => Assert.True(l.Length < 40, l));
         Assert.Matches(@" \d+:\d\d left$", progress.BarText(50, 100, 5000, 120));
     }
+
+    [Fact]
+    public void StepsBetweenRedrawsAllocateNothing()
+    {
+        var terminal = new StringWriter();
+        var live = new LiveLine(terminal, () => 100, TimeSpan.FromHours(1));
+        var progress = new ConsoleProgress(live.Guard(terminal), ProgressStyle.Bars);
+        progress.EpochStarted(1, 1, 100_000);
+        progress.StepFinished(1, 100_000, 5000, 120);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int step = 2; step < 10_000; step++) progress.StepFinished(step, 100_000, 5000, 120);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A string per step would be hundreds of kilobytes over these 9,998 steps.
+        Assert.True(allocated < 4096, $"{allocated} bytes allocated by steps between redraws");
+    }
 }
