@@ -10,8 +10,9 @@ namespace VaeGpu.Runner.Output;
 
 public static partial class ReportHtml
 {
-    /// <summary>The widest a picture is scaled to on the page, in CSS pixels.</summary>
-    public const int MaxPictureWidth = 960;
+    /// <summary>The widest a picture is scaled to, in CSS pixels: the page's width (so MNIST's 16
+    /// reconstructions of 28 pixels are shown twice their size).</summary>
+    public const int MaxPictureWidth = 1000;
 
     /// <summary>The largest whole scale factor a picture gets.</summary>
     public const int MaxPictureScale = 4;
