@@ -131,6 +131,9 @@ public sealed record ModelConfig(
         $"{Kind.ToString().ToLowerInvariant()} {InputDim}-[{string.Join(",", Encoder)}]-{Latent}"
         + $"-[{string.Join(",", Decoder)}]"
         + (Kind == ModelKind.Cvae ? $" classes={Classes}" : "")
-        + $" {Activation.ToString().ToLowerInvariant()} {Recon.ToString().ToLowerInvariant()} beta={Beta}"
-        + (KlWarmupEpochs > 0 ? $" warmup={KlWarmupEpochs}" : "") + $" seed={Seed}";
+        + $" {Activation.ToString().ToLowerInvariant()} {Recon.ToString().ToLowerInvariant()}"
+        // An ae has no KL term, so beta and the warm-up mean nothing for it.
+        + (Kind == ModelKind.Ae ? ""
+            : $" beta={Beta}" + (KlWarmupEpochs > 0 ? $" warmup={KlWarmupEpochs}" : ""))
+        + $" seed={Seed}";
 }

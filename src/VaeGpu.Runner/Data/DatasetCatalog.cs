@@ -36,6 +36,13 @@ public sealed record DatasetInfo(
 {
     /// <summary>The sub-folder of the data folder that holds this dataset (same as Name).</summary>
     public string Folder => Name;
+
+    /// <summary>What one class is called in captions: "digit" for digit sets, "class" otherwise.</summary>
+    public string ClassNoun { get; init; } = "digit";
+
+    /// <summary>A label per class for legends and rows: "digit 0".. or the dataset's own names.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } =
+        Enumerable.Range(0, Classes).Select(c => $"digit {c}").ToArray();
 }
 
 /// <summary>The datasets the runner can load: mnist, fashion-mnist and usps.</summary>
@@ -72,7 +79,13 @@ public static class DatasetCatalog
         ["/usr/share/datasets/fashion-mnist"],
         [
             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
-        ]);
+        ])
+    {
+        // Zalando's label names, in label order (github.com/zalandoresearch/fashion-mnist, "Labels").
+        ClassNoun = "class",
+        ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+            "Bag", "Ankle boot"],
+    };
 
     /// <summary>USPS (Hull, 1994) as LIBSVM text: 7,291 + 2,007 digits, 16x16, values in [-1, 1].</summary>
     public static readonly DatasetInfo Usps = new(
@@ -99,6 +112,22 @@ public static class DatasetCatalog
         throw new DataException($"unknown dataset '{name}'; expected one of: "
             + string.Join(", ", All.Select(info => info.Name)) + ".");
     }
+
+    /// <summary>Label of class <paramref name="label"/> of a dataset: its catalog name, else "class N"
+    /// (an unknown dataset or a label past its list).</summary>
+    public static string ClassName(string dataset, int label)
+    {
+        var info = All.FirstOrDefault(i =>
+            string.Equals(i.Name, dataset, StringComparison.OrdinalIgnoreCase));
+        return info is not null && label >= 0 && label < info.ClassNames.Count
+            ? info.ClassNames[label]
+            : $"class {label}";
+    }
+
+    /// <summary>What one class of a dataset is called in captions ("digit", or "class").</summary>
+    public static string ClassNoun(string dataset) =>
+        All.FirstOrDefault(i => string.Equals(i.Name, dataset, StringComparison.OrdinalIgnoreCase))
+            ?.ClassNoun ?? "class";
 
     private static DatasetFile Idx(string rawName, string? contentSha256, string? downloadMd5) =>
         new(rawName + ".gz", rawName, contentSha256, downloadMd5);

@@ -84,12 +84,14 @@ public static class CompareReport
         List<(string File, string Svg)> svgs)
     {
         var html = HtmlPage.Begin($"VaeGpu sweep: {title}", 1200,
-                "img{image-rendering:pixelated;width:168px}figure{display:inline-block;margin:0.5em}")
+                "img{image-rendering:pixelated;width:168px}figure{display:inline-block;margin:0.5em}" +
+                ".wide{overflow-x:auto;max-width:100%}td,th{white-space:nowrap}")
             .Append("<p>Losses are per test image in nats (lower is better). nll_bound is the importance-")
             .Append("sampled bound on -log p(x). digit_fid is the Fr&eacute;chet distance between our digit ")
             .Append("classifier's features of generated images and of the test set; fid_floor is the same ")
             .Append("distance between the test and training sets. It is this project's own yardstick, ")
-            .Append("comparable only with itself, not with published FID numbers.</p>\n<table>\n<tr>");
+            .Append("comparable only with itself, not with published FID numbers.</p>\n")
+            .Append("<div class=\"wide\"><table>\n<tr>"); // a wide table scrolls, the page does not
         foreach (string column in Header(keys).Split(',')) html.Append($"<th>{E(column)}</th>");
         html.Append("</tr>\n");
         foreach (var row in rows)
@@ -101,9 +103,10 @@ public static class CompareReport
                     : $"<td>{E(cell)}</td>");
             html.Append("</tr>\n");
         }
-        html.Append("</table>\n<h2>Curves</h2>\n");
+        html.Append("</table></div>\n<h2>Curves</h2>\n");
         foreach (var (file, svg) in svgs)
-            html.Append($"<figure>{svg}<figcaption>{E(file)}</figcaption></figure>\n");
+            html.Append($"<figure>{svg}<figcaption><a href=\"{E(file)}\">{E(file)}</a>")
+                .Append("</figcaption></figure>\n");
         html.Append("<h2>Samples</h2>\n");
         foreach (var row in rows)
         {
@@ -111,7 +114,8 @@ public static class CompareReport
             if (!File.Exists(samples)) continue;
             html.Append($"<figure><img alt=\"{E(row.Name)}\" src=\"data:image/png;base64,")
                 .Append(Convert.ToBase64String(File.ReadAllBytes(samples)))
-                .Append($"\"><figcaption>{E(row.Name)}</figcaption></figure>\n");
+                .Append($"\"><figcaption><a href=\"{E(row.Name)}/report.html\">{E(row.Name)}</a>")
+                .Append("</figcaption></figure>\n");
         }
         return html.Append("</body></html>\n").ToString();
     }

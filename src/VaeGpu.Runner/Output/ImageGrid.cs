@@ -13,12 +13,15 @@ public sealed record Picture(int Width, int Height, PngColor Color, byte[] Pixel
 /// <summary>Builds grids of equally sized images.</summary>
 public static class ImageGrid
 {
+    /// <summary>Pixels between images (and around the border) unless a caller asks otherwise.</summary>
+    public const int DefaultPadding = 2;
+
     /// <summary>
     /// A greyscale grid of <paramref name="count"/> images of width x height floats in [0, 1], filled row by
     /// row with <paramref name="columns"/> per row and <paramref name="padding"/> pixels between them.
     /// </summary>
     public static Picture Gray(ReadOnlySpan<float> images, int count, int width, int height, int columns,
-        int padding = 2)
+        int padding = DefaultPadding)
     {
         Check(images, count, width, height, columns, padding);
         int rows = (count + columns - 1) / columns;

@@ -1,63 +1,87 @@
-// report.html: one self-contained page per run. Configuration, the metrics table, timings, and every
-// picture of the run folder; PNGs are embedded as data URIs and SVGs inline, so the page can be
-// mailed or opened anywhere; the per-epoch reconstructions are linked to keep the page small.
+// report.html: one self-contained page per run. Configuration, the metrics table, timings, the
+// evaluation (when eval.json exists) and every picture of the run folder; PNGs are embedded as data
+// URIs and SVGs inline, so the page can be mailed or opened anywhere; the per-epoch reconstructions
+// are linked to keep the page small. Refresh rebuilds the page after `eval` from the run folder.
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using VaeGpu.Layers;
 using VaeGpu.Runner.Training;
 
 namespace VaeGpu.Runner.Output;
 
 /// <summary>Builds the run report page.</summary>
-public static class ReportHtml
+public static partial class ReportHtml
 {
-    private static readonly (string File, string Caption)[] Pictures =
-    [
-        ("loss.svg", "Loss per epoch (train and test; reconstruction and KL)"),
-        ("reconstructions.png", "Test images (top) and their reconstructions (bottom), final epoch"),
-        ("samples.png", "64 decoded draws z ~ N(0, I)"),
-        ("samples_by_class.png", "Decoded draws per class, one row per digit"),
-        ("latent.svg", "Test-set latent means by digit"),
-        ("manifold.png", "Decoded grid over the 2-D latent plane"),
-    ];
+    /// <summary>The file inside a run folder.</summary>
+    public const string FileName = "report.html";
 
-    /// <summary>Writes report.html into <paramref name="runDir"/> from the files already there.</summary>
+    // The run facts travel inside the page, so Refresh can rebuild it without the trainer.
+    private const string FactsOpen = "<script type=\"application/json\" id=\"vaegpu-facts\">";
+    private const string FactsClose = "</script>";
+
+    private const string Css =
+        "img{image-rendering:pixelated;max-width:100%}figure{margin:1.5em 0}" +
+        ".rows{display:inline-flex;align-items:flex-start;gap:6px}" +
+        ".labels div{text-align:right;white-space:nowrap;font-size:0.9em}" +
+        ".zgrid{display:inline-grid;grid-template-columns:auto auto;gap:4px}" +
+        ".zy{display:flex;flex-direction:column;justify-content:space-between;text-align:right}" +
+        ".zx{display:flex;justify-content:space-between}";
+
+    /// <summary>Writes report.html into <paramref name="runDir"/> from the files already there
+    /// (pictures, and eval.json when it exists).</summary>
     public static void Write(string runDir, RunConfig config, IReadOnlyList<EpochMetrics> metrics,
         IReadOnlyList<(string Name, string Value)> facts)
     {
-        var html = HtmlPage.Begin($"VaeGpu run: {config.Model} on {config.Dataset}", 1000,
-            "img{image-rendering:pixelated;max-width:100%}figure{margin:1.5em 0}");
+        ArgumentNullException.ThrowIfNull(runDir);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(facts);
+        WriteCore(runDir, config, metrics, facts);
+    }
+
+    /// <summary>Rebuilds an existing report.html from the run folder (config.json, metrics.csv, the
+    /// pictures, eval.json); does nothing where the run has no report yet (it never finished).</summary>
+    public static void Refresh(string runDir)
+    {
+        ArgumentNullException.ThrowIfNull(runDir);
+        string page = Path.Combine(runDir, FileName);
+        if (!File.Exists(page)) return;
+        var config = RunConfig.Load(Path.Combine(runDir, Checkpoint.ConfigFile));
+        string metricsPath = Path.Combine(runDir, Checkpoint.MetricsFile);
+        var metrics = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
+        WriteCore(runDir, config, metrics, ReadFacts(File.ReadAllText(page)));
+    }
+
+    private static void WriteCore(string runDir, RunConfig config, IReadOnlyList<EpochMetrics> metrics,
+        IReadOnlyList<(string Name, string Value)> facts)
+    {
+        string units = LossUnits.PerImage(config);
+        bool ae = config.IsAutoencoder;
+        var html = HtmlPage.Begin($"VaeGpu run: {config.Model} on {config.Dataset}", 1000, Css);
         if (metrics.Count > 0)
-            html.Append($"<p><b>Final test loss: {F(metrics[^1].TestLoss)} nats per image</b> after "
-                + $"{metrics[^1].Epoch} epochs.</p>\n");
+            html.Append($"<p><b>Final test {(ae ? "reconstruction " : "")}loss: {F(metrics[^1].TestLoss)} ")
+                .Append($"{E(units)}</b> after {metrics[^1].Epoch} epochs.</p>\n");
 
         html.Append("<h2>Run</h2>\n<table>\n");
         foreach (var (name, value) in facts)
             html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
-        html.Append("</table>\n<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
+        html.Append("</table>\n").Append(FactsOpen)
+            .Append(JsonSerializer.Serialize(facts.Select(f => new[] { f.Name, f.Value })))
+            .Append(FactsClose).Append('\n');
+        html.Append("<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
+        if (ae)
+            html.Append("<p>An ae has no KL term: beta and kl_warmup have no effect on it, and its ")
+                .Append("latent has no prior to sample from, so the run has no prior samples.</p>\n");
+        if (config.Recon == ReconstructionLoss.Mse)
+            html.Append("<p>The mse reconstruction loss is the squared error summed over the pixels ")
+                .Append("(values in [0, 1]), not a log-likelihood in nats.</p>\n");
 
-        html.Append("<h2>Metrics (per image, nats)</h2>\n<table>\n<tr>");
-        foreach (var column in MetricsCsv.Header.Split(',')) html.Append($"<th>{E(column)}</th>");
-        html.Append("</tr>\n");
-        foreach (var m in metrics)
-            html.Append($"<tr><td>{m.Epoch}</td><td>{F(m.TrainLoss)}</td><td>{F(m.TrainRecon)}</td>")
-                .Append($"<td>{F(m.TrainKl)}</td><td>{F(m.TestLoss)}</td><td>{F(m.TestRecon)}</td>")
-                .Append($"<td>{F(m.TestKl)}</td><td>{F(m.EpochSeconds)}</td>")
-                .Append($"<td>{m.SamplesPerSecond.ToString("0", CultureInfo.InvariantCulture)}</td></tr>\n");
-        html.Append("</table>\n<h2>Pictures</h2>\n");
-
-        foreach (var (file, caption) in Pictures)
-        {
-            string path = Path.Combine(runDir, file);
-            if (!File.Exists(path)) continue;
-            html.Append("<figure>");
-            if (file.EndsWith(".svg", StringComparison.Ordinal)) html.Append(File.ReadAllText(path));
-            else
-                html.Append($"<img alt=\"{E(file)}\" src=\"data:image/png;base64,")
-                    .Append(Convert.ToBase64String(File.ReadAllBytes(path))).Append("\">");
-            html.Append($"<figcaption>{E(caption)} (<a href=\"{E(file)}\">{E(file)}</a>)")
-                .Append("</figcaption></figure>\n");
-        }
+        AppendEvaluation(html, runDir, config, metrics.Count > 0 ? metrics[^1].Epoch : 0);
+        AppendMetrics(html, metrics, units, ae);
+        html.Append("<h2>Pictures</h2>\n");
+        AppendPictures(html, runDir, config);
         var perEpoch = Directory.GetFiles(runDir, "reconstructions_epoch*.png")
             .Select(Path.GetFileName).Order().ToList();
         if (perEpoch.Count > 0)
@@ -69,7 +93,46 @@ public static class ReportHtml
         html.Append("<p>Files: <a href=\"metrics.csv\">metrics.csv</a>, ")
             .Append("<a href=\"config.json\">config.json</a>, ")
             .Append("<a href=\"model.safetensors\">model.safetensors</a></p>\n</body></html>\n");
-        AtomicFile.WriteAllText(Path.Combine(runDir, "report.html"), html.ToString());
+        AtomicFile.WriteAllText(Path.Combine(runDir, FileName), html.ToString());
+    }
+
+    private static void AppendMetrics(StringBuilder html, IReadOnlyList<EpochMetrics> metrics, string units,
+        bool ae)
+    {
+        // An ae's KL columns are zero by construction: the table leaves them out.
+        var columns = MetricsCsv.Header.Split(',')
+            .Where(c => !ae || !c.EndsWith("_kl", StringComparison.Ordinal));
+        html.Append($"<h2>Metrics (losses: {E(units)})</h2>\n<table>\n<tr>");
+        foreach (var column in columns) html.Append($"<th>{E(column)}</th>");
+        html.Append("</tr>\n");
+        foreach (var m in metrics)
+        {
+            html.Append($"<tr><td>{m.Epoch}</td><td>{F(m.TrainLoss)}</td><td>{F(m.TrainRecon)}</td>");
+            if (!ae) html.Append($"<td>{F(m.TrainKl)}</td>");
+            html.Append($"<td>{F(m.TestLoss)}</td><td>{F(m.TestRecon)}</td>");
+            if (!ae) html.Append($"<td>{F(m.TestKl)}</td>");
+            html.Append($"<td>{F(m.EpochSeconds)}</td>")
+                .Append($"<td>{m.SamplesPerSecond.ToString("0", CultureInfo.InvariantCulture)}</td></tr>\n");
+        }
+        html.Append("</table>\n");
+    }
+
+    private static List<(string Name, string Value)> ReadFacts(string page)
+    {
+        int start = page.IndexOf(FactsOpen, StringComparison.Ordinal);
+        if (start < 0) return [];
+        start += FactsOpen.Length;
+        int end = page.IndexOf(FactsClose, start, StringComparison.Ordinal);
+        if (end < 0) return [];
+        try
+        {
+            var pairs = JsonSerializer.Deserialize<string[][]>(page[start..end]) ?? [];
+            return pairs.Where(p => p.Length == 2).Select(p => (p[0], p[1])).ToList();
+        }
+        catch (JsonException)
+        {
+            return []; // a hand-edited page: rebuild it without the facts rather than fail the eval
+        }
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

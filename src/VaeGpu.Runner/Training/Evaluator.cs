@@ -116,11 +116,13 @@ public static class Evaluator
         };
     }
 
-    /// <summary>Writes RUN/eval.json atomically (snake_case keys, invariant numbers).</summary>
+    /// <summary>Writes RUN/eval.json atomically (snake_case keys, invariant numbers) and rebuilds the
+    /// run's report.html to show it.</summary>
     public static void Save(string runDir, EvalResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
         AtomicFile.WriteAllText(Path.Combine(runDir, FileName), JsonSerializer.Serialize(r, Json) + "\n");
+        ReportHtml.Refresh(runDir);
     }
 
     /// <summary>Reads RUN/eval.json, or returns null when the run has none; a corrupt file is a user

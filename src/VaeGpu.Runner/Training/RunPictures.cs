@@ -1,9 +1,11 @@
 // The pictures of a run, made from the trained model: reconstructions (z = mu), samples from the
-// prior, samples per class (CVAE), the latent scatter (PCA when latent > 2), the 2-D manifold and the
-// loss curves. Every decode runs in chunks of the model's batch size; latent draws come from the
-// model's Sample stream, so the same checkpoint always gives the same pictures.
+// prior (not for an ae: it has no prior, so its "samples" would be noise), samples per class (CVAE),
+// the latent scatter (PCA when latent > 2), the 2-D manifold and the loss curves. Every decode runs
+// in chunks of the model's batch size; latent draws come from the model's Sample stream, so the same
+// checkpoint always gives the same pictures.
 using VaeGpu.Kernels;
 using VaeGpu.Layers;
+using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Output;
 
 namespace VaeGpu.Runner.Training;
@@ -14,18 +16,23 @@ public static class RunPictures
     private const int ReconstructionCount = 32, ReconstructionColumns = 16, LatentPoints = 5000,
         ManifoldSide = 20;
 
+    /// <summary>The manifold's grid spans z in [-ManifoldRange, ManifoldRange] on both axes.</summary>
+    public const float ManifoldRange = 3f;
+
     /// <summary>Writes every final picture and loss.svg into <paramref name="runDir"/>.</summary>
     public static void WriteAll(string runDir, VaeModel model, DeviceSplit test, RunConfig config,
         IReadOnlyList<EpochMetrics> metrics)
     {
         Reconstructions(model, test, config).Save(Path.Combine(runDir, "reconstructions.png"));
-        Samples(model, config, 64, label: null).Save(Path.Combine(runDir, "samples.png"));
+        // An ae's latent has no prior: decoded N(0, I) draws mean nothing, so it gets no samples.png.
+        if (!config.IsAutoencoder)
+            Samples(model, config, 64, label: null).Save(Path.Combine(runDir, "samples.png"));
         if (config.IsConditional) SamplesByClass(model, config).Save(Path.Combine(runDir,
             "samples_by_class.png"));
         AtomicFile.WriteAllText(Path.Combine(runDir, "latent.svg"), LatentPlot(model, test, config));
         if (config.Latent == 2 && !config.IsConditional)
             Manifold(model, config).Save(Path.Combine(runDir, "manifold.png"));
-        AtomicFile.WriteAllText(Path.Combine(runDir, "loss.svg"), LossPlot(metrics));
+        AtomicFile.WriteAllText(Path.Combine(runDir, "loss.svg"), LossPlot(metrics, config));
     }
 
     /// <summary>The first test images above their reconstructions (decoded from z = mu).</summary>
@@ -76,8 +83,8 @@ public static class RunPictures
             PerRow);
     }
 
-    /// <summary>Decodes a grid over the 2-D latent plane (latent = 2 only): z in [-3, 3]^2, top row = high
-    /// z2.</summary>
+    /// <summary>Decodes a grid over the 2-D latent plane (latent = 2 only): z in [-3, 3]^2 (see
+    /// <see cref="ManifoldRange"/>), left column = low z1, top row = high z2.</summary>
     public static Picture Manifold(VaeModel model, RunConfig config)
     {
         int n = ManifoldSide * ManifoldSide;
@@ -86,8 +93,8 @@ public static class RunPictures
             for (int col = 0; col < ManifoldSide; col++)
             {
                 int at = (row * ManifoldSide + col) * 2;
-                z[at] = -3f + 6f * col / (ManifoldSide - 1);
-                z[at + 1] = 3f - 6f * row / (ManifoldSide - 1);
+                z[at] = -ManifoldRange + 2 * ManifoldRange * col / (ManifoldSide - 1);
+                z[at + 1] = ManifoldRange - 2 * ManifoldRange * row / (ManifoldSide - 1);
             }
         return ImageGrid.Gray(DecodeMany(model, z, null, n), n, config.ImageWidth, config.ImageHeight,
             ManifoldSide, 0);
@@ -105,7 +112,8 @@ public static class RunPictures
         if (l == 1)
         {
             for (int i = 0; i < n; i++) { x[i] = mu[i]; y[i] = labels[i]; }
-            (title, xLabel, yLabel) = ("Latent means of test images", "z1", "digit");
+            (title, xLabel, yLabel) = ("Latent means of test images", "z1",
+                DatasetCatalog.ClassNoun(config.Dataset));
         }
         else if (l == 2)
         {
@@ -120,21 +128,41 @@ public static class RunPictures
             (xLabel, yLabel) = ("PC 1", "PC 2");
         }
         int classes = Math.Max(config.Classes, labels.Max() + 1);
-        return SvgPlot.Scatter(title, xLabel, yLabel, x, y, labels, classes);
+        var names = Enumerable.Range(0, classes).Select(c => DatasetCatalog.ClassName(config.Dataset, c))
+            .ToArray();
+        return SvgPlot.Scatter(title, xLabel, yLabel, x, y, labels, classes, names);
     }
 
-    /// <summary>Train and test loss, reconstruction and KL per epoch.</summary>
-    public static string LossPlot(IReadOnlyList<EpochMetrics> metrics)
+    /// <summary>Train and test loss and reconstruction per epoch, in the run's units; a vae's KL on a
+    /// panel of its own below (an ae has none). Colour = split (train blue, test red), dash = the
+    /// reconstruction part, and each legend swatch shows its line's dash.</summary>
+    public static string LossPlot(IReadOnlyList<EpochMetrics> metrics, RunConfig config)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(config);
         List<double> Column(Func<EpochMetrics, double> pick) => metrics.Select(pick).ToList();
-        return SvgPlot.Lines("Loss per image (nats)", "epoch", "nats per image",
+        const string TrainColor = "#4e79a7", TestColor = "#e15759";
+        string units = LossUnits.PerImage(config);
+        if (config.IsAutoencoder) // loss = recon: one line per split says it all
+            return SvgPlot.Lines($"Reconstruction loss per image ({LossUnits.Short(config)})", "epoch", units,
+            [
+                new("train loss", TrainColor, Column(m => m.TrainLoss)),
+                new("test loss", TestColor, Column(m => m.TestLoss)),
+            ]);
+        return SvgPlot.Panels($"Loss per image ({LossUnits.Short(config)})", "epoch",
         [
-            new("train loss", "#4e79a7", Column(m => m.TrainLoss)),
-            new("test loss", "#e15759", Column(m => m.TestLoss)),
-            new("train recon", "#4e79a7", Column(m => m.TrainRecon), Dashed: true),
-            new("test recon", "#e15759", Column(m => m.TestRecon), Dashed: true),
-            new("train KL", "#59a14f", Column(m => m.TrainKl)),
-            new("test KL", "#f28e2b", Column(m => m.TestKl)),
+            new(units,
+            [
+                new("train loss", TrainColor, Column(m => m.TrainLoss)),
+                new("test loss", TestColor, Column(m => m.TestLoss)),
+                new("train recon", "#a0cbe8", Column(m => m.TrainRecon), Dashed: true),
+                new("test recon", "#ff9d9a", Column(m => m.TestRecon), Dashed: true),
+            ]),
+            new("KL to N(0, I), nats per image",
+            [
+                new("train KL", TrainColor, Column(m => m.TrainKl)),
+                new("test KL", TestColor, Column(m => m.TestKl)),
+            ]),
         ]);
     }
 

@@ -134,6 +134,10 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run,
         double nll = Value("nll_bound_k8");
         Assert.True(nll < metricsTest + 1.0 && nll > metricsTest - 40,
             $"nll bound {nll} vs ELBO loss {metricsTest}");
+        // The run's report now shows the evaluation too.
+        string report = File.ReadAllText(Path.Combine(run.RunDir, "report.html"));
+        Assert.Contains("<h2>Evaluation</h2>", report);
+        Assert.Contains("bound on -log p(x), K=8", report);
     }
 
     private (string, int, int) Decoded(string name) =>
