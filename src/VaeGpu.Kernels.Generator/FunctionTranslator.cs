@@ -107,12 +107,12 @@ internal sealed partial class FunctionTranslator
         }
         string parameters = parts.Count == 0 ? "void" : string.Join(", ", parts);
         if (Info.IsKernel)
-            return (Lang == Lang.OpenCL ? "__kernel void " : "extern \"C\" __global__ void ") + Info.CName +
+            return "__kernel void " + Info.CName +
                 "(" + parameters + ")";
         string ret = Info.Method.ReturnsVoid
             ? "void"
             : LangSpelling.TypeName(LangSpelling.Classify(Info.Method.ReturnType));
-        return (Lang == Lang.OpenCL ? "" : "__device__ ") + ret + " " + Info.CName + "(" + parameters + ")";
+        return ret + " " + Info.CName + "(" + parameters + ")";
     }
 
     /// <summary>Buffers arrive as base pointer + element offset; the body sees the offset applied.</summary>

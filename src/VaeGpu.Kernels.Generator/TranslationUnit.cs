@@ -25,9 +25,7 @@ internal sealed class FunctionInfo
     public List<IMethodSymbol> Callees { get; } = new();
     public List<(string Name, string Kind, Prim Element)> Parameters { get; } = new();
     public string OpenCLPrototype { get; set; } = "";
-    public string CudaPrototype { get; set; } = "";
     public string OpenCL { get; set; } = "";
-    public string Cuda { get; set; } = "";
 }
 
 internal sealed class TranslationUnit
