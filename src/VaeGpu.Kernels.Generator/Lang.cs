@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 
 namespace VaeGpu.Kernels.Generator;
 
-/// <summary>Target languages of the translator (a new target adds a member and its spellings here).</summary>
+/// <summary>Target languages of the translator (a new one adds a member and its spellings here).</summary>
 internal enum Lang
 {
     OpenCL,

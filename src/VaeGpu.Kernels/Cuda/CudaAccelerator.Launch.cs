@@ -49,7 +49,8 @@ public sealed partial class CudaAccelerator
 
         public void SetUInt(int index, uint value) => _args.SetBits(index, (int)value);
 
-        public void SetFloat(int index, float value) => _args.SetBits(index, BitConverter.SingleToInt32Bits(value));
+        public void SetFloat(int index, float value) =>
+            _args.SetBits(index, BitConverter.SingleToInt32Bits(value));
 
         public void Launch(in LaunchDims dims)
         {
@@ -58,11 +59,12 @@ public sealed partial class CudaAccelerator
             int maxGroup = owner._device.MaxNumThreadsPerGroup;
             if (dims.LocalX * dims.LocalY > maxGroup || dims.GlobalX % dims.LocalX != 0
                 || dims.GlobalY % dims.LocalY != 0)
-                throw new ArgumentException($"kernel {Name}: launch {dims} needs groups of at most {maxGroup} "
-                    + "work-items and global sizes that are multiples of the group", nameof(dims));
+                throw new ArgumentException($"kernel {Name}: launch {dims} needs groups of at most "
+                    + $"{maxGroup} work-items and global sizes that are multiples of the group",
+                    nameof(dims));
             IlgpuInvoker invoker = _invokers[_current] ??= Load(_current);
-            var config = new KernelConfig(new Index2D(dims.GlobalX / dims.LocalX, dims.GlobalY / dims.LocalY),
-                new Index2D(dims.LocalX, dims.LocalY));
+            var grid = new Index2D(dims.GlobalX / dims.LocalX, dims.GlobalY / dims.LocalY);
+            var config = new KernelConfig(grid, new Index2D(dims.LocalX, dims.LocalY));
             invoker(owner._device.DefaultStream, config, _args);
             _args.Clear();
         }

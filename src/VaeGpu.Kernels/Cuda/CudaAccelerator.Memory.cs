@@ -8,7 +8,8 @@ namespace VaeGpu.Kernels.Cuda;
 public sealed partial class CudaAccelerator
 {
     /// <inheritdoc/>
-    protected override DeviceBuffer<T> AllocateCore<T>(int length) => new CudaBuffer<T>(this, _device, length);
+    protected override DeviceBuffer<T> AllocateCore<T>(int length) =>
+        new CudaBuffer<T>(this, _device, length);
 
     /// <inheritdoc/>
     protected override void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination)

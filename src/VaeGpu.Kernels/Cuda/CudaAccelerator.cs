@@ -14,7 +14,7 @@ using IlgpuCuda = ILGPU.Runtime.Cuda;
 
 namespace VaeGpu.Kernels.Cuda;
 
-/// <summary>Runs the op set on an NVIDIA GPU through ILGPU (or, in tests, on ILGPU's CPU accelerator).</summary>
+/// <summary>Runs the op set on an NVIDIA GPU through ILGPU (in tests: on ILGPU's CPU accelerator).</summary>
 public sealed partial class CudaAccelerator : KernelAccelerator
 {
     private readonly Context _context;
@@ -57,7 +57,8 @@ public sealed partial class CudaAccelerator : KernelAccelerator
             if (devices.Count == 0) throw new AcceleratorUnavailableException(UnavailableReason());
             if (device < 0 || device >= devices.Count)
                 throw new AcceleratorUnavailableException(
-                    $"no CUDA device {device}: this machine has {devices.Count} (use 0..{devices.Count - 1})");
+                    $"no CUDA device {device}: this machine has {devices.Count} "
+                    + $"(use 0..{devices.Count - 1})");
             IlgpuCuda.CudaDevice chosen = devices[device];
             IlgpuAccelerator accelerator;
             try
@@ -126,7 +127,8 @@ public sealed partial class CudaAccelerator : KernelAccelerator
         catch (Exception e) when (e is IlgpuCuda.CudaException or NotSupportedException
                                       or DllNotFoundException or InvalidOperationException)
         {
-            return BackendProbe.Missing(AcceleratorKind.Cuda, $"ILGPU failed to list CUDA devices: {e.Message}");
+            return BackendProbe.Missing(AcceleratorKind.Cuda,
+                $"ILGPU failed to list CUDA devices: {e.Message}");
         }
     }
 

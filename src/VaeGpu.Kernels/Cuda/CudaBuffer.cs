@@ -5,11 +5,11 @@ using ILGPU.Runtime;
 
 namespace VaeGpu.Kernels.Cuda;
 
-/// <summary>A buffer in the memory of an ILGPU accelerator (CUDA, or the CPU accelerator in tests).</summary>
+/// <summary>A buffer in the memory of an ILGPU accelerator (CUDA; ILGPU's CPU one in tests).</summary>
 public sealed class CudaBuffer<T> : DeviceBuffer<T> where T : unmanaged
 {
-    internal CudaBuffer(Accelerator owner, ILGPU.Runtime.Accelerator device, int length) : base(owner, length) =>
-        Memory = device.Allocate1D<T>(length);
+    internal CudaBuffer(Accelerator owner, ILGPU.Runtime.Accelerator device, int length)
+        : base(owner, length) => Memory = device.Allocate1D<T>(length);
 
     /// <summary>The ILGPU buffer.</summary>
     internal MemoryBuffer1D<T, Stride1D.Dense> Memory { get; }

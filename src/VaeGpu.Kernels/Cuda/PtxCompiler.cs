@@ -13,7 +13,8 @@ using VaeGpu.Kernels.Device;
 namespace VaeGpu.Kernels.Cuda;
 
 /// <summary>One kernel compiled to PTX, with the memory its PTX declares.</summary>
-public sealed record PtxKernel(string Name, string Architecture, string Ptx, int SharedBytes, int LocalBytes);
+public sealed record PtxKernel(
+    string Name, string Architecture, string Ptx, int SharedBytes, int LocalBytes);
 
 /// <summary>Compiles kernels to PTX with ILGPU for a given architecture (no GPU or driver needed).</summary>
 public sealed partial class PtxCompiler : IDisposable
@@ -21,13 +22,14 @@ public sealed partial class PtxCompiler : IDisposable
     private readonly Context _context;
     private readonly PTXBackend _backend;
 
-    /// <summary>A compiler for <paramref name="architecture"/> (e.g. 70, 80, 90 for sm_70, sm_80, sm_90).</summary>
+    /// <summary>A compiler for sm_<paramref name="architecture"/> (e.g. 70, 80, 90).</summary>
     public PtxCompiler(int architecture)
     {
         var arch = new CudaArchitecture(architecture / 10, architecture % 10);
         Architecture = $"sm_{architecture}";
         _context = Context.Create(builder => builder.EnableAlgorithms());
-        _backend = new PTXBackend(_context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_80, null);
+        _backend = new PTXBackend(_context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_80,
+            null);
     }
 
     /// <summary>The architectures CI compiles every kernel for.</summary>
@@ -48,7 +50,7 @@ public sealed partial class PtxCompiler : IDisposable
         return Compile(source.Name, binding.Method);
     }
 
-    /// <summary>Compiles the kernel method <paramref name="method"/> (named <paramref name="name"/>).</summary>
+    /// <summary>Compiles kernel method <paramref name="method"/>, named <paramref name="name"/>.</summary>
     public PtxKernel Compile(string name, MethodInfo method)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -67,7 +69,7 @@ public sealed partial class PtxCompiler : IDisposable
             Bytes(LocalDeclaration(), ptx));
     }
 
-    /// <summary>Total bytes of the PTX's declarations of one state space (".shared .align 4 .b8 x[1024];").</summary>
+    /// <summary>Total bytes the PTX declares in one state space (".shared .align 4 .b8 x[1024];").</summary>
     private static int Bytes(Regex declaration, string ptx) =>
         declaration.Matches(ptx).Sum(m =>
             int.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture)

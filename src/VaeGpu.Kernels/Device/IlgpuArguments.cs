@@ -6,7 +6,7 @@ using ILGPU.Runtime;
 
 namespace VaeGpu.Kernels.Device;
 
-/// <summary>Launches a kernel loaded by ILGPU with the arguments staged in an <see cref="IlgpuArguments"/>.</summary>
+/// <summary>Launches an ILGPU kernel with the arguments staged in <see cref="IlgpuArguments"/>.</summary>
 public delegate void IlgpuInvoker(AcceleratorStream stream, KernelConfig config, IlgpuArguments args);
 
 /// <summary>A kernel method and the generated binder that makes its typed ILGPU launcher.</summary>
@@ -21,7 +21,7 @@ public sealed class IlgpuArguments
     private readonly int[] _lengths = new int[MaxParameters];
     private readonly int[] _scalars = new int[MaxParameters];
 
-    /// <summary>Stages buffer parameter <paramref name="index"/> as elements [offset, offset + length).</summary>
+    /// <summary>Stages buffer parameter <paramref name="index"/>: [offset, offset + length).</summary>
     public void SetBuffer<T>(int index, MemoryBuffer1D<T, Stride1D.Dense> buffer, int offset, int length)
         where T : unmanaged
     {

@@ -40,7 +40,8 @@ public readonly struct KernelContext
     public Buf<T> Shared<T>(int length) where T : unmanaged => new(SharedMemory.Allocate<T>(length));
 
     /// <summary>
-    /// A per-work-item array (contents undefined); <paramref name="length"/> must be a compile-time constant.
+    /// A per-work-item array (contents undefined); <paramref name="length"/> must be a compile-time
+    /// constant.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public PrivateArray<T> Private<T>(int length) where T : unmanaged =>

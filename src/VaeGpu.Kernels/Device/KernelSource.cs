@@ -26,7 +26,7 @@ public enum KernelParameterKind
 /// <summary>One parameter of a kernel, in declaration order (the KernelContext is not listed).</summary>
 public sealed record KernelParameter(string Name, KernelParameterKind Kind);
 
-/// <summary>A translated kernel: its name (the C# method's), OpenCL C function text, and parameters.</summary>
+/// <summary>A translated kernel: its name (the C# method's), OpenCL C text, and parameters.</summary>
 public sealed record KernelSource(
     int Id, string Name, string OpenCL, IReadOnlyList<KernelParameter> Parameters, bool UsesBarrier);
 

@@ -15,7 +15,7 @@ internal static partial class GemmKernels
     public const int TileN = 64;
     /// <summary>Depth of the A and B tiles staged in shared memory per step.</summary>
     public const int TileK = 16;
-    /// <summary>Rows of C each work-item keeps in registers (fixed: the scalars below are written out).</summary>
+    /// <summary>Rows of C each work-item keeps in registers (fixed: the scalars are written out).</summary>
     public const int WptM = 4;
     /// <summary>Columns of C each work-item keeps in registers (fixed, as WptM).</summary>
     public const int WptN = 4;

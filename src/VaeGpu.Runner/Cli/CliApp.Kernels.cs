@@ -15,7 +15,10 @@ public sealed partial class CliApp
             { Description = "opencl (our translator) or ptx (ILGPU)", DefaultValueFactory = _ => "opencl" };
         lang.AcceptOnlyFromAmong("opencl", "ptx");
         var arch = new Option<int>("--arch")
-            { Description = "CUDA architecture for --lang ptx (70, 80, 90, ...)", DefaultValueFactory = _ => 80 };
+        {
+            Description = "CUDA architecture for --lang ptx (70, 80, 90, ...)",
+            DefaultValueFactory = _ => 80,
+        };
         var kernel = new Option<string?>("--kernel")
             { Description = "Print only this kernel (default: the whole program)" };
         var list = new Option<bool>("--list") { Description = "List the kernel names and parameters" };
@@ -35,7 +38,8 @@ public sealed partial class CliApp
             }
             int architecture = parse.GetValue(arch);
             if (ptx && (architecture < 30 || architecture > 129))
-                throw new UserErrorException($"--arch: {architecture} is not a CUDA architecture (e.g. 70, 80, 90)");
+                throw new UserErrorException(
+                    $"--arch: {architecture} is not a CUDA architecture (e.g. 70, 80, 90)");
             string? name = parse.GetValue(kernel);
             var chosen = all;
             if (name is not null)
@@ -43,7 +47,8 @@ public sealed partial class CliApp
                 var match = all.FirstOrDefault(
                         k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))
                     ?? throw new UserErrorException(
-                        $"--kernel: no kernel '{name}'; known: {string.Join(", ", all.Select(k => k.Name))}");
+                        $"--kernel: no kernel '{name}'; known: "
+                        + string.Join(", ", all.Select(k => k.Name)));
                 chosen = [match];
                 if (!ptx)
                 {

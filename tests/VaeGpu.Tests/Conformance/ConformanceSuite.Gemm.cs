@@ -91,7 +91,8 @@ public abstract partial class ConformanceSuite
     public void GemmMatchesFloat64OnVaeShapes()
     {
         // Encoder forward X (128 x 784) W^T; decoder backward dY W; weight gradient dY^T X (accumulating).
-        var shapes = new (GemmLayout Layout, int M, int N, int K, bool Accumulate, bool Bias, Activation Act)[]
+        var shapes = new (GemmLayout Layout, int M, int N, int K, bool Accumulate, bool Bias,
+            Activation Act)[]
         {
             (GemmLayout.NT, 128, 400, 784, false, true, Activation.Relu),
             (GemmLayout.NN, 128, 784, 400, false, false, Activation.Identity),

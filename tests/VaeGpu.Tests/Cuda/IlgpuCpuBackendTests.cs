@@ -42,10 +42,10 @@ public sealed class IlgpuCpuBackendTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The runner's `--limit 512 --epochs 1` (seed 1, Adam, batch 128) through its Trainer, evaluated on the
-    /// first 256 test images, with hidden layers of 64 instead of 400: ILGPU's CPU accelerator emulates every
-    /// GPU thread as an OS thread (a 128 x 400 x 784 GEMM takes ~10 s here), and the default model's epoch
-    /// took 9 minutes on it without exercising anything more.
+    /// The runner's `--limit 512 --epochs 1` (seed 1, Adam, batch 128) through its Trainer, evaluated on
+    /// the first 256 test images, with hidden layers of 64 instead of 400: ILGPU's CPU accelerator emulates
+    /// every GPU thread as an OS thread (a 128 x 400 x 784 GEMM takes ~10 s here), and the default model's
+    /// epoch took 9 minutes on it without exercising anything more.
     /// </summary>
     [DataFact("mnist")]
     public void OneEpochEndsAtTheCpuBackendsTestLoss()

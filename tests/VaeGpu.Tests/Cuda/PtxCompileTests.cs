@@ -58,11 +58,13 @@ public sealed class PtxCompileTests(ITestOutputHelper output)
             if (!ptx.Ptx.Contains($".entry Kernel_{source.Name}("))
                 problems.Add($"{source.Name}: its PTX has no entry point Kernel_{source.Name}");
             if (group > MaxThreadsPerBlock)
-                problems.Add($"{source.Name}: launched with {group} threads per block > {MaxThreadsPerBlock}");
+                problems.Add($"{source.Name}: launched with {group} threads per block "
+                    + $"> {MaxThreadsPerBlock}");
             if (ptx.SharedBytes > MaxStaticSharedBytes)
                 problems.Add($"{source.Name}: {ptx.SharedBytes} B of .shared > {MaxStaticSharedBytes}");
             if (sharedFor != 0 && sharedFor != group)
-                problems.Add($"{source.Name}: shared arrays sized for {sharedFor} work-items, launched with {group}");
+                problems.Add($"{source.Name}: shared arrays sized for {sharedFor} work-items, "
+                    + $"launched with {group}");
             if (source.UsesBarrier != ptx.Ptx.Contains("bar.sync") && source.UsesBarrier)
                 problems.Add($"{source.Name}: uses k.Barrier() but its PTX has no bar.sync");
         }
@@ -75,7 +77,7 @@ public sealed class PtxCompileTests(ITestOutputHelper output)
     {
         using var compiler = new PtxCompiler(architecture);
         PtxKernel gemm = compiler.Compile(KernelsGenerated.All.Single(k => k.Name == "Gemm"));
-        int expectedShared = (GemmKernels.TileK * GemmKernels.TileM + GemmKernels.TileK * GemmKernels.TileN) * 4;
+        int expectedShared = GemmKernels.TileK * (GemmKernels.TileM + GemmKernels.TileN) * sizeof(float);
         Assert.Equal(expectedShared, gemm.SharedBytes);
         Assert.True(!gemm.Ptx.Contains(".local"),
             $"Gemm's PTX for {gemm.Architecture} uses .local memory ({gemm.LocalBytes} B declared): the "
@@ -91,11 +93,12 @@ public sealed class PtxCompileTests(ITestOutputHelper output)
         var method = typeof(PtxProbeKernels).GetMethod(nameof(PtxProbeKernels.PrivateArray))!;
         PtxKernel ptx = compiler.Compile("PrivateArray", method);
         Assert.Contains(".local", ptx.Ptx);
-        Assert.True(ptx.LocalBytes >= 16 * 4, $"expected a 64-byte .local array, PTX declares {ptx.LocalBytes} B");
+        Assert.True(ptx.LocalBytes >= 16 * 4,
+            $"expected a 64-byte .local array, the PTX declares {ptx.LocalBytes} B");
     }
 }
 
-/// <summary>A kernel compiled only by ILGPU in these tests (not a [Kernel]: no OpenCL translation).</summary>
+/// <summary>A kernel only ILGPU compiles in these tests (not a [Kernel]: no OpenCL translation).</summary>
 public static class PtxProbeKernels
 {
     public static void PrivateArray(KernelContext k, Buf<float> output, int n)

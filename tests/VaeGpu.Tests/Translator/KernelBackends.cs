@@ -72,7 +72,7 @@ public abstract class KernelBackend
     }
 }
 
-/// <summary>ILGPU's CPU accelerator (GPU-shaped groups): the kernels' C# semantics, compiled from IL.</summary>
+/// <summary>ILGPU's CPU accelerator (GPU-shaped groups): the kernels' C# semantics, from IL.</summary>
 public sealed class IlgpuCpuBackend : KernelBackend, IDisposable
 {
     private readonly CudaAccelerator _accelerator = CudaAccelerator.CreateEmulated();
