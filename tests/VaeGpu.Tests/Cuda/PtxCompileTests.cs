@@ -25,6 +25,7 @@ public sealed class PtxCompileTests(ITestOutputHelper output)
     private static (int Group, int SharedFor) Launch(string kernel) => kernel switch
     {
         "Gemm" => (GemmKernels.Threads, GemmKernels.Threads),
+        "GemmWide" => (GemmKernels.WideThreads, GemmKernels.WideThreads),
         "SumPartials" or "SumFinish" or "BceWithLogits" or "MseOnSigmoid" or "KlDivergence" =>
             (ReductionKernels.ReduceThreads, ReductionKernels.ReduceThreads),
         "CopyColumns" => (32 * 8, 0),
