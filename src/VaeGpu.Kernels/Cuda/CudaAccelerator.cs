@@ -50,7 +50,7 @@ public sealed partial class CudaAccelerator : KernelAccelerator
     /// </summary>
     public static Accelerator Create(int device)
     {
-        var context = Context.Create(builder => builder.Cuda().EnableAlgorithms());
+        var context = Context.Create(builder => builder.Cuda().EnableAlgorithms().Profiling());
         try
         {
             var devices = context.GetCudaDevices();
@@ -96,7 +96,7 @@ public sealed partial class CudaAccelerator : KernelAccelerator
     /// <summary>This backend on ILGPU's CPU accelerator simulating <paramref name="device"/>.</summary>
     internal static CudaAccelerator CreateEmulated(CPUDevice device)
     {
-        var context = Context.Create(builder => builder.CPU(device).EnableAlgorithms());
+        var context = Context.Create(builder => builder.CPU(device).EnableAlgorithms().Profiling());
         try
         {
             var accelerator = device.CreateCPUAccelerator(context);

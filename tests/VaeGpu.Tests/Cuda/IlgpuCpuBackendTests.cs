@@ -41,6 +41,18 @@ public sealed class IlgpuCpuBackendTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void MeasureMillisecondsTimesTheEnqueuedWork()
+    {
+        // The self-test's GEMM timing on the CUDA backend uses ILGPU's profiling markers.
+        using var accelerator = CudaAccelerator.CreateEmulated();
+        using var x = accelerator.Allocate<float>(4099);
+        double ms = accelerator.MeasureMilliseconds(() => accelerator.Fill(x.View, 2.5f));
+        output.WriteLine($"Fill of 4099 on {accelerator.Name}: {ms:F3} ms");
+        Assert.True(ms >= 0 && double.IsFinite(ms), $"measured {ms} ms");
+        Assert.All(accelerator.ToArray(x.View), v => Assert.Equal(2.5f, v));
+    }
+
     /// <summary>
     /// The runner's `--limit 512 --epochs 1` (seed 1, Adam, batch 128) through its Trainer, evaluated on
     /// the first 256 test images, with hidden layers of 64 instead of 400: ILGPU's CPU accelerator emulates
