@@ -27,11 +27,11 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("VGK004",
         "Unsupported statement in a kernel",
-        "'{0}' statements cannot be translated to OpenCL C / CUDA C");
+        "'{0}' statements cannot be translated to OpenCL C");
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error("VGK005",
         "Unsupported expression in a kernel",
-        "{0} cannot be translated to OpenCL C / CUDA C");
+        "{0} cannot be translated to OpenCL C");
 
     public static readonly DiagnosticDescriptor UnsupportedType = Error("VGK006",
         "Unsupported type in a kernel",
@@ -44,7 +44,7 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor Recursion = Error("VGK008",
         "Recursive device function",
-        "Device function '{0}' is recursive ({1}); OpenCL C and CUDA device code do not allow recursion");
+        "Device function '{0}' is recursive ({1}); OpenCL C and ILGPU do not allow recursion");
 
     public static readonly DiagnosticDescriptor BadShared = Error("VGK009",
         "Invalid group-shared array",
@@ -52,7 +52,8 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor BadPrivateArray = Error("VGK010",
         "Invalid private array",
-        "Private arrays are written 'Span<T> name = stackalloc T[N];' with a constant N > 0: {0}");
+        "Private arrays are written 'var name = k.Private<T>(N);' with a constant N > 0 " +
+        "(stackalloc/Span: ILGPU cannot compile them): {0}");
 
     public static readonly DiagnosticDescriptor DuplicateName = Error("VGK011",
         "Duplicate kernel name",

@@ -1,4 +1,4 @@
-// Expression translation: C# expressions of the kernel subset to OpenCL C / CUDA C text. Binary and
+// Expression translation: C# expressions of the kernel subset to OpenCL C text. Binary and
 // conditional results are fully parenthesized; shifts mask their count like C# does; float % is fmod;
 // constants from source stay macros (so a backend can override them), metadata constants become literals.
 using System.Linq;
@@ -263,10 +263,10 @@ internal sealed partial class FunctionTranslator
             Prim first = method.Parameters.Length > 0
                 ? LangSpelling.Classify(method.Parameters[0].Type)
                 : Prim.None;
-            if (!LangSpelling.TryMath(method.Name, first, out string openCL, out string cuda))
+            if (!LangSpelling.TryMath(method.Name, first, out string openCL))
                 return Unsupported(call, "KMath." + method.Name);
             string arguments = string.Join(", ", args.Select(a => Bare(Expr(a.Expression))));
-            return (Lang == Lang.OpenCL ? openCL : cuda) + "(" + arguments + ")";
+            return openCL + "(" + arguments + ")";
         }
         if (!Unit.DeviceFunctions.TryGetValue(method.OriginalDefinition, out FunctionInfo? callee))
         {
@@ -304,6 +304,11 @@ internal sealed partial class FunctionTranslator
         {
             Info.UsesBarrier = true;
             return LangSpelling.Barrier(Lang);
+        }
+        if (method.Name == "Private")
+        {
+            Report(Diagnostics.BadPrivateArray, call, "k.Private must initialize a local");
+            return "/*error*/0";
         }
         if (method.Name == "Shared")
         {

@@ -1,5 +1,5 @@
 // The Roslyn incremental generator: finds [Kernel] and [DeviceFunction] methods, checks them against the
-// supported subset, translates them to OpenCL C and CUDA C (FunctionTranslator) and emits the per-assembly
+// supported subset, translates them to OpenCL C 1.2 (FunctionTranslator) and emits the per-assembly
 // GeneratedKernels class and the typed launch helpers (Emitter). README.md documents the subset.
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace VaeGpu.Kernels.Generator;
 
-/// <summary>Translates [Kernel] methods to OpenCL C and CUDA C and emits launch helpers.</summary>
+/// <summary>Translates [Kernel] methods to OpenCL C and emits launch helpers and ILGPU binders.</summary>
 [Generator]
 public sealed class KernelGenerator : IIncrementalGenerator
 {
@@ -88,8 +88,6 @@ public sealed class KernelGenerator : IIncrementalGenerator
             if (info.Failed) continue;
             (info.OpenCLPrototype, info.OpenCL) =
                 FunctionTranslator.Translate(unit, info, syntax, Lang.OpenCL, report: true);
-            (info.CudaPrototype, info.Cuda) =
-                FunctionTranslator.Translate(unit, info, syntax, Lang.Cuda, report: false);
         }
         List<FunctionInfo> functionInfos = functions.Select(f => f.Info).ToList();
         List<FunctionInfo> kernelInfos = kernels.Select(k => k.Info).ToList();

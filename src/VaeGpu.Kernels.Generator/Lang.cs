@@ -1,15 +1,15 @@
-// The two device languages and the per-language spelling of types, ids, barriers, math and constants.
-// Kernel bodies are translated once per language by the same code; only these tables differ.
+// The device language we translate to (OpenCL C 1.2; ILGPU compiles the same kernels for CUDA from IL)
+// and its spelling of types, ids, barriers, math and constants, kept in these tables.
 using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
 
 namespace VaeGpu.Kernels.Generator;
 
+/// <summary>Target languages of the translator (a new one adds a member and its spellings here).</summary>
 internal enum Lang
 {
     OpenCL,
-    Cuda,
 }
 
 /// <summary>Primitive types kernels may use.</summary>
@@ -47,34 +47,21 @@ internal static class LangSpelling
 
     /// <summary>Pointer type of a buffer parameter (global memory).</summary>
     public static string GlobalPointer(Lang lang, Prim element) =>
-        (lang == Lang.OpenCL ? "__global " : "") + TypeName(element) + "*";
+        "__global " + TypeName(element) + "*";
 
     /// <summary>The id query for a KernelContext member and dimension (0 = x, 1 = y).</summary>
     public static string IdQuery(Lang lang, string member, int dim)
     {
-        if (lang == Lang.OpenCL)
+        string fn = member switch
         {
-            string fn = member switch
-            {
-                "GlobalId" => "get_global_id",
-                "LocalId" => "get_local_id",
-                "GroupId" => "get_group_id",
-                "GroupSize" => "get_local_size",
-                "NumGroups" => "get_num_groups",
-                _ => "get_global_size",
-            };
-            return "((int)" + fn + "(" + dim + "))";
-        }
-        string axis = dim == 0 ? "X" : "Y";
-        return member switch
-        {
-            "GlobalId" => "(VG_CTAID_" + axis + " * VG_NTID_" + axis + " + VG_TID_" + axis + ")",
-            "LocalId" => "VG_TID_" + axis,
-            "GroupId" => "VG_CTAID_" + axis,
-            "GroupSize" => "VG_NTID_" + axis,
-            "NumGroups" => "VG_NCTAID_" + axis,
-            _ => "(VG_NCTAID_" + axis + " * VG_NTID_" + axis + ")",
+            "GlobalId" => "get_global_id",
+            "LocalId" => "get_local_id",
+            "GroupId" => "get_group_id",
+            "GroupSize" => "get_local_size",
+            "NumGroups" => "get_num_groups",
+            _ => "get_global_size",
         };
+        return "((int)" + fn + "(" + dim + "))";
     }
 
     public static readonly HashSet<string> IdMembers = new()
@@ -82,39 +69,38 @@ internal static class LangSpelling
         "GlobalId", "LocalId", "GroupId", "GroupSize", "NumGroups", "GlobalSize",
     };
 
-    public static string Barrier(Lang lang) =>
-        lang == Lang.OpenCL ? "barrier(CLK_LOCAL_MEM_FENCE)" : "__syncthreads()";
+    public static string Barrier(Lang lang) => "barrier(CLK_LOCAL_MEM_FENCE)";
 
-    public static string SharedQualifier(Lang lang) => lang == Lang.OpenCL ? "__local " : "__shared__ ";
+    public static string SharedQualifier(Lang lang) => "__local ";
 
-    /// <summary>KMath method name and first parameter type to (OpenCL, CUDA) function names.</summary>
-    public static bool TryMath(string name, Prim firstParam, out string openCL, out string cuda)
+    /// <summary>KMath method name and first parameter type to the OpenCL C function name.</summary>
+    public static bool TryMath(string name, Prim firstParam, out string openCL)
     {
-        (openCL, cuda) = (name, firstParam) switch
+        openCL = (name, firstParam) switch
         {
-            ("Exp", _) => ("exp", "expf"),
-            ("Log", _) => ("log", "logf"),
-            ("Log1p", _) => ("log1p", "log1pf"),
-            ("Sqrt", _) => ("sqrt", "sqrtf"),
-            ("Tanh", _) => ("tanh", "tanhf"),
-            ("Cos", _) => ("cos", "cosf"),
-            ("Sin", _) => ("sin", "sinf"),
-            ("Pow", _) => ("pow", "powf"),
-            ("Floor", _) => ("floor", "floorf"),
-            ("Ceil", _) => ("ceil", "ceilf"),
-            ("Abs", Prim.Float) => ("fabs", "fabsf"),
-            ("Max", Prim.Float) => ("fmax", "fmaxf"),
-            ("Min", Prim.Float) => ("fmin", "fminf"),
-            ("Max", Prim.Int) => ("max", "max"),
-            ("Min", Prim.Int) => ("min", "min"),
-            ("Fma", _) => ("fma", "fmaf"),
-            ("MulHi", _) => ("mul_hi", "__umulhi"),
-            _ => ("", ""),
+            ("Exp", _) => "exp",
+            ("Log", _) => "log",
+            ("Log1p", _) => "log1p",
+            ("Sqrt", _) => "sqrt",
+            ("Tanh", _) => "tanh",
+            ("Cos", _) => "cos",
+            ("Sin", _) => "sin",
+            ("Pow", _) => "pow",
+            ("Floor", _) => "floor",
+            ("Ceil", _) => "ceil",
+            ("Abs", Prim.Float) => "fabs",
+            ("Max", Prim.Float) => "fmax",
+            ("Min", Prim.Float) => "fmin",
+            ("Max", Prim.Int) => "max",
+            ("Min", Prim.Int) => "min",
+            ("Fma", _) => "fma",
+            ("MulHi", _) => "mul_hi",
+            _ => "",
         };
         return openCL.Length > 0;
     }
 
-    public static string FloatRemainder(Lang lang) => lang == Lang.OpenCL ? "fmod" : "fmodf";
+    public static string FloatRemainder(Lang lang) => "fmod";
 
     /// <summary>A literal for a constant of a kernel type, exact for floats (round-trip digits).</summary>
     public static string? Literal(object? value)
@@ -144,7 +130,7 @@ internal static class LangSpelling
         }
     }
 
-    /// <summary>Names a C# identifier may not keep in OpenCL C or CUDA C (keywords, builtins).</summary>
+    /// <summary>Names a C# identifier may not keep in OpenCL C (keywords, builtins).</summary>
     public static readonly HashSet<string> Reserved = new()
     {
         "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",

@@ -8,7 +8,7 @@ public enum AcceleratorKind
     Cpu,
     /// <summary>Any OpenCL 1.2 device through the ICD loader.</summary>
     OpenCL,
-    /// <summary>NVIDIA GPUs through the CUDA driver API and NVRTC.</summary>
+    /// <summary>NVIDIA GPUs through ILGPU (PTX from the C# kernels; needs only the driver).</summary>
     Cuda,
 }
 

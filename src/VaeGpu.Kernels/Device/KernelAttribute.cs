@@ -1,4 +1,5 @@
-// Attributes that mark C# methods for translation to OpenCL C and CUDA C by VaeGpu.Kernels.Generator.
+// Attributes that mark C# methods as kernels: translated to OpenCL C by VaeGpu.Kernels.Generator and
+// compiled from IL to PTX by ILGPU.
 namespace VaeGpu.Kernels.Device;
 
 /// <summary>

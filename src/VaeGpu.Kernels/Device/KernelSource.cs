@@ -1,5 +1,5 @@
 // What the source generator emits for each [Kernel] method and what the GPU backends consume:
-// the translated text per language and the parameter list the launch helpers follow.
+// the OpenCL C text and the parameter list the launch helpers follow (ILGPU compiles the method itself).
 namespace VaeGpu.Kernels.Device;
 
 /// <summary>How a kernel parameter is passed.</summary>
@@ -26,12 +26,9 @@ public enum KernelParameterKind
 /// <summary>One parameter of a kernel, in declaration order (the KernelContext is not listed).</summary>
 public sealed record KernelParameter(string Name, KernelParameterKind Kind);
 
-/// <summary>
-/// A translated kernel: its name (the C# method's), OpenCL C and CUDA C function text, and parameters.
-/// </summary>
+/// <summary>A translated kernel: its name (the C# method's), OpenCL C text, and parameters.</summary>
 public sealed record KernelSource(
-    int Id, string Name, string OpenCL, string Cuda, IReadOnlyList<KernelParameter> Parameters,
-    bool UsesBarrier);
+    int Id, string Name, string OpenCL, IReadOnlyList<KernelParameter> Parameters, bool UsesBarrier);
 
 /// <summary>
 /// Launch geometry: global work-items and work-group size per dimension (global is a multiple of local).
@@ -52,7 +49,8 @@ public readonly record struct LaunchDims(int GlobalX, int GlobalY, int LocalX, i
 
 /// <summary>
 /// Implemented by the OpenCL and CUDA backends: the generated launch helpers call Begin, set each argument
-/// in parameter order (a buffer takes the view; the backend passes pointer and offset), then Launch.
+/// in parameter order (a buffer takes the view: OpenCL passes pointer and offset, ILGPU a sub-view), then
+/// Launch.
 /// Not thread-safe.
 /// </summary>
 public interface IKernelLauncher

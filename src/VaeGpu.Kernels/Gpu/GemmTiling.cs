@@ -12,10 +12,18 @@ public readonly record struct GemmTiling(int TileM, int TileN, int TileK, int Wp
         GemmKernels.WptM, GemmKernels.WptN);
 
     /// <summary>
-    /// CPU OpenCL devices (PoCL): 128 x 128 tiles with 8 x 8 per work-item, twice the default's GFLOP/s
-    /// there because fewer, fatter work-items keep more of the block in registers.
+    /// CPU OpenCL devices (PoCL): the wide kernel (GemmKernels.GemmWide), 128 x 128 tiles with an 8 x 8
+    /// private-array block per work-item, twice the default's GFLOP/s there because fewer, fatter
+    /// work-items keep more of the block in registers.
     /// </summary>
-    public static GemmTiling CpuDevice => new(128, 128, 8, 8, 8);
+    public static GemmTiling CpuDevice => new(GemmKernels.WideTileM, GemmKernels.WideTileN,
+        GemmKernels.WideTileK, GemmKernels.WideWptM, GemmKernels.WideWptN);
+
+    /// <summary>
+    /// True when the block per work-item is not the written-out 4 x 4 of GemmKernels.Gemm: then
+    /// GemmKernels.GemmWide runs, whose block size is a build option (OpenCL only).
+    /// </summary>
+    public bool Wide => WptM != GemmKernels.WptM || WptN != GemmKernels.WptN;
 
     /// <summary>Work-items along M per group.</summary>
     public int ThreadsM => TileM / WptM;
@@ -41,9 +49,11 @@ public readonly record struct GemmTiling(int TileM, int TileN, int TileK, int Wp
     /// <summary>
     /// The -D options that set these sizes in a generated program (the generator's macro names).
     /// </summary>
-    public string Defines =>
-        $"-DGEMM_KERNELS_TILE_M={TileM} -DGEMM_KERNELS_TILE_N={TileN} -DGEMM_KERNELS_TILE_K={TileK} "
-        + $"-DGEMM_KERNELS_WPT_M={WptM} -DGEMM_KERNELS_WPT_N={WptN}";
+    public string Defines => Wide
+        ? $"-DGEMM_KERNELS_WIDE_TILE_M={TileM} -DGEMM_KERNELS_WIDE_TILE_N={TileN} "
+          + $"-DGEMM_KERNELS_WIDE_TILE_K={TileK} -DGEMM_KERNELS_WIDE_WPT_M={WptM} "
+          + $"-DGEMM_KERNELS_WIDE_WPT_N={WptN}"
+        : $"-DGEMM_KERNELS_TILE_M={TileM} -DGEMM_KERNELS_TILE_N={TileN} -DGEMM_KERNELS_TILE_K={TileK}";
 
     /// <summary>The launch covering an m x n result.</summary>
     internal Device.LaunchDims Dims(int m, int n) =>

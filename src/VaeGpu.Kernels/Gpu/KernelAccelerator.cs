@@ -61,9 +61,14 @@ public abstract partial class KernelAccelerator : Accelerator
         // Element strides of A(row, i) and B(i, col) for each layout (see GemmLayout).
         int aRowStride = layout == GemmLayout.TN ? 1 : k, aColStride = layout == GemmLayout.TN ? m : 1;
         int bRowStride = layout == GemmLayout.NT ? 1 : n, bColStride = layout == GemmLayout.NT ? k : 1;
-        GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, bias.IsEmpty ? Placeholder : bias,
-            m, n, k, aRowStride, aColStride, bRowStride, bColStride, accumulate ? 1 : 0, bias.IsEmpty ? 0 : 1,
-            (int)activation);
+        BufferView<float> biasOrNone = bias.IsEmpty ? Placeholder : bias;
+        int add = accumulate ? 1 : 0, hasBias = bias.IsEmpty ? 0 : 1, act = (int)activation;
+        if (Tiling.Wide)
+            GemmKernels.LaunchGemmWide(Launcher, Tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
+                aColStride, bRowStride, bColStride, add, hasBias, act);
+        else
+            GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
+                aColStride, bRowStride, bColStride, add, hasBias, act);
     }
 
     /// <inheritdoc/>

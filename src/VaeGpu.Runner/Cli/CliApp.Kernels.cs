@@ -1,37 +1,33 @@
-// `kernels --lang opencl|cuda [--kernel NAME]`: prints the OpenCL C or CUDA C that the source generator
-// made from the C# [Kernel] methods. The generated class is internal to VaeGpu.Kernels and exists only
-// when the generator ran, so it is found by reflection (constants and the KernelSource list are public
-// members of it); a build without it is told so plainly.
+// `kernels --lang opencl|ptx [--arch 80] [--kernel NAME]`: prints what each compiler made of the C#
+// [Kernel] methods: the OpenCL C of our translator, or the PTX that ILGPU compiles from IL (for the given
+// architecture, no GPU needed). VaeGpu.Kernels.Gpu.KernelListing does the work; this only prints.
 using System.CommandLine;
-using System.Reflection;
-using VaeGpu.Kernels;
-using VaeGpu.Kernels.Device;
+using VaeGpu.Kernels.Gpu;
 using VaeGpu.Runner.Training;
 
 namespace VaeGpu.Runner.Cli;
 
 public sealed partial class CliApp
 {
-    private const string GeneratedTypeName = "VaeGpu.Kernels.Generated.GeneratedKernels";
-
     private Command KernelsCommand()
     {
         var lang = new Option<string>("--lang")
-            { Description = "opencl or cuda", DefaultValueFactory = _ => "opencl" };
-        lang.AcceptOnlyFromAmong("opencl", "cuda");
+            { Description = "opencl (our translator) or ptx (ILGPU)", DefaultValueFactory = _ => "opencl" };
+        lang.AcceptOnlyFromAmong("opencl", "ptx");
+        var arch = new Option<int>("--arch")
+        {
+            Description = "CUDA architecture for --lang ptx (70, 80, 90, ...)",
+            DefaultValueFactory = _ => 80,
+        };
         var kernel = new Option<string?>("--kernel")
             { Description = "Print only this kernel (default: the whole program)" };
         var list = new Option<bool>("--list") { Description = "List the kernel names and parameters" };
-        var command = new Command("kernels", "Print the OpenCL C or CUDA C generated from the C# kernels")
-            { lang, kernel, list };
+        var command = new Command("kernels", "Print the OpenCL C or the PTX compiled from the C# kernels")
+            { lang, arch, kernel, list };
         command.SetAction(parse =>
         {
-            bool cuda = parse.GetValue(lang) == "cuda";
-            var generated = typeof(Accelerator).Assembly.GetType(GeneratedTypeName)
-                ?? throw new UserErrorException("this build of VaeGpu.Kernels contains no generated kernels "
-                    + $"({GeneratedTypeName} is absent: the source generator did not run or found no "
-                    + "[Kernel] methods)");
-            var all = Member<IReadOnlyList<KernelSource>>(generated, "All");
+            bool ptx = parse.GetValue(lang) == "ptx";
+            var all = KernelListing.All;
             if (parse.GetValue(list))
             {
                 foreach (var source in all)
@@ -40,29 +36,29 @@ public sealed partial class CliApp
                         + (source.UsesBarrier ? " [barrier]" : ""));
                 return ExitCodes.Ok;
             }
+            int architecture = parse.GetValue(arch);
+            if (ptx && (architecture < 30 || architecture > 129))
+                throw new UserErrorException(
+                    $"--arch: {architecture} is not a CUDA architecture (e.g. 70, 80, 90)");
             string? name = parse.GetValue(kernel);
-            if (name is null)
+            var chosen = all;
+            if (name is not null)
             {
-                _out.Write(Member<string>(generated, cuda ? "CudaProgram" : "OpenCLProgram"));
-                return ExitCodes.Ok;
+                var match = all.FirstOrDefault(
+                        k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new UserErrorException(
+                        $"--kernel: no kernel '{name}'; known: "
+                        + string.Join(", ", all.Select(k => k.Name)));
+                chosen = [match];
+                if (!ptx)
+                {
+                    _out.WriteLine(match.OpenCL);
+                    return ExitCodes.Ok;
+                }
             }
-            var match = all.FirstOrDefault(
-                    k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UserErrorException(
-                    $"--kernel: no kernel '{name}'; known: {string.Join(", ", all.Select(k => k.Name))}");
-            _out.WriteLine(cuda ? match.Cuda : match.OpenCL);
+            _out.Write(ptx ? KernelListing.Ptx(chosen, architecture) : KernelListing.OpenCLProgram);
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static T Member<T>(Type type, string name)
-    {
-        const BindingFlags Flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-        object? value = type.GetProperty(name, Flags)?.GetValue(null)
-            ?? type.GetField(name, Flags)?.GetValue(null);
-        return value is T typed ? typed
-            : throw new InvalidOperationException(
-                $"{type.FullName}.{name} is missing or not a {typeof(T).Name}");
     }
 }

@@ -80,7 +80,7 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
         const string broken = "__kernel void Broken(__global float* x) { x[0] = undeclared_name_42; }";
         var kernels = new[]
         {
-            new KernelSource(0, "Broken", "", "", [new("x", KernelParameterKind.FloatBuffer)], false),
+            new KernelSource(0, "Broken", "", [new("x", KernelParameterKind.FloatBuffer)], false),
         };
         var e = Assert.Throws<OpenCLException>(() => accelerator.LoadModule(broken, kernels));
         output.WriteLine(e.Message);
@@ -111,9 +111,9 @@ public sealed class OpenCLBackendTests(ITestOutputHelper output)
             new("n", KernelParameterKind.Int), new("alpha", KernelParameterKind.Float),
         ];
         var module = accelerator.LoadModule(program,
-            [new KernelSource(7, "Axpy", program, "", parameters, false)]);
+            [new KernelSource(7, "Axpy", program, parameters, false)]);
         Assert.Same(module, accelerator.LoadModule(program,
-            [new KernelSource(7, "Axpy", program, "", parameters, false)]));
+            [new KernelSource(7, "Axpy", program, parameters, false)]));
         int seed = Random.Shared.Next();
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);

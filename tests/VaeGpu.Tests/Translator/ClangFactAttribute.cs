@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace VaeGpu.Tests.Translator;
 
-/// <summary>Runs the test only where a clang that can check OpenCL C and CUDA C is on the PATH.</summary>
+/// <summary>Runs the test only where a clang that can check OpenCL C is on the PATH.</summary>
 public sealed class ClangFactAttribute : FactAttribute
 {
     public ClangFactAttribute()
@@ -59,12 +59,6 @@ internal static class Clang
 
     public static readonly string[] OpenCLArguments =
         { "-x", "cl", "-cl-std=CL1.2", "-Xclang", "-finclude-default-header", "-fsyntax-only", "-Werror" };
-
-    public static readonly string[] CudaArguments =
-    {
-        "-x", "cuda", "--cuda-device-only", "-nocudainc", "-nocudalib", "--cuda-gpu-arch=sm_70",
-        "-fsyntax-only", "-Werror",
-    };
 }
 
 /// <summary>A theory skipped, with the reason, when clang is not installed.</summary>

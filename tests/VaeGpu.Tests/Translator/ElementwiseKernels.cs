@@ -1,5 +1,5 @@
 // Test kernels that exercise the translator's supported subset one construct family at a time. Each runs
-// through the reference executor and (where OpenCL exists) on the device; the tests compare both with
+// through ILGPU's CPU accelerator and (where OpenCL exists) on the device; the tests compare both with
 // plain float64 code.
 using VaeGpu.Kernels.Device;
 

@@ -1,5 +1,5 @@
 // (c) on OpenCL (PoCL in CI): the translated kernels against plain float64 code and, run by run, against
-// the reference executor. Skipped, with the reason, where no OpenCL device exists.
+// ILGPU's CPU accelerator. Skipped, with the reason, where no OpenCL device exists.
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Device;
 using VaeGpu.Kernels.OpenCL;

@@ -1,0 +1,104 @@
+// The GEMM variant for CPU OpenCL devices (PoCL): the same C = act([C +] op(A) op(B) [+ bias]) with a
+// WideWptM x WideWptN block per work-item in private arrays, sized by overridable constants. PoCL keeps
+// such arrays in vector registers and runs fewer, fatter work-items faster; ILGPU would put them in
+// .local memory, so GPUs (and the CUDA backend) use GemmKernels.Gemm with its written-out 4 x 4 block.
+using VaeGpu.Kernels.Device;
+
+namespace VaeGpu.Kernels.Kernels;
+
+internal static partial class GemmKernels
+{
+    /// <summary>Rows of C computed by one work-group of the wide variant.</summary>
+    public const int WideTileM = 128;
+    /// <summary>Columns of C computed by one work-group of the wide variant.</summary>
+    public const int WideTileN = 128;
+    /// <summary>Depth of the A and B tiles of the wide variant.</summary>
+    public const int WideTileK = 8;
+    /// <summary>Rows of C each work-item of the wide variant keeps in a private array.</summary>
+    public const int WideWptM = 8;
+    /// <summary>Columns of C each work-item of the wide variant keeps in a private array.</summary>
+    public const int WideWptN = 8;
+    /// <summary>Work-items along M in a wide group (derived).</summary>
+    public const int WideThreadsM = WideTileM / WideWptM;
+    /// <summary>Work-items along N in a wide group (derived).</summary>
+    public const int WideThreadsN = WideTileN / WideWptN;
+    /// <summary>Work-items per wide group (derived).</summary>
+    public const int WideThreads = WideThreadsM * WideThreadsN;
+
+    /// <summary>
+    /// As <see cref="Gemm"/>, launched over (ceil(n / WideTileN) * WideThreadsN,
+    /// ceil(m / WideTileM) * WideThreadsM) with groups (WideThreadsN, WideThreadsM).
+    /// </summary>
+    [Kernel]
+    public static void GemmWide(KernelContext k, Buf<float> c, Buf<float> a, Buf<float> b, Buf<float> bias,
+        int m, int n, int depth, int aRowStride, int aColStride, int bRowStride, int bColStride,
+        int accumulate, int hasBias, int activation)
+    {
+        Buf<float> tileA = k.Shared<float>(WideTileK * WideTileM); // (WideTileK, WideTileM): A^T
+        Buf<float> tileB = k.Shared<float>(WideTileK * WideTileN); // (WideTileK, WideTileN)
+        int localCol = k.LocalId(0);
+        int localRow = k.LocalId(1);
+        int thread = localRow * WideThreadsN + localCol;
+        int rowBase = k.GroupId(1) * WideTileM;
+        int colBase = k.GroupId(0) * WideTileN;
+        var acc = k.Private<float>(WideWptM * WideWptN); // (WideWptM, WideWptN) block of C
+        var aReg = k.Private<float>(WideWptM);
+        var bReg = k.Private<float>(WideWptN);
+        for (int w = 0; w < WideWptM * WideWptN; w++) acc[w] = 0.0f;
+
+        for (int kBase = 0; kBase < depth; kBase += WideTileK)
+        {
+            // Consecutive work-items load consecutive addresses: along k when A's rows are contiguous,
+            // along m otherwise (the TN layout).
+            for (int e = thread; e < WideTileM * WideTileK; e += WideThreads)
+            {
+                int tileRow = aColStride == 1 ? e / WideTileK : e % WideTileM;
+                int tileDepth = aColStride == 1 ? e % WideTileK : e / WideTileM;
+                int row = rowBase + tileRow;
+                int inner = kBase + tileDepth;
+                float value = 0.0f;
+                if (row < m && inner < depth) value = a[row * aRowStride + inner * aColStride];
+                tileA[tileDepth * WideTileM + tileRow] = value;
+            }
+            for (int e = thread; e < WideTileN * WideTileK; e += WideThreads)
+            {
+                int tileCol = bColStride == 1 ? e % WideTileN : e / WideTileK;
+                int tileDepth = bColStride == 1 ? e / WideTileN : e % WideTileK;
+                int col = colBase + tileCol;
+                int inner = kBase + tileDepth;
+                float value = 0.0f;
+                if (col < n && inner < depth) value = b[inner * bRowStride + col * bColStride];
+                tileB[tileDepth * WideTileN + tileCol] = value;
+            }
+            k.Barrier();
+
+            for (int step = 0; step < WideTileK; step++)
+            {
+                for (int wm = 0; wm < WideWptM; wm++)
+                    aReg[wm] = tileA[step * WideTileM + localRow + wm * WideThreadsM];
+                for (int wn = 0; wn < WideWptN; wn++)
+                    bReg[wn] = tileB[step * WideTileN + localCol + wn * WideThreadsN];
+                for (int wm = 0; wm < WideWptM; wm++)
+                    for (int wn = 0; wn < WideWptN; wn++)
+                        acc[wm * WideWptN + wn] += aReg[wm] * bReg[wn];
+            }
+            k.Barrier();
+        }
+
+        for (int wm = 0; wm < WideWptM; wm++)
+        {
+            int row = rowBase + localRow + wm * WideThreadsM;
+            for (int wn = 0; wn < WideWptN; wn++)
+            {
+                int col = colBase + localCol + wn * WideThreadsN;
+                if (row < m && col < n)
+                {
+                    float sum = acc[wm * WideWptN + wn];
+                    if (accumulate != 0) sum += c[row * n + col];
+                    if (hasBias != 0) sum += bias[col];
+                    c[row * n + col] = ActivationKernels.Activate(activation, sum);
+                }
+            }
+        }
+    }
+}
