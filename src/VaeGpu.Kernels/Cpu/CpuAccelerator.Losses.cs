@@ -12,49 +12,50 @@ public sealed unsafe partial class CpuAccelerator
     protected override void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows,
         int cols, BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
     {
-        range.F0 = Ptr(logits); range.F1 = Ptr(targets); range.F2 = Ptr(rowLoss);
-        range.F3 = dlogits.IsEmpty ? null : Ptr(dlogits);
-        range.I0 = cols; range.S0 = gradScale;
-        Dispatch(&BceRows, rows, 1, (long)cols * 8);
+        var work = new BceWork(Ptr(logits), Ptr(targets), Ptr(rowLoss), OrNull(dlogits), cols, gradScale);
+        Dispatch(work, rows, 1, (long)cols * 8);
     }
 
     // Stable BCE on logits: max(l, 0) - l x + log(1 + e) with e = exp(-|l|) <= 1, so no exp overflows;
     // the same e gives sigmoid(l) = 1 / (1 + e) for l >= 0 and e / (1 + e) for l < 0.
-    private static void BceRows(CpuRangeWork w, int begin, int end)
+    // logits, targets, dlogits: (rows, cols); rowLoss: (rows); dlogits may be null (no gradient).
+    private readonly struct BceWork(float* logits, float* targets, float* rowLoss, float* dlogits, int cols,
+        float gradScale) : IRangeWork
     {
-        int cols = w.I0;
-        float scale = w.S0;
-        var vscale = Vector256.Create(scale);
-        for (int row = begin; row < end; row++)
+        public void Run(int begin, int end)
         {
-            float* l = w.F0 + (long)row * cols, x = w.F1 + (long)row * cols;
-            float* d = w.F3 == null ? null : w.F3 + (long)row * cols;
-            int col = 0;
-            float sum = 0;
-            if (Vector256.IsHardwareAccelerated)
+            var vscale = Vector256.Create(gradScale);
+            for (int row = begin; row < end; row++)
             {
-                var acc = Vector256<float>.Zero;
-                for (; col + 8 <= cols; col += 8)
+                float* l = logits + (long)row * cols, x = targets + (long)row * cols;
+                float* d = dlogits == null ? null : dlogits + (long)row * cols;
+                int col = 0;
+                float sum = 0;
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    var lv = Vector256.Load(l + col);
-                    var xv = Vector256.Load(x + col);
-                    var e = Vector256.Exp(-Vector256.Abs(lv));
-                    var onePlus = Vector256<float>.One + e;
-                    acc += Vector256.Max(lv, Vector256<float>.Zero) - lv * xv + Vector256.Log(onePlus);
-                    if (d == null) continue;
-                    var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
-                    var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
-                    ((s - xv) * vscale).Store(d + col);
+                    var acc = Vector256<float>.Zero;
+                    for (; col + 8 <= cols; col += 8)
+                    {
+                        var lv = Vector256.Load(l + col);
+                        var xv = Vector256.Load(x + col);
+                        var e = Vector256.Exp(-Vector256.Abs(lv));
+                        var onePlus = Vector256<float>.One + e;
+                        acc += Vector256.Max(lv, Vector256<float>.Zero) - lv * xv + Vector256.Log(onePlus);
+                        if (d == null) continue;
+                        var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
+                        var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
+                        ((s - xv) * vscale).Store(d + col);
+                    }
+                    sum = Vector256.Sum(acc);
                 }
-                sum = Vector256.Sum(acc);
+                for (; col < cols; col++)
+                {
+                    float lv = l[col], e = MathF.Exp(-MathF.Abs(lv));
+                    sum += MathF.Max(lv, 0) - lv * x[col] + MathF.Log(1 + e);
+                    if (d != null) d[col] = gradScale * ((lv >= 0 ? 1 : e) / (1 + e) - x[col]);
+                }
+                rowLoss[row] = sum;
             }
-            for (; col < cols; col++)
-            {
-                float lv = l[col], e = MathF.Exp(-MathF.Abs(lv));
-                sum += MathF.Max(lv, 0) - lv * x[col] + MathF.Log(1 + e);
-                if (d != null) d[col] = scale * ((lv >= 0 ? 1 : e) / (1 + e) - x[col]);
-            }
-            w.F2[row] = sum;
         }
     }
 
@@ -62,47 +63,49 @@ public sealed unsafe partial class CpuAccelerator
     protected override void MseOnSigmoidCore(BufferView<float> logits, BufferView<float> targets, int rows,
         int cols, BufferView<float> rowLoss, BufferView<float> dlogits, float gradScale)
     {
-        range.F0 = Ptr(logits); range.F1 = Ptr(targets); range.F2 = Ptr(rowLoss);
-        range.F3 = dlogits.IsEmpty ? null : Ptr(dlogits);
-        range.I0 = cols; range.S0 = gradScale;
-        Dispatch(&MseRows, rows, 1, (long)cols * 6);
+        var work = new MseWork(Ptr(logits), Ptr(targets), Ptr(rowLoss), OrNull(dlogits), cols, gradScale);
+        Dispatch(work, rows, 1, (long)cols * 6);
     }
 
-    private static void MseRows(CpuRangeWork w, int begin, int end)
+    // logits, targets, dlogits: (rows, cols); rowLoss: (rows); dlogits may be null (no gradient).
+    private readonly struct MseWork(float* logits, float* targets, float* rowLoss, float* dlogits, int cols,
+        float gradScale) : IRangeWork
     {
-        int cols = w.I0;
-        float scale2 = 2 * w.S0;
-        var vscale2 = Vector256.Create(scale2);
-        for (int row = begin; row < end; row++)
+        public void Run(int begin, int end)
         {
-            float* l = w.F0 + (long)row * cols, x = w.F1 + (long)row * cols;
-            float* d = w.F3 == null ? null : w.F3 + (long)row * cols;
-            int col = 0;
-            float sum = 0;
-            if (Vector256.IsHardwareAccelerated)
+            float scale2 = 2 * gradScale;
+            var vscale2 = Vector256.Create(scale2);
+            for (int row = begin; row < end; row++)
             {
-                var acc = Vector256<float>.Zero;
-                for (; col + 8 <= cols; col += 8)
+                float* l = logits + (long)row * cols, x = targets + (long)row * cols;
+                float* d = dlogits == null ? null : dlogits + (long)row * cols;
+                int col = 0;
+                float sum = 0;
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    var lv = Vector256.Load(l + col);
-                    var e = Vector256.Exp(-Vector256.Abs(lv));
-                    var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
-                    var onePlus = Vector256<float>.One + e;
-                    var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
-                    var diff = s - Vector256.Load(x + col);
-                    acc += diff * diff;
-                    if (d != null) (vscale2 * diff * s * (Vector256<float>.One - s)).Store(d + col);
+                    var acc = Vector256<float>.Zero;
+                    for (; col + 8 <= cols; col += 8)
+                    {
+                        var lv = Vector256.Load(l + col);
+                        var e = Vector256.Exp(-Vector256.Abs(lv));
+                        var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
+                        var onePlus = Vector256<float>.One + e;
+                        var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
+                        var diff = s - Vector256.Load(x + col);
+                        acc += diff * diff;
+                        if (d != null) (vscale2 * diff * s * (Vector256<float>.One - s)).Store(d + col);
+                    }
+                    sum = Vector256.Sum(acc);
                 }
-                sum = Vector256.Sum(acc);
+                for (; col < cols; col++)
+                {
+                    float lv = l[col], e = MathF.Exp(-MathF.Abs(lv));
+                    float s = (lv >= 0 ? 1 : e) / (1 + e), diff = s - x[col];
+                    sum += diff * diff;
+                    if (d != null) d[col] = scale2 * diff * s * (1 - s);
+                }
+                rowLoss[row] = sum;
             }
-            for (; col < cols; col++)
-            {
-                float lv = l[col], e = MathF.Exp(-MathF.Abs(lv));
-                float s = (lv >= 0 ? 1 : e) / (1 + e), diff = s - x[col];
-                sum += diff * diff;
-                if (d != null) d[col] = scale2 * diff * s * (1 - s);
-            }
-            w.F2[row] = sum;
         }
     }
 
@@ -111,34 +114,35 @@ public sealed unsafe partial class CpuAccelerator
         int cols, BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar,
         float gradScale)
     {
-        range.F0 = Ptr(mu); range.F1 = Ptr(logvar); range.F2 = Ptr(rowLoss);
-        range.F3 = dmu.IsEmpty ? null : Ptr(dmu);
-        range.F4 = dlogvar.IsEmpty ? null : Ptr(dlogvar);
-        range.I0 = cols; range.S0 = gradScale;
-        Dispatch(&KlRows, rows, 1, (long)cols * 8);
+        var work = new KlWork(Ptr(mu), Ptr(logvar), Ptr(rowLoss), OrNull(dmu), OrNull(dlogvar), cols,
+            gradScale);
+        Dispatch(work, rows, 1, (long)cols * 8);
     }
 
     // Rows are short (the latent size), so plain scalar code: rowLoss = -0.5 sum (1 + lv - mu^2 - exp(lv)).
-    private static void KlRows(CpuRangeWork w, int begin, int end)
+    // mu, logvar, dmu, dlogvar: (rows, cols); rowLoss: (rows); dmu and dlogvar both null or both set.
+    private readonly struct KlWork(float* mu, float* logvar, float* rowLoss, float* dmu, float* dlogvar,
+        int cols, float gradScale) : IRangeWork
     {
-        int cols = w.I0;
-        float scale = w.S0;
-        for (int row = begin; row < end; row++)
+        public void Run(int begin, int end)
         {
-            long o = (long)row * cols;
-            float* mu = w.F0 + o, lv = w.F1 + o;
-            float sum = 0;
-            for (int col = 0; col < cols; col++)
+            for (int row = begin; row < end; row++)
             {
-                float m = mu[col], v = lv[col], e = MathF.Exp(v);
-                sum += 1 + v - m * m - e;
-                if (w.F3 != null)
+                long o = (long)row * cols;
+                float* muRow = mu + o, lv = logvar + o;
+                float sum = 0;
+                for (int col = 0; col < cols; col++)
                 {
-                    w.F3[o + col] = scale * m;
-                    w.F4[o + col] = scale * 0.5f * (e - 1);
+                    float m = muRow[col], v = lv[col], e = MathF.Exp(v);
+                    sum += 1 + v - m * m - e;
+                    if (dmu != null)
+                    {
+                        dmu[o + col] = gradScale * m;
+                        dlogvar[o + col] = gradScale * 0.5f * (e - 1);
+                    }
                 }
+                rowLoss[row] = -0.5f * sum;
             }
-            w.F2[row] = -0.5f * sum;
         }
     }
 

@@ -30,7 +30,6 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
 
     private readonly CpuWorkerPool pool;
     private readonly CpuGemm gemm;
-    private readonly CpuRangeWork range = new();
 
     /// <summary>Managed bytes allocated so far by this instance's worker threads (for tests).</summary>
     internal long WorkerAllocatedBytes => pool.WorkerAllocatedBytes;
@@ -59,6 +58,9 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
 
     internal static T* Ptr<T>(BufferView<T> view) where T : unmanaged =>
         ((CpuBuffer<T>)view.Buffer!).Pointer + view.Offset;
+
+    // An optional output: null when the caller passed an empty view.
+    private static float* OrNull(BufferView<float> view) => view.IsEmpty ? null : Ptr(view);
 
     internal static Span<T> Span<T>(BufferView<T> view) where T : unmanaged => new(Ptr(view), view.Length);
 

@@ -1,38 +1,73 @@
-// The reusable work descriptor for element-wise and row-wise ops: an op stores its arguments in
-// the fields and a static body (a function pointer, so nothing is allocated) that handles one
-// range [begin, end) of items. Ranges are split at multiples of Align so SIMD tails fall in the
-// same places for any worker count, which keeps results independent of the thread count.
+// Range-parallel ops on the worker pool: each op is one struct that holds its typed arguments and
+// implements IRangeWork.Run for one range [begin, end) of items. The pool runs it through a generic
+// trampoline (one instantiation per struct, no boxing, no delegate), so a dispatch allocates nothing.
+// Ranges are split at multiples of align so SIMD tails fall in the same places for any worker count,
+// which keeps results independent of the thread count.
 namespace VaeGpu.Kernels.Cpu;
 
-/// <summary>Arguments and body of one range-parallel op; reused by every call of its accelerator.</summary>
-internal sealed unsafe class CpuRangeWork : CpuWork
+/// <summary>One range-parallel op: its arguments as fields and the body for one range of items.</summary>
+internal interface IRangeWork
 {
-    public delegate*<CpuRangeWork, int, int, void> Body;
-    public int Count;
-    public int Align = 1;
-    public float* F0, F1, F2, F3, F4;
-    public byte* Bytes;
-    public int* Ints;
-    public int I0, I1, I2, I3;
-    public float S0;
-    public ulong U0, U1;
-    public Activation Act;
-    public OptimizerParams Optimizer;
+    /// <summary>Handles items [begin, end); the workers' ranges are disjoint and cover all items.</summary>
+    void Run(int begin, int end);
+}
 
-    /// <inheritdoc/>
-    public override void Execute(int worker, int workers)
+internal sealed unsafe partial class CpuWorkerPool
+{
+    private readonly RangeDispatch ranges = new();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> over [0, <paramref name="count"/>) in ranges split at multiples of
+    /// <paramref name="align"/>, on all workers (<paramref name="workers"/> &gt; 1) or on the caller alone.
+    /// </summary>
+    public void Run<TWork>(ref TWork work, int count, int align, int workers)
+        where TWork : unmanaged, IRangeWork
     {
-        int chunks = (Count + Align - 1) / Align;
-        int begin = (int)Math.Min((long)chunks * worker / workers * Align, Count);
-        int end = (int)Math.Min((long)chunks * (worker + 1) / workers * Align, Count);
-        if (begin < end) Body(this, begin, end);
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"count {count} < 0");
+        if (align < 1) throw new ArgumentOutOfRangeException(nameof(align), $"align {align} < 1");
+        // The caller waits in Run until every worker is done: its struct outlives every use of the pointer.
+        fixed (TWork* item = &work)
+        {
+            ranges.Set(item, &RunRange<TWork>, count, align);
+            try
+            {
+                Run(ranges, workers);
+            }
+            finally
+            {
+                ranges.Set(null, null, 0, 1);
+            }
+        }
     }
 
-    /// <summary>Drops the pointers so a finished op keeps nothing alive by accident.</summary>
-    public void Clear()
+    // The constrained call on TWork* neither boxes nor copies the struct.
+    private static void RunRange<TWork>(void* work, int begin, int end)
+        where TWork : unmanaged, IRangeWork =>
+        ((TWork*)work)->Run(begin, end);
+
+    /// <summary>The pool's one range job: a pointer to the caller's work struct and its body.</summary>
+    private sealed class RangeDispatch : CpuWork
     {
-        F0 = F1 = F2 = F3 = F4 = null;
-        Bytes = null;
-        Ints = null;
+        private void* work;
+        private delegate*<void*, int, int, void> body;
+        private int count;
+        private int align = 1;
+
+        public void Set(void* item, delegate*<void*, int, int, void> run, int items, int multiple)
+        {
+            work = item;
+            body = run;
+            count = items;
+            align = multiple;
+        }
+
+        /// <inheritdoc/>
+        public override void Execute(int worker, int workers)
+        {
+            int chunks = (count + align - 1) / align;
+            int begin = (int)Math.Min((long)chunks * worker / workers * align, count);
+            int end = (int)Math.Min((long)chunks * (worker + 1) / workers * align, count);
+            if (begin < end) body(work, begin, end);
+        }
     }
 }

@@ -15,7 +15,7 @@ internal abstract class CpuWork
 }
 
 /// <summary>Fixed worker threads, a reusable completion countdown and a reusable spin barrier.</summary>
-internal sealed class CpuWorkerPool : IDisposable
+internal sealed partial class CpuWorkerPool : IDisposable
 {
     // Padding (in ints) between per-worker barrier senses so two workers never share a cache line.
     private const int SensePad = 16;

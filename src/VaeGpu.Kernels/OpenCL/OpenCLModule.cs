@@ -60,9 +60,6 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         }
     }
 
-    /// <summary>The kernels of this module, by id.</summary>
-    public IEnumerable<KernelSource> Kernels => _slots.Where(s => s is not null).Select(s => s!.Source);
-
     /// <inheritdoc/>
     public void Begin(int kernelId)
     {

@@ -1,7 +1,9 @@
 // Reads a whole dataset file into memory, undoing gzip or bzip2 compression when the file's first
 // bytes say so (magic 1F 8B for gzip, "BZh" for bzip2), else returning the raw bytes. The file
 // extension is not trusted. A corrupt stream becomes a DataException naming the file.
+using System.Diagnostics;
 using System.IO.Compression;
+using ICSharpCode.SharpZipLib;
 using ICSharpCode.SharpZipLib.BZip2;
 
 namespace VaeGpu.Runner.Data;
@@ -44,15 +46,21 @@ public static class CompressedFile
     /// <summary>Decompresses <paramref name="stored"/>, the bytes of <paramref name="path"/>.</summary>
     public static byte[] Decompress(string path, byte[] stored)
     {
+        ArgumentNullException.ThrowIfNull(stored);
         Compression kind = Detect(stored);
         if (kind == Compression.None)
             return stored;
+        return DecompressCore(path, stored, kind, OpenDecoder);
+    }
+
+    /// <summary>Decodes with the stream <paramref name="open"/> makes (tests pass a faulty one).</summary>
+    internal static byte[] DecompressCore(string path, byte[] stored, Compression kind,
+        Func<Stream, Compression, Stream> open)
+    {
         try
         {
             using var input = new MemoryStream(stored, writable: false);
-            using Stream decoder = kind == Compression.Gzip
-                ? new GZipStream(input, CompressionMode.Decompress)
-                : new BZip2InputStream(input);
+            using Stream decoder = open(input, kind);
             using var output = new MemoryStream(InitialCapacity(kind, stored));
             decoder.CopyTo(output);
             // When the gzip trailer sized the buffer exactly, hand it out instead of copying it.
@@ -67,12 +75,38 @@ public static class CompressedFile
                     + "expected the dataset's content. Delete the file and fetch it again.");
             return result;
         }
-        catch (Exception e) when (e is InvalidDataException or BZip2Exception or EndOfStreamException
-                                      or IOException or IndexOutOfRangeException or ArgumentException)
+        catch (Exception e) when (IsCorruptStream(e))
         {
             throw new DataException($"{path}: corrupt {Name(kind)} stream ({e.Message.TrimEnd('.')}); "
                 + $"expected a complete {Name(kind)} file. Delete it and fetch the dataset again.", e);
         }
+    }
+
+    private static Stream OpenDecoder(Stream input, Compression kind) => kind == Compression.Gzip
+        ? new GZipStream(input, CompressionMode.Decompress)
+        : new BZip2InputStream(input);
+
+    // What a corrupt stream makes the decoders throw: GZipStream an InvalidDataException, SharpZipLib
+    // its own exceptions or EndOfStreamException. SharpZipLib's bzip2 decoder also indexes its Huffman
+    // tables with unchecked stream bits, so bad data can raise IndexOutOfRangeException inside it; that
+    // counts as corrupt data only when SharpZipLib's own code threw it. Anything else (our bug) escapes.
+    private static bool IsCorruptStream(Exception e) => e switch
+    {
+        InvalidDataException or SharpZipBaseException or EndOfStreamException => true,
+        IndexOutOfRangeException => ThrownBySharpZipLib(e),
+        _ => false,
+    };
+
+    // The first frame outside the runtime library (whose helpers raise bounds-check failures) decides.
+    private static bool ThrownBySharpZipLib(Exception e)
+    {
+        foreach (var frame in new StackTrace(e, false).GetFrames())
+        {
+            var assembly = frame.GetMethod()?.Module.Assembly;
+            if (assembly is null || assembly == typeof(object).Assembly) continue;
+            return assembly == typeof(BZip2InputStream).Assembly;
+        }
+        return false;
     }
 
     // A gzip trailer names the decompressed size; trust it only within a plausible ratio, since a

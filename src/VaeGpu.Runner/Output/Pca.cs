@@ -1,5 +1,8 @@
-// Principal components of a small point cloud (latent means), in float64: the covariance matrix is
-// d x d with d = latent size (tens), so power iteration with deflation is plenty and has no dependencies.
+// Principal components of a small point cloud (latent means), in float64: the d x d scatter matrix
+// (d = latent size, tens) is decomposed by SymmetricEigen (MathNet.Numerics' symmetric eigen-solver),
+// whose eigenvectors of the largest eigenvalues are the principal directions.
+using VaeGpu.Runner.Evaluation;
+
 namespace VaeGpu.Runner.Output;
 
 /// <summary>Projects rows of an n x d matrix onto its leading principal components.</summary>
@@ -19,22 +22,19 @@ public static class Pca
         for (int row = 0; row < n; row++)
             for (int col = 0; col < d; col++) mean[col] += points[row * d + col];
         for (int col = 0; col < d; col++) mean[col] /= n;
-        var cov = new double[d, d];
+        var cov = new double[d * d]; // (d, d): the scatter matrix, n times the covariance
         var centred = new double[d];
         for (int row = 0; row < n; row++)
         {
             for (int col = 0; col < d; col++) centred[col] = points[row * d + col] - mean[col];
             for (int a = 0; a < d; a++)
-                for (int b = 0; b < d; b++) cov[a, b] += centred[a] * centred[b];
+                for (int b = a; b < d; b++) cov[a * d + b] += centred[a] * centred[b];
         }
+        // Eigenvalues ascend, so the principal directions are the last rows, largest first.
+        var (_, vectors) = SymmetricEigen.Decompose(cov, d); // (d, d): rows are eigenvectors
         var directions = new double[components][];
         for (int c = 0; c < components; c++)
-        {
-            directions[c] = LeadingEigenvector(cov, d);
-            double lambda = Rayleigh(cov, directions[c], d);
-            for (int a = 0; a < d; a++)
-                for (int b = 0; b < d; b++) cov[a, b] -= lambda * directions[c][a] * directions[c][b];
-        }
+            directions[c] = FixSign(vectors.AsSpan((d - 1 - c) * d, d).ToArray());
         var result = new double[n * components];
         for (int row = 0; row < n; row++)
             for (int c = 0; c < components; c++)
@@ -47,42 +47,12 @@ public static class Pca
         return result;
     }
 
-    private static double[] LeadingEigenvector(double[,] matrix, int d)
+    // An eigenvector's sign is arbitrary: make its largest-magnitude entry positive.
+    private static double[] FixSign(double[] v)
     {
-        var v = new double[d];
-        // Deterministic start, not orthogonal to typical data.
-        for (int i = 0; i < d; i++) v[i] = 1.0 + 0.01 * i;
-        var next = new double[d];
-        for (int iteration = 0; iteration < 500; iteration++)
-        {
-            for (int a = 0; a < d; a++)
-            {
-                double sum = 0;
-                for (int b = 0; b < d; b++) sum += matrix[a, b] * v[b];
-                next[a] = sum;
-            }
-            double norm = Math.Sqrt(next.Sum(x => x * x));
-            if (norm == 0) break;
-            double change = 0;
-            for (int a = 0; a < d; a++)
-            {
-                double value = next[a] / norm;
-                change = Math.Max(change, Math.Abs(value - v[a]));
-                v[a] = value;
-            }
-            if (change < 1e-12) break;
-        }
         int largest = 0;
-        for (int i = 1; i < d; i++) if (Math.Abs(v[i]) > Math.Abs(v[largest])) largest = i;
-        if (v[largest] < 0) for (int i = 0; i < d; i++) v[i] = -v[i];
+        for (int i = 1; i < v.Length; i++) if (Math.Abs(v[i]) > Math.Abs(v[largest])) largest = i;
+        if (v[largest] < 0) for (int i = 0; i < v.Length; i++) v[i] = -v[i];
         return v;
-    }
-
-    private static double Rayleigh(double[,] matrix, double[] v, int d)
-    {
-        double sum = 0;
-        for (int a = 0; a < d; a++)
-            for (int b = 0; b < d; b++) sum += v[a] * matrix[a, b] * v[b];
-        return sum;
     }
 }
