@@ -18,7 +18,7 @@ public abstract partial class ConvConformanceSuite
     public void BatchNormMatchesFloat64(bool training)
     {
         const float Momentum = 0.1f, Eps = 1e-5f;
-        foreach (var (batch, channels, spatial) in NormCases)
+        foreach (var (batch, channels, spatial) in NormCases.Where(c => !SmallSizes || c.Channels < 32))
         {
             int size = batch * channels * spatial;
             long count = (long)batch * spatial;

@@ -16,7 +16,7 @@ public abstract partial class ConvConformanceSuite
     [BackendFact]
     public void MaxPoolMatchesFloat64()
     {
-        foreach (var (g, batch) in PoolCases)
+        foreach (var (g, batch) in PoolCases.Where(c => !SmallSizes || c.G.InSize <= 300))
         {
             float[] x = Rng.Uniform(batch * g.InSize, -3, 3), dy = Rng.Uniform(batch * g.OutSize, -1, 1);
             var (y, at) = ConvReference.MaxPool(g, batch, x);
@@ -36,7 +36,7 @@ public abstract partial class ConvConformanceSuite
     [BackendFact]
     public void AvgPoolMatchesFloat64()
     {
-        foreach (var (g, batch) in PoolCases)
+        foreach (var (g, batch) in PoolCases.Where(c => !SmallSizes || c.G.InSize <= 300))
         {
             float[] x = Rng.Uniform(batch * g.InSize, -3, 3), dy = Rng.Uniform(batch * g.OutSize, -1, 1);
             var (y, yAtol) = ConvReference.AvgPool(g, batch, x);

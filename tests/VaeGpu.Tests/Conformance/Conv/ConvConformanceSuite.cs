@@ -1,7 +1,7 @@
 // The conformance suite of the convolutional ops (conv, transposed conv, pooling, batch norm), written
-// once against Accelerator and run per backend by thin subclasses, like ConformanceSuite. It is its own
-// class so that a backend joins it when its kernels exist (today: cpu). References are plain float64
-// code in ConvReference.cs; inputs are fresh random numbers inside NaN-guarded buffers.
+// once against Accelerator and run per backend by thin subclasses, like ConformanceSuite (its own class
+// so the two suites can grow apart). References are plain float64 code in ConvReference.cs; inputs are
+// fresh random numbers inside NaN-guarded buffers.
 using VaeGpu.Kernels;
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
-// The convolutional conformance suite on the managed CPU backend. The opencl and ILGPU-CPU subclasses
-// join when the GPU kernels of these ops exist (see the README's status of issue 15).
+// The convolutional conformance suite on the managed CPU backend (the kernel backends' subclasses are
+// in GpuConvConformanceTests.cs).
 using VaeGpu.Kernels;
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
