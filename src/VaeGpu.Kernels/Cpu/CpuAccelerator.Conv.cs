@@ -21,6 +21,11 @@ public sealed unsafe partial class CpuAccelerator
     {
         var g = geometry;
         float* px = Ptr(x), pw = Ptr(weight), py = Ptr(y);
+        if (UsesWideGemm(g))
+        {
+            ConvForwardWide(g, batch, px, pw, bias.IsEmpty ? null : Ptr(bias), py);
+            return;
+        }
         if (!g.Transposed)
         {
             // y_s (Cout, HoWo) = W (Cout, Cin kh kw) col(x_s) (Cin kh kw, HoWo)
@@ -67,6 +72,11 @@ public sealed unsafe partial class CpuAccelerator
     {
         var g = geometry;
         float* pdy = Ptr(dy), pw = Ptr(weight), pdx = Ptr(dx);
+        if (UsesWideGemm(g))
+        {
+            ConvBackwardInputWide(g, batch, pdy, pw, pdx);
+            return;
+        }
         if (!g.Transposed)
         {
             // dcol_s (Cin kh kw, HoWo) = W^T dy_s; dx_s = col2im(dcol_s)
@@ -110,12 +120,14 @@ public sealed unsafe partial class CpuAccelerator
         float* px = Ptr(x), pdy = Ptr(dy), pdw = Ptr(dweight);
         // Conv: dW (Cout, Cin kh kw) += dy_s (Cout, HoWo) col(x_s)^T.
         // Transposed: dW (Cin, Cout kh kw) += x_s (Cin, HW) col(dy_s)^T.
+        bool wide = UsesWideGemm(g);
+        if (wide) ConvBackwardWeightsWide(g, batch, px, pdy, pdw);
         var shape = g.Transposed ? TransposedShape(g) : ConvShape(g);
         float* image = g.Transposed ? pdy : px;
         int imageSize = g.Transposed ? g.OutSize : g.InSize;
         int rows = g.Transposed ? g.InChannels : g.OutChannels;
-        int chunk = ChunkOf(shape, batch);
-        for (int start = 0; start < batch; start += chunk)
+        int chunk = wide ? batch : ChunkOf(shape, batch);
+        for (int start = wide ? batch : 0; start < batch; start += chunk) // the wide path did the weights
         {
             int count = Math.Min(chunk, batch - start);
             float* cols = scratch;
@@ -152,14 +164,14 @@ public sealed unsafe partial class CpuAccelerator
     private void Im2Col(in ColShape shape, float* images, float* cols, int count)
     {
         if (shape.IsIdentity) return;
-        Dispatch(new Im2ColWork(images, cols, shape), count * shape.Channels, 1,
+        Dispatch(new Im2ColWork(images, cols, shape, shape.ColSize, shape.ColCols), count * shape.Channels, 1,
             (long)shape.KernelHeight * shape.KernelWidth * shape.ColCols);
     }
 
     private void Col2Im(in ColShape shape, float* cols, float* images, int count)
     {
         if (shape.IsIdentity) return;
-        Dispatch(new Col2ImWork(cols, images, shape), count * shape.Channels, 1,
+        Dispatch(new Col2ImWork(cols, images, shape, shape.ColSize, shape.ColCols), count * shape.Channels, 1,
             (long)shape.KernelHeight * shape.KernelWidth * shape.ColCols);
     }
 

@@ -40,9 +40,12 @@ internal readonly record struct ColShape(int Channels, int Height, int Width, in
     }
 }
 
-/// <summary>Items (sample, channel): images (samples, C, H, W) to columns (samples, C kh kw,
-/// colH colW).</summary>
-internal readonly unsafe struct Im2ColWork(float* images, float* cols, ColShape shape) : IRangeWork
+/// <summary>
+/// Items (sample, channel): images (samples, C, H, W) to column matrices; sample s's row r starts at
+/// cols + s sampleStride + r rowStride (per sample: ColSize, ColCols; side by side: ColCols, n ColCols).
+/// </summary>
+internal readonly unsafe struct Im2ColWork(float* images, float* cols, ColShape shape, long sampleStride,
+    long rowStride) : IRangeWork
 {
     public void Run(int begin, int end)
     {
@@ -51,10 +54,10 @@ internal readonly unsafe struct Im2ColWork(float* images, float* cols, ColShape 
         {
             int sample = item / shape.Channels, channel = item % shape.Channels;
             float* image = images + (long)sample * shape.ImageSize + (long)channel * plane;
-            float* col = cols + sample * shape.ColSize + (long)channel * taps * shape.ColCols;
+            float* col = cols + sample * sampleStride + channel * taps * rowStride;
             for (int i = 0; i < shape.KernelHeight; i++)
                 for (int j = 0; j < shape.KernelWidth; j++)
-                    Tap(image, col + (long)(i * shape.KernelWidth + j) * shape.ColCols, i, j);
+                    Tap(image, col + (i * shape.KernelWidth + j) * rowStride, i, j);
         }
     }
 
@@ -87,7 +90,8 @@ internal readonly unsafe struct Im2ColWork(float* images, float* cols, ColShape 
 /// Items (sample, channel): images = 0, then images += every column-matrix entry at its pixel, in
 /// (i, j, oh, ow) order.
 /// </summary>
-internal readonly unsafe struct Col2ImWork(float* cols, float* images, ColShape shape) : IRangeWork
+internal readonly unsafe struct Col2ImWork(float* cols, float* images, ColShape shape, long sampleStride,
+    long rowStride) : IRangeWork
 {
     public void Run(int begin, int end)
     {
@@ -96,11 +100,11 @@ internal readonly unsafe struct Col2ImWork(float* cols, float* images, ColShape 
         {
             int sample = item / shape.Channels, channel = item % shape.Channels;
             float* image = images + (long)sample * shape.ImageSize + (long)channel * plane;
-            float* col = cols + sample * shape.ColSize + (long)channel * taps * shape.ColCols;
+            float* col = cols + sample * sampleStride + channel * taps * rowStride;
             new Span<float>(image, plane).Clear();
             for (int i = 0; i < shape.KernelHeight; i++)
                 for (int j = 0; j < shape.KernelWidth; j++)
-                    Tap(col + (long)(i * shape.KernelWidth + j) * shape.ColCols, image, i, j);
+                    Tap(col + (i * shape.KernelWidth + j) * rowStride, image, i, j);
         }
     }
 
@@ -176,5 +180,36 @@ internal static unsafe class CpuReduce
         }
         for (; p < count; p++) total += values[p];
         return total;
+    }
+}
+
+/// <summary>
+/// Items (sample, channel): between a batch (samples, C, plane) and the side-by-side layout
+/// (C, samples plane) the batched GEMMs use; toBatch also adds bias[channel] when bias is not null.
+/// </summary>
+internal readonly unsafe struct PlaneShuffleWork(float* batch, float* wide, float* bias, int channels,
+    int plane, int samples, bool toBatch) : IRangeWork
+{
+    public void Run(int begin, int end)
+    {
+        for (int item = begin; item < end; item++)
+        {
+            int sample = item / channels, channel = item % channels;
+            float* b = batch + (long)item * plane;
+            float* w = wide + ((long)channel * samples + sample) * plane;
+            if (!toBatch)
+            {
+                new ReadOnlySpan<float>(b, plane).CopyTo(new Span<float>(w, plane));
+                continue;
+            }
+            float add = bias == null ? 0f : bias[channel];
+            int p = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var v = Vector256.Create(add);
+                for (; p + 8 <= plane; p += 8) (Vector256.Load(w + p) + v).Store(b + p);
+            }
+            for (; p < plane; p++) b[p] = w[p] + add;
+        }
     }
 }
