@@ -21,7 +21,7 @@ public class ConvBenchmarks
     [Params("cpu", "opencl")]
     public string Backend { get; set; } = "cpu";
 
-    /// <summary>Index into ConvCase.All.</summary>
+    /// <summary>The name of a case in ConvCase.All.</summary>
     [ParamsSource(nameof(CaseNames))]
     public string Case { get; set; } = "";
 

@@ -37,7 +37,8 @@ internal sealed record ConvCase(string Name, string Op, Conv2dGeometry Conv, Poo
         new("batchnorm2d 64x14x14", "batchnorm", default, new(64, 14, 14, 1, 1), DefaultBatch),
     ];
 
-    private static ConvCase ConvOf(string name, Conv2dGeometry g) => new(name, "conv", g, default, DefaultBatch);
+    private static ConvCase ConvOf(string name, Conv2dGeometry g) =>
+        new(name, "conv", g, default, DefaultBatch);
 }
 
 /// <summary>The buffers of one case on one accelerator, and its forward + backward.</summary>
@@ -62,7 +63,12 @@ internal sealed class ConvRun : IDisposable
             return buffer;
         }
         int inSize = c.Op == "conv" ? c.Conv.InSize : c.Pool.InSize;
-        int outSize = c.Op switch { "conv" => c.Conv.OutSize, "maxpool" => c.Pool.OutSize, _ => c.Pool.InSize };
+        int outSize = c.Op switch
+        {
+            "conv" => c.Conv.OutSize,
+            "maxpool" => c.Pool.OutSize,
+            _ => c.Pool.InSize,
+        };
         int channels = c.Op == "conv" ? c.Conv.OutChannels : c.Pool.Channels;
         x = Floats(c.Batch * inSize); dx = Floats(c.Batch * inSize);
         y = Floats(c.Batch * outSize); dy = Floats(c.Batch * outSize);

@@ -16,12 +16,16 @@ internal static class ConvTable
     {
         int threads = args.Length > 0 ? int.Parse(args[0]) : 0;
         bool withOpenCL = args.Length < 2 || args[1] != "cpu";
-        var accelerators = new List<Accelerator> { Accelerators.Create(AcceleratorKind.Cpu, threads: threads) };
+        var accelerators = new List<Accelerator>
+        {
+            Accelerators.Create(AcceleratorKind.Cpu, threads: threads),
+        };
         if (withOpenCL)
             foreach (var probe in Accelerators.Probe().Where(p => p.Kind == AcceleratorKind.OpenCL))
             {
                 if (probe.Unavailable is not null) Console.WriteLine($"opencl: skipped: {probe.Unavailable}");
-                foreach (var device in probe.Devices) accelerators.Add(Accelerators.Create(probe.Kind, device.Index));
+                foreach (var device in probe.Devices)
+                    accelerators.Add(Accelerators.Create(probe.Kind, device.Index));
             }
         try
         {
@@ -29,7 +33,8 @@ internal static class ConvTable
                 + $"median of {Repetitions}");
             foreach (var acc in accelerators) Console.WriteLine($"- {acc.Name}: {acc.Info.Name}");
             Console.WriteLine();
-            Console.WriteLine("| case | GFLOP | " + string.Join(" | ", accelerators.Select(a => a.Name)) + " |");
+            Console.WriteLine("| case | GFLOP | "
+                + string.Join(" | ", accelerators.Select(a => a.Name)) + " |");
             Console.WriteLine("|---|---:|" + string.Concat(accelerators.Select(_ => "---:|")));
             foreach (var c in ConvCase.All)
             {
