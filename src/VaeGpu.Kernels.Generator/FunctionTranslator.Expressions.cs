@@ -275,16 +275,25 @@ internal sealed partial class FunctionTranslator
         }
         Info.Callees.Add(callee.Method);
         var parts = new System.Collections.Generic.List<string>();
-        foreach (ArgumentSyntax arg in args)
+        for (int index = 0; index < args.Count; index++)
         {
+            ArgumentSyntax arg = args[index];
             ITypeSymbol? type = Model.GetTypeInfo(arg.Expression).Type;
             if (Unit.IsKernelContext(type)) continue;
-            if (Unit.BufElement(type) != Prim.None &&
-                Model.GetSymbolInfo(arg.Expression).Symbol is ILocalSymbol shared &&
-                SharedLocals.Contains(shared))
+            // OpenCL 1.2 address spaces: a group-shared array goes only to a [Shared] parameter, and a
+            // [Shared] parameter takes only a group-shared array (a local from k.Shared, or a [Shared]
+            // parameter passed on).
+            bool toShared = index < method.Parameters.Length &&
+                Unit.IsSharedParameter(method.Parameters[index]);
+            ISymbol? argument = Model.GetSymbolInfo(arg.Expression).Symbol;
+            bool isShared = (argument is ILocalSymbol local && SharedLocals.Contains(local)) ||
+                (argument is IParameterSymbol parameter && Unit.IsSharedParameter(parameter));
+            if (Unit.BufElement(type) != Prim.None && isShared != toShared)
             {
-                Report(Diagnostics.BadBufferUse, arg,
-                    "A group-shared array cannot be passed to a device function (OpenCL 1.2 address spaces)");
+                Report(Diagnostics.BadBufferUse, arg, isShared
+                    ? "A group-shared array can only be passed to a [Shared] Buf<T> parameter "
+                        + "(OpenCL 1.2 address spaces)"
+                    : "A [Shared] Buf<T> parameter takes only a group-shared array from k.Shared<T>(N)");
                 continue;
             }
             if (Unit.SpanElement(type) != Prim.None)

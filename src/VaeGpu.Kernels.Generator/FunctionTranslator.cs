@@ -96,6 +96,10 @@ internal sealed partial class FunctionTranslator
                 parts.Add(LangSpelling.GlobalPointer(Lang, element) + " " + name + "_base");
                 parts.Add("int " + name + "_offset");
             }
+            else if (element != Prim.None && Unit.IsSharedParameter(p))
+            {
+                parts.Add(LangSpelling.SharedPointer(Lang, element) + " " + name);
+            }
             else if (element != Prim.None)
             {
                 parts.Add(LangSpelling.GlobalPointer(Lang, element) + " " + name);

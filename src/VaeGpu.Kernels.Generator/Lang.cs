@@ -49,6 +49,10 @@ internal static class LangSpelling
     public static string GlobalPointer(Lang lang, Prim element) =>
         "__global " + TypeName(element) + "*";
 
+    /// <summary>Pointer type of a device function's [Shared] buffer parameter (group-shared).</summary>
+    public static string SharedPointer(Lang lang, Prim element) =>
+        (lang == Lang.OpenCL ? "__local " : "") + TypeName(element) + "*";
+
     /// <summary>The id query for a KernelContext member and dimension (0 = x, 1 = y).</summary>
     public static string IdQuery(Lang lang, string member, int dim)
     {

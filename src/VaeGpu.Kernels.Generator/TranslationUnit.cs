@@ -39,6 +39,7 @@ internal sealed class TranslationUnit
         DeviceFunctionAttribute =
             compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.DeviceFunctionAttribute");
         KernelAttribute = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.KernelAttribute");
+        SharedAttribute = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.SharedAttribute");
         Span = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.PrivateArray`1");
         HasIlgpu = compilation.GetTypeByMetadataName("ILGPU.Runtime.Kernel") is not null;
     }
@@ -49,6 +50,10 @@ internal sealed class TranslationUnit
     public INamedTypeSymbol? KMath { get; }
     public INamedTypeSymbol? DeviceFunctionAttribute { get; }
     public INamedTypeSymbol? KernelAttribute { get; }
+    public INamedTypeSymbol? SharedAttribute { get; }
+
+    /// <summary>True for a device function's [Shared] Buf&lt;T&gt; parameter (group-shared memory).</summary>
+    public bool IsSharedParameter(IParameterSymbol parameter) => HasAttribute(parameter, SharedAttribute);
     public INamedTypeSymbol? Span { get; }
 
     /// <summary>True when the assembly references ILGPU: the ILGPU binders are emitted too.</summary>

@@ -19,3 +19,12 @@ public sealed class KernelAttribute : Attribute
 public sealed class DeviceFunctionAttribute : Attribute
 {
 }
+
+/// <summary>
+/// Marks a <see cref="Buf{T}"/> parameter of a device function as group-shared memory (from
+/// k.Shared&lt;T&gt;(N)): OpenCL C declares it <c>__local</c>, and only shared arrays may be passed to it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
+public sealed class SharedAttribute : Attribute
+{
+}

@@ -14,6 +14,24 @@ internal static partial class ReductionKernels
     public const int MaxPartials = 64;
 
     /// <summary>
+    /// The group's sum of value (one per work-item), every work-item getting it: a tree in shared memory
+    /// with halving strides, so the order depends only on ReduceThreads. scratch: ReduceThreads floats.
+    /// </summary>
+    [DeviceFunction]
+    public static float TreeSum(KernelContext k, [Shared] Buf<float> scratch, float value)
+    {
+        int lane = k.LocalId(0);
+        scratch[lane] = value;
+        k.Barrier();
+        for (int width = ReduceThreads / 2; width > 0; width = width / 2)
+        {
+            if (lane < width) scratch[lane] = scratch[lane] + scratch[lane + width];
+            k.Barrier();
+        }
+        return scratch[0];
+    }
+
+    /// <summary>
     /// sums[col] ([+]=) x[0, col] + x[1, col] + ... in row order; one work-item per column.
     /// </summary>
     [Kernel]
@@ -41,16 +59,9 @@ internal static partial class ReductionKernels
         int stride = k.NumGroups(0) * ReduceThreads;
         float sum = 0.0f;
         for (int i = k.GlobalId(0); i < n; i += stride) sum += values[i];
-        // Tree sum in shared memory: halving strides, so the order depends only on ReduceThreads.
+        float total = TreeSum(k, scratch, sum);
         int lane = k.LocalId(0);
-        scratch[lane] = sum;
-        k.Barrier();
-        for (int width = ReduceThreads / 2; width > 0; width = width / 2)
-        {
-            if (lane < width) scratch[lane] = scratch[lane] + scratch[lane + width];
-            k.Barrier();
-        }
-        if (lane == 0) partials[k.GroupId(0)] = scratch[0];
+        if (lane == 0) partials[k.GroupId(0)] = total;
     }
 
     /// <summary>
@@ -62,16 +73,9 @@ internal static partial class ReductionKernels
         Buf<float> scratch = k.Shared<float>(ReduceThreads);
         float sum = 0.0f;
         for (int i = k.LocalId(0); i < count; i += ReduceThreads) sum += partials[i];
-        // Tree sum in shared memory: halving strides, so the order depends only on ReduceThreads.
+        float total = TreeSum(k, scratch, sum);
         int lane = k.LocalId(0);
-        scratch[lane] = sum;
-        k.Barrier();
-        for (int width = ReduceThreads / 2; width > 0; width = width / 2)
-        {
-            if (lane < width) scratch[lane] = scratch[lane] + scratch[lane + width];
-            k.Barrier();
-        }
-        if (lane == 0) accumulator[0] = accumulator[0] + scratch[0];
+        if (lane == 0) accumulator[0] = accumulator[0] + total;
     }
 
     /// <summary>
@@ -97,16 +101,9 @@ internal static partial class ReductionKernels
                 if (hasGrad != 0) dlogits[i] = gradScale * (1.0f / (1.0f + KMath.Exp(-l)) - x);
             }
         }
-        // Tree sum in shared memory: halving strides, so the order depends only on ReduceThreads.
+        float total = TreeSum(k, scratch, sum);
         int lane = k.LocalId(0);
-        scratch[lane] = sum;
-        k.Barrier();
-        for (int width = ReduceThreads / 2; width > 0; width = width / 2)
-        {
-            if (lane < width) scratch[lane] = scratch[lane] + scratch[lane + width];
-            k.Barrier();
-        }
-        if (row < rows && lane == 0) rowLoss[row] = scratch[0];
+        if (row < rows && lane == 0) rowLoss[row] = total;
     }
 
     /// <summary>
@@ -131,16 +128,9 @@ internal static partial class ReductionKernels
                 if (hasGrad != 0) dlogits[i] = gradScale * 2.0f * diff * s * (1.0f - s);
             }
         }
-        // Tree sum in shared memory: halving strides, so the order depends only on ReduceThreads.
+        float total = TreeSum(k, scratch, sum);
         int lane = k.LocalId(0);
-        scratch[lane] = sum;
-        k.Barrier();
-        for (int width = ReduceThreads / 2; width > 0; width = width / 2)
-        {
-            if (lane < width) scratch[lane] = scratch[lane] + scratch[lane + width];
-            k.Barrier();
-        }
-        if (row < rows && lane == 0) rowLoss[row] = scratch[0];
+        if (row < rows && lane == 0) rowLoss[row] = total;
     }
 
     /// <summary>
@@ -170,15 +160,8 @@ internal static partial class ReductionKernels
                 }
             }
         }
-        // Tree sum in shared memory: halving strides, so the order depends only on ReduceThreads.
+        float total = TreeSum(k, scratch, sum);
         int lane = k.LocalId(0);
-        scratch[lane] = sum;
-        k.Barrier();
-        for (int width = ReduceThreads / 2; width > 0; width = width / 2)
-        {
-            if (lane < width) scratch[lane] = scratch[lane] + scratch[lane + width];
-            k.Barrier();
-        }
-        if (row < rows && lane == 0) rowLoss[row] = -0.5f * scratch[0];
+        if (row < rows && lane == 0) rowLoss[row] = -0.5f * total;
     }
 }

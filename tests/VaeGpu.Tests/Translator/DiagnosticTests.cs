@@ -46,12 +46,14 @@ public sealed class DiagnosticTests
         { "VGK014", "row = x", "Buf<float> row = x; row[0] = 1f;" },
         { "VGK014", "x", "x = y;" },
         { "VGK014", "t", "var t = k.Shared<float>(8); float a = Sum(t);" },
+        { "VGK014", "x", "float a = SharedFirst(x);" },
         { "VGK014", "q", "Span<float> q = stackalloc float[1]; q = stackalloc float[1];" },
     };
 
     private const string Extra =
         "    static float Helper(float v) => v;\n" +
-        "    [DeviceFunction] static float Sum(Buf<float> b) => b[0];\n";
+        "    [DeviceFunction] static float Sum(Buf<float> b) => b[0];\n" +
+        "    [DeviceFunction] static float SharedFirst([Shared] Buf<float> b) => b[0];\n";
 
     [Theory]
     [MemberData(nameof(BodyCases))]
