@@ -4,6 +4,7 @@
 using System.Globalization;
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Evaluation;
+using VaeGpu.Runner.Output;
 
 namespace VaeGpu.Runner.Training;
 
@@ -24,7 +25,10 @@ public static class ClassifierRunner
             throw new UserErrorException($"--seed: expected a non-negative number, got {request.Seed}");
         var settings = new ClassifierSettings() with { Epochs = request.Epochs, Seed = (ulong)request.Seed };
         settings.Validate();
-        string folder = request.OutDir ?? DigitClassifier.DefaultFolder(name);
+        PathOptions.Optional(request.DataDir, "--data-dir");
+        string folder = PathOptions.Optional(request.OutDir, "--out") ?? DigitClassifier.DefaultFolder(name);
+        // Before the training: a folder that cannot be written fails now, not after the last epoch.
+        OutputFolder.EnsureWritable(folder, "classifier");
         bool silent = request.Quiet;
         using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
         var (data, _) = DatasetSource.Load(console, name, request.DataDir, null, silent);

@@ -27,7 +27,9 @@ public static class EvalRunner
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(request);
-        string dir = request.RunDir;
+        string dir = PathOptions.ExistingFolder(request.RunDir, "--run");
+        PathOptions.Optional(request.Classifier, "--classifier");
+        PathOptions.Optional(request.DataDir, "--data-dir");
         int k = request.ImportanceSamples;
         bool silent = request.Quiet;
         Evaluator.CheckImportanceSamples(k);

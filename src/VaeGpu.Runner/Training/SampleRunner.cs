@@ -17,7 +17,8 @@ public static class SampleRunner
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(request);
-        string dir = request.RunDir;
+        string dir = PathOptions.ExistingFolder(request.RunDir, "--run");
+        if (request.OutFile is not null) PathOptions.PngFile(request.OutFile, "--out");
         int n = request.Count;
         int? digit = request.Label;
         if (n is <= 0 or > 10_000)

@@ -29,6 +29,7 @@ public sealed partial class SweepRunner
     /// <summary>Reads a plan file; an unreadable one is a user error.</summary>
     public static string ReadPlan(string path)
     {
+        PathOptions.Required(path, "--plan");
         try { return File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -43,6 +44,9 @@ public sealed partial class SweepRunner
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(sweep);
+        PathOptions.Required(sweep.Folder, "--out");
+        PathOptions.Optional(sweep.DataDir, "--data-dir");
+        PathOptions.Optional(sweep.Classifiers, "--classifiers");
         return new SweepRunner(console, sweep).RunCore(runs);
     }
 
