@@ -47,7 +47,9 @@ internal sealed class ConsoleProgress(TextWriter output, ProgressStyle style) : 
         _bars?.Finish();
         if (style == ProgressStyle.Quiet) return;
         output.WriteLine(
-            Invariant($"epoch {m.Epoch}/{_epochs} train_loss={m.TrainLoss:F4} test_loss={m.TestLoss:F4} ")
+            // beta: the mean KL weight train_loss used this epoch (it ramps during --kl-warmup)
+            Invariant($"epoch {m.Epoch}/{_epochs} train_loss={m.TrainLoss:F4} beta={m.Beta:0.###} ")
+            + Invariant($"test_loss={m.TestLoss:F4} ")
             + Invariant($"(recon {m.TestRecon:F3}, kl {m.TestKl:F3}) {m.EpochSeconds:F1} s ")
             + Invariant($"{m.SamplesPerSecond:F0} images/s"));
     }
