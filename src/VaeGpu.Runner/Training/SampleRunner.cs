@@ -36,6 +36,9 @@ public static class SampleRunner
             ?? Path.Combine(dir, $"samples-{n}{(digit is null ? "" : $"-label-{digit}")}.png");
         RunPictures.Samples(model, config, n, digit, request.Seed).Save(path);
         console.Out.WriteLine($"wrote {path}");
+        if (config.IsConditional && digit is null)
+            console.Out.WriteLine($"labels: image i (row by row) is class i mod {config.Classes}, so the " +
+                $"grid cycles through classes 0..{config.Classes - 1}; --label D draws one class");
         return ExitCodes.Ok;
     }
 }
