@@ -55,7 +55,7 @@ public sealed partial class CliApp
             // System.CommandLine's messages may span lines (lists of allowed values): keep them on one.
             string message = string.Join(" ", parse.Errors[0].Message.Split(['\n', '\r', '\t'],
                 StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            _err.WriteLine($"error: {message} (see --help)");
+            _err.WriteLine($"error: {message}{TypoHint.For(parse)} (see --help)");
             return ExitCodes.UserError;
         }
         try

@@ -79,7 +79,9 @@ internal sealed class ConsoleProgress : ITrainingProgress, IDisposable
         _live?.Clear(); // the bar only while the epoch runs: one summary line replaces it
         if (_style == ProgressStyle.Quiet) return;
         _output.WriteLine(
-            Invariant($"epoch {m.Epoch}/{_epochs} train_loss={m.TrainLoss:F4} test_loss={m.TestLoss:F4} ")
+            // beta: the mean KL weight train_loss used this epoch (it ramps during --kl-warmup)
+            Invariant($"epoch {m.Epoch}/{_epochs} train_loss={m.TrainLoss:F4} beta={m.Beta:0.###} ")
+            + Invariant($"test_loss={m.TestLoss:F4} ")
             + Invariant($"(recon {m.TestRecon:F3}, kl {m.TestKl:F3}) {m.EpochSeconds:F1} s ")
             + Invariant($"{m.SamplesPerSecond:F0} images/s"));
     }

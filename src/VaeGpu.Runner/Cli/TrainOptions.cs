@@ -52,6 +52,7 @@ internal sealed class TrainOptions
     /// other setting typed is an error naming the file that fixes it.</summary>
     public RunConfig ToResumeConfig(ParseResult parse, string runDir)
     {
+        PathOptions.ExistingFolder(runDir, "--resume");
         string path = Path.Combine(runDir, Checkpoint.ConfigFile);
         foreach (var (setting, option) in _settings)
             if (!setting.ResumeMayChange && Given(parse, option))

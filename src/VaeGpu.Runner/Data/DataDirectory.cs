@@ -12,6 +12,7 @@ public static class DataDirectory
     /// else ~/.cache/vaegpu/datasets (the folder need not exist yet).</summary>
     public static string Resolve(string? option)
     {
+        Training.PathOptions.Optional(option, "--data-dir"); // "" is a mistake, not "use the default"
         if (!string.IsNullOrWhiteSpace(option))
             return Path.GetFullPath(ExpandHome(option));
         string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);

@@ -120,16 +120,16 @@ public static partial class DataFetcher
         DatasetInfo info = state.Info;
         string files = string.Join(", ", info.Files.Select(file => file.FileName));
         string verification = info.Files[0].ContentSha256 is not null
-            ? " They are verified by the SHA-256 of their decompressed content."
+            ? "; checked by the SHA-256 of their decompressed content"
             : "";
+        // One line (issue 19 item 11: the README promises one-line errors): what is missing, where we
+        // looked, and the hint to place the files by hand.
         return $"could not obtain dataset '{info.Name}' (missing or invalid: "
-            + string.Join(", ", state.Needed.Select(file => file.FileName)) + "). Tried:"
-            + string.Concat(state.Tried.Select(line => Environment.NewLine + "  - " + line))
-            + Environment.NewLine
-            + $"To place the files by hand, copy {files} (compressed as named, or uncompressed without "
-            + $"the extension) into {state.Target}, or point --data-dir or "
-            + $"${DataDirectory.EnvironmentVariable} "
-            + $"at a folder that has {info.Folder}/ inside.{verification}";
+            + string.Join(", ", state.Needed.Select(file => file.FileName)) + "); tried "
+            + string.Join("; ", state.Tried)
+            + $". To place the files by hand, copy {files} (as named, or uncompressed) into "
+            + $"{state.Target}, or point --data-dir or ${DataDirectory.EnvironmentVariable} at a folder "
+            + $"holding {info.Folder}/{verification}";
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> through a temporary file in the

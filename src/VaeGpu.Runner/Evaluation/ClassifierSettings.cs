@@ -58,7 +58,7 @@ public sealed record ClassifierSettings
     }
 }
 
-/// <summary>One finished epoch of classifier training.</summary>
+/// <summary>One finished epoch of classifier training; Seconds counts from the start of training.</summary>
 public sealed record ClassifierProgress(int Epoch, int Epochs, double TrainLoss, double TestAccuracy,
     double Seconds);
 

@@ -36,8 +36,11 @@ public static class DigitEvaluation
         double total = samples + (config.IsConditional ? perClass * config.Classes : 0);
         var fid = DigitMetrics.DigitFid(model, reference, samples,
             progress: progress is null ? null : new Relay(done => progress.Report(done / total)));
+        // The accuracy's images continue the fraction where the FID's ended (issue 19 item 11: a cvae's
+        // progress jumped from 50% to 100%).
         double? accuracy = config.IsConditional
-            ? DigitMetrics.ConditionalAccuracy(model, classifier, perClass)
+            ? DigitMetrics.ConditionalAccuracy(model, classifier, perClass, progress: progress is null ? null
+                : new Relay(done => progress.Report((samples + done) / total)))
             : null;
         progress?.Report(1.0);
         return result with

@@ -86,7 +86,7 @@ public static class DigitMetrics
     /// classifier labels as the class asked for.
     /// </summary>
     public static double ConditionalAccuracy(VaeModel model, DigitClassifier classifier, int perClass = 1000,
-        long counter = AccuracyCounter)
+        long counter = AccuracyCounter, IProgress<int>? progress = null)
     {
         Check(model, classifier);
         if (model.Config.Kind != ModelKind.Cvae)
@@ -101,6 +101,7 @@ public static class DigitMetrics
         {
             classifier.Predict(images, rows, predicted);
             for (int row = 0; row < rows; row++) if (predicted[row] == (start + row) % classes) correct++;
+            progress?.Report(start + rows);
         });
         return (double)correct / (perClass * classes);
     }

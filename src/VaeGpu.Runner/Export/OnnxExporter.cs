@@ -51,7 +51,7 @@ public static class OnnxExporter
     /// </summary>
     public static ExportResult Export(string runDir, ExportPart part, string? outPath = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(runDir);
+        PathOptions.Required(runDir, "--run");
         if (!Enum.IsDefined(part)) throw new ArgumentOutOfRangeException(nameof(part), part, null);
         if (outPath is not null && string.IsNullOrWhiteSpace(outPath))
             throw new UserErrorException("--out: expected a file name, got an empty one");

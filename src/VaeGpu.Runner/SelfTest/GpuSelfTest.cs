@@ -56,7 +56,7 @@ public static class GpuSelfTest
         }
         catch (AcceleratorUnavailableException e)
         {
-            error.WriteLine($"selftest: {Name(options.Kind)} is not available: {e.Message}");
+            error.WriteLine($"error: selftest: {Name(options.Kind)} is not available: {e.Message}");
             return 2;
         }
         using (target)

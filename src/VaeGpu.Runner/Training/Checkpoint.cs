@@ -55,6 +55,15 @@ public static class Checkpoint
         AtomicFile.WriteAllText(Path.Combine(runDir, ConfigFile), config.ToJson());
     }
 
+    /// <summary>The completed epochs the run folder's checkpoint holds, or null without one.</summary>
+    public static int? CompletedEpochs(string runDir)
+    {
+        string modelPath = Path.Combine(runDir, ModelFile);
+        if (!File.Exists(modelPath)) return null;
+        var (_, meta) = SafeTensors.Read(modelPath);
+        return (int)ReadLong(meta, "epoch", modelPath);
+    }
+
     /// <summary>
     /// Loads parameters (and, when <paramref name="withOptimizer"/>, optimizer state); returns the epoch.
     /// </summary>

@@ -4,6 +4,7 @@
 using System.Globalization;
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Evaluation;
+using VaeGpu.Runner.Output;
 
 namespace VaeGpu.Runner.Training;
 
@@ -24,7 +25,10 @@ public static class ClassifierRunner
             throw new UserErrorException($"--seed: expected a non-negative number, got {request.Seed}");
         var settings = new ClassifierSettings() with { Epochs = request.Epochs, Seed = (ulong)request.Seed };
         settings.Validate();
-        string folder = request.OutDir ?? DigitClassifier.DefaultFolder(name);
+        PathOptions.Optional(request.DataDir, "--data-dir");
+        string folder = PathOptions.Optional(request.OutDir, "--out") ?? DigitClassifier.DefaultFolder(name);
+        // Before the training: a folder that cannot be written fails now, not after the last epoch.
+        OutputFolder.EnsureWritable(folder, "classifier");
         bool silent = request.Quiet;
         using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
         var (data, _) = DatasetSource.Load(console, name, request.DataDir, null, silent);
@@ -51,16 +55,22 @@ public static class ClassifierRunner
         return ExitCodes.Ok;
     }
 
-    /// <summary>One line per classifier epoch ("PREFIX 3/20 loss=... test_accuracy=..."), or
-    /// nothing.</summary>
+    /// <summary>One line per classifier epoch ("PREFIX 3/20 loss=... test_accuracy=... seconds=<this
+    /// epoch's> total_seconds=<so far>"), or nothing.</summary>
     internal static IProgress<ClassifierProgress> Report(IRunnerConsole console, bool silent,
-        string prefix) =>
-        new SyncProgress<ClassifierProgress>(p =>
+        string prefix)
+    {
+        double before = 0; // the running total at the end of the previous epoch
+        return new SyncProgress<ClassifierProgress>(p =>
         {
+            if (p.Epoch == 1) before = 0;
+            double epochSeconds = p.Seconds - before;
+            before = p.Seconds;
             if (!silent)
                 console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{prefix} {p.Epoch}/{p.Epochs} loss={p.TrainLoss:F4} " +
                     $"test_accuracy={p.TestAccuracy:F4} " +
-                    $"seconds={p.Seconds:F1}"));
+                    $"seconds={epochSeconds:F1} total_seconds={p.Seconds:F1}"));
         });
+    }
 }

@@ -15,6 +15,7 @@ public static class DatasetSource
         string? dataDirOption, string? recordedFolder, bool quiet)
     {
         ArgumentNullException.ThrowIfNull(console);
+        PathOptions.Optional(dataDirOption, "--data-dir");
         var info = DatasetCatalog.Get(name);
         string folder;
         if (dataDirOption is null && recordedFolder is not null)

@@ -27,11 +27,13 @@ public static class EvalRunner
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(request);
-        string dir = request.RunDir;
         int k = request.ImportanceSamples;
         bool silent = request.Quiet;
         Evaluator.CheckImportanceSamples(k);
         int fid = CheckFidSamples(request.FidSamples);
+        string dir = PathOptions.ExistingFolder(request.RunDir, "--run");
+        PathOptions.Optional(request.Classifier, "--classifier");
+        PathOptions.Optional(request.DataDir, "--data-dir");
         var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
         using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
         var (dataset, _) = DatasetSource.Load(console, config.Dataset, request.DataDir, config.DataFolder,

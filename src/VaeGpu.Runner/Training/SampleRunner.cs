@@ -17,7 +17,8 @@ public static class SampleRunner
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(request);
-        string dir = request.RunDir;
+        string dir = PathOptions.ExistingFolder(request.RunDir, "--run");
+        if (request.OutFile is not null) PathOptions.PngFile(request.OutFile, "--out");
         int n = request.Count;
         int? digit = request.Label;
         if (n is <= 0 or > 10_000)
@@ -35,6 +36,9 @@ public static class SampleRunner
             ?? Path.Combine(dir, $"samples-{n}{(digit is null ? "" : $"-label-{digit}")}.png");
         RunPictures.Samples(model, config, n, digit, request.Seed).Save(path);
         console.Out.WriteLine($"wrote {path}");
+        if (config.IsConditional && digit is null)
+            console.Out.WriteLine($"labels: image i (row by row) is class i mod {config.Classes}, so the " +
+                $"grid cycles through classes 0..{config.Classes - 1}; --label D draws one class");
         return ExitCodes.Ok;
     }
 }

@@ -2,6 +2,7 @@
 // was made with the settings the sweep gives it now, and the compare row of a run.
 using VaeGpu.Runner.Evaluation;
 using VaeGpu.Runner.Output;
+using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Training;
 
@@ -47,13 +48,19 @@ public sealed partial class SweepRunner
                 $"this sweep asks for {run.Config.Epochs}; use another --out");
     }
 
-    private static SweepRow Row(SweepRun run, string dir, string status, EvalResult? eval)
+    /// <summary>A run's compare.csv row; a sweep key its plan line left out shows the value the run used
+    /// (issue 19 item 11: compare.csv left `model` empty for a plan line without model=).</summary>
+    private static SweepRow Row(SweepRun run, string dir, string status, EvalResult? eval,
+        IReadOnlyList<string> keys)
     {
+        var settings = keys.Select(key =>
+            run.Settings.FirstOrDefault(s => s.Key == key) is { Key: not null } given
+                ? given : (key, SettingsTable.Find(key)!.Format(run.Config))).ToList();
         string metricsPath = Path.Combine(dir, Checkpoint.MetricsFile);
         var metrics = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
         long parameters = VaeGpu.Layers.VaeModel.ParameterShapes(ModelFactory.ToModelConfig(run.Config))
             .Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
-        return new SweepRow(run.Name, run.Settings, status, metrics, parameters, eval?.ImportanceSamples ?? 0,
+        return new SweepRow(run.Name, settings, status, metrics, parameters, eval?.ImportanceSamples ?? 0,
             eval?.NllBound, eval?.DigitFid, eval?.FidFloor, eval?.ConditionalAccuracy);
     }
 }

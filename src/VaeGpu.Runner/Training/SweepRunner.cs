@@ -29,6 +29,7 @@ public sealed partial class SweepRunner
     /// <summary>Reads a plan file; an unreadable one is a user error.</summary>
     public static string ReadPlan(string path)
     {
+        PathOptions.Required(path, "--plan");
         try { return File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -43,6 +44,9 @@ public sealed partial class SweepRunner
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(sweep);
+        PathOptions.Required(sweep.Folder, "--out");
+        PathOptions.Optional(sweep.DataDir, "--data-dir");
+        PathOptions.Optional(sweep.Classifiers, "--classifiers");
         return new SweepRunner(console, sweep).RunCore(runs);
     }
 
@@ -78,6 +82,7 @@ public sealed partial class SweepRunner
     private int SweepLoop(List<SweepRun> runs, Accelerator accelerator, ITrainingProgress progress)
     {
         var rows = new List<SweepRow>();
+        var keys = runs.SelectMany(r => r.Settings.Select(s => s.Key)).Distinct().ToList();
         for (int i = 0; i < runs.Count; i++)
         {
             var run = runs[i];
@@ -98,7 +103,7 @@ public sealed partial class SweepRunner
                     .Run(resume: state == RunState.Partial, _console.Cancel);
                 if (result.Outcome == TrainOutcome.Interrupted)
                 {
-                    rows.Add(Row(run, dir, "interrupted", null));
+                    rows.Add(Row(run, dir, "interrupted", null, keys));
                     CompareReport.Write(_sweep.Folder, _sweep.Title, rows);
                     _console.Err.WriteLine($"{result.Message}; run the same sweep command again to continue");
                     return ExitCodes.Interrupted;
@@ -115,7 +120,7 @@ public sealed partial class SweepRunner
                 eval = Evaluator.TryLoad(dir) is { } saved && Answers(saved, run.Config)
                     ? saved
                     : EvaluateRun(accelerator, run.Config, dir, dataset);
-            rows.Add(Row(run, dir, state == RunState.Diverged ? "diverged" : "done", eval));
+            rows.Add(Row(run, dir, state == RunState.Diverged ? "diverged" : "done", eval, keys));
             CompareReport.Write(_sweep.Folder, _sweep.Title, rows);
             if (eval is not null) progress.Info($"{run.Name}: {EvalRunner.ResultLine(eval)}");
             if (_console.Cancel.IsCancellationRequested && i + 1 < runs.Count)
@@ -125,8 +130,9 @@ public sealed partial class SweepRunner
                 return ExitCodes.Interrupted;
             }
         }
-        _console.Out.WriteLine($"sweep of {runs.Count} runs: {Path.Combine(_sweep.Folder, "compare.csv")}, " +
-            $"{Path.Combine(_sweep.Folder, "compare.html")}");
+        string noun = runs.Count == 1 ? "run" : "runs";
+        _console.Out.WriteLine($"sweep of {runs.Count} {noun}: " +
+            $"{Path.Combine(_sweep.Folder, "compare.csv")}, {Path.Combine(_sweep.Folder, "compare.html")}");
         return ExitCodes.Ok;
     }
 

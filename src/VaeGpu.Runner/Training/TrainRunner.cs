@@ -20,12 +20,18 @@ public static class TrainRunner
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(request);
         var config = request.Config;
+        if (request.Resume) PathOptions.ExistingFolder(request.RunDir, "--resume");
+        else PathOptions.Required(request.RunDir, "--out");
+        PathOptions.Optional(request.DataDir, "--data-dir");
         config.Validate();
+        if (request.Resume && Checkpoint.CompletedEpochs(request.RunDir) is { } done)
+            Trainer.CheckEpochs(config, request.RunDir, done);
         using var accelerator = ModelFactory.CreateAccelerator(config);
         var (dataset, folder) = DatasetSource.Load(console, config.Dataset, request.DataDir,
             request.Resume ? config.DataFolder : null, request.Quiet);
         config = config with { DataFolder = folder };
         CheckDataset(config, dataset);
+        foreach (string note in Notes(config, dataset)) console.Err.WriteLine($"note: {note}");
         PrepareRunFolder(request.RunDir, request.Resume);
         // config.json at once: a run killed from here on is resumable (the Trainer writes it again).
         if (!request.Resume) AtomicFile.WriteAllText(Path.Combine(request.RunDir, Checkpoint.ConfigFile),
@@ -73,6 +79,29 @@ public static class TrainRunner
         if (config.IsConditional && dataset.Train.Classes > config.Classes)
             throw new UserErrorException(
                 $"{config.Dataset} has {dataset.Train.Classes} classes, the model {config.Classes}");
+    }
+
+    /// <summary>One line for each setting that is valid but probably not what was meant (issue 19 item 3):
+    /// each has a meaning, so the run goes on, but it should not pass in silence.</summary>
+    public static IEnumerable<string> Notes(RunConfig config, Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(dataset);
+        int available = dataset.Train.Count, images = Math.Min(config.Limit ?? available, available);
+        if (config.Limit > available)
+            yield return $"--limit {config.Limit} is more than the {available} training images of " +
+                $"{config.Dataset}: training on all {available}";
+        if (config.BatchSize > images)
+            yield return $"--batch-size {config.BatchSize} is more than the {images} training images: " +
+                $"one step of {images} images per epoch";
+        if (!config.IsAutoencoder && config.KlWarmup > config.Epochs)
+        {
+            string reached = (config.Beta * config.Epochs / config.KlWarmup).ToString("0.###",
+                CultureInfo.InvariantCulture);
+            yield return $"--kl-warmup {config.KlWarmup} is longer than --epochs {config.Epochs}: " +
+                $"beta only reaches {reached} of {config.Beta.ToString(CultureInfo.InvariantCulture)} by " +
+                "the end (test_loss uses the full beta)";
+        }
     }
 
     private static void PrepareRunFolder(string runDir, bool resuming)

@@ -45,7 +45,8 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
             var row = new EpochMetrics(epoch,
                 epochRun.Loss / trainCount, epochRun.Recon / trainCount, epochRun.Kl / trainCount,
                 testTotals.Total(model.Config.FinalKlWeight), testTotals.Recon, testTotals.Kl,
-                clock.Elapsed.TotalSeconds, trainCount / Math.Max(trainSeconds, 1e-9));
+                clock.Elapsed.TotalSeconds, trainCount / Math.Max(trainSeconds, 1e-9),
+                epochRun.Beta / trainCount);
             if (!double.IsFinite(row.TestLoss))
                 return Stop(TrainOutcome.Diverged, metrics,
                     $"training diverged: the test loss of epoch {epoch} is not finite; {Kept(epoch - 1)}");
@@ -81,13 +82,17 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
     {
         string metricsPath = Path.Combine(runDir, Checkpoint.MetricsFile);
         int done = Checkpoint.Load(runDir, model, withOptimizer: true);
+        CheckEpochs(config, runDir, done);
         if (File.Exists(metricsPath))
-            metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= done));
+            metrics.AddRange(MetricsCsv.Read(metricsPath).Where(m => m.Epoch <= done)
+                .Select(m => double.IsNaN(m.Beta) ? m with { Beta = EpochBeta(model, m.Epoch) } : m));
         if (metrics.Count != done)
             throw new UserErrorException(
                 $"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
         MetricsCsv.Write(metricsPath, metrics); // drops a row whose checkpoint never landed
-        progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
+        progress.Info(done == config.Epochs
+            ? $"all {done} epochs of {runDir} are done; writing its pictures and report again"
+            : $"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
         return done;
     }
 
@@ -101,7 +106,7 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         progress.EpochStarted(epoch, config.Epochs, steps);
         run.Train.UploadOrder(EpochShuffle.Permutation(run.TrainCount, config.Seed, epoch));
         clock = Stopwatch.StartNew();
-        run.Loss = run.Recon = run.Kl = 0;
+        run.Loss = run.Recon = run.Kl = run.Beta = 0;
         float finalWeight = model.Config.FinalKlWeight;
         for (int step = 0; step < steps; step++)
         {
@@ -109,6 +114,7 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
             run.Train.GatherFromOrder(start, n);
             float klWeight = model.Config.KlWeight(epoch - 1 + (double)step / steps);
             model.TrainStep(run.Train.Images, run.Train.OneHot, n, klWeight, run.Settings);
+            run.Beta += (double)klWeight * n;
             CrashPoint.Hit(CrashPoint.Step, model.StepCount);
             bool warming = klWeight != finalWeight;
             if (warming || (step + 1) % LossReadInterval == 0 || step + 1 == steps)
@@ -128,6 +134,26 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
                     $"interrupted at epoch {epoch}, step {step + 1} of {steps}; {Kept(epoch - 1)}");
         }
         return null;
+    }
+
+    /// <summary>A user error when <paramref name="done"/> completed epochs exceed the run's --epochs: that
+    /// cannot mean anything, and going on would rewrite the outputs of a longer run.</summary>
+    public static void CheckEpochs(RunConfig config, string runDir, int done)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (done > config.Epochs)
+            throw new UserErrorException($"--epochs {config.Epochs}: {runDir} has already completed " +
+                $"{done} epochs; give --epochs above {done} to train more");
+    }
+
+    /// <summary>The mean KL weight of an epoch's steps (for rows written before the beta column), assuming
+    /// equal steps.</summary>
+    private static double EpochBeta(VaeModel model, int epoch)
+    {
+        const int Points = 1000;
+        double sum = 0;
+        for (int i = 0; i < Points; i++) sum += model.Config.KlWeight(epoch - 1 + (double)i / Points);
+        return sum / Points;
     }
 
     private string Diverged(LossTotals losses, int epoch, int step, int steps, bool warming)
@@ -164,6 +190,7 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         public double Loss { get; set; }
         public double Recon { get; set; }
         public double Kl { get; set; }
+        public double Beta { get; set; } // sum over the epoch's images of the KL weight each was trained with
     }
 
     /// <summary>Test-set losses per image with sampled eps from stream Eval(epoch-derived counter).</summary>
@@ -188,11 +215,23 @@ public sealed class Trainer(RunConfig config, Dataset data, Accelerator accelera
         ? $"the checkpoint of epoch {epoch} is kept in {runDir} (continue with --resume {runDir})"
         : $"no epoch completed, so {runDir} holds no checkpoint (--resume {runDir} starts epoch 1 afresh)";
 
+    /// <summary>Which beta each loss uses (issue 19 item 8), for the report.</summary>
+    private string BetaFact()
+    {
+        if (config.IsAutoencoder) return "none: an ae has no KL term";
+        string beta = config.Beta.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        return config.KlWarmup > 0
+            ? $"train loss: the epoch's mean beta, ramping from 0 to {beta} over {config.KlWarmup} epochs " +
+                $"(metrics.csv column beta); test loss: the full beta {beta}"
+            : $"{beta} for train and test loss";
+    }
+
     private List<(string, string)> Facts(int trainCount, int testCount, VaeModel model) =>
     [
         ("model", model.Config.ToString()),
         ("parameters", model.Parameters.Count.ToString("N0",
             System.Globalization.CultureInfo.InvariantCulture)),
+        ("beta (KL weight)", BetaFact()),
         ("accelerator", accelerator.Name),
         ("training images", trainCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("test images", testCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),

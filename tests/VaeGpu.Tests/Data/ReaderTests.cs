@@ -131,7 +131,12 @@ public sealed class ReaderTests(ITestOutputHelper output)
             Environment.SetEnvironmentVariable(DataDirectory.EnvironmentVariable, null);
             string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             Assert.Equal(Path.Combine(home, "data"), DataDirectory.Resolve("~/data"));
-            Assert.Equal(DataDirectory.DefaultCache(), DataDirectory.Resolve(" "));
+            // Issue 19 item 1: a blank --data-dir is a mistake, not "use the default".
+            var blank = Assert.Throws<VaeGpu.Runner.Training.UserErrorException>(
+                () => DataDirectory.Resolve(" "));
+            Assert.Contains("--data-dir: expected a path", blank.Message);
+            Environment.SetEnvironmentVariable(DataDirectory.EnvironmentVariable, " ");
+            Assert.Equal(DataDirectory.DefaultCache(), DataDirectory.Resolve(null));
             Assert.EndsWith(Path.Combine("vaegpu", "datasets"), DataDirectory.DefaultCache());
         }
         finally

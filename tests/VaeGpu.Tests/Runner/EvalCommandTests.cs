@@ -250,4 +250,51 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>Issue 19 item 11: a cvae's digit-FID progress jumped from 50% to 100% while the
+    /// conditional accuracy ran; now it rises in chunk-sized steps to 1.</summary>
+    [DataFact("usps")]
+    public void DigitMetricsProgressOfACvaeRisesInSmallSteps()
+    {
+        using var acc = new CpuAccelerator(2);
+        var config = RunConfig.Load(Path.Combine(runs.CvaeDir, "config.json"));
+        using var classifier = VaeGpu.Runner.Evaluation.DigitClassifier.TryLoad(acc, runs.ClassifierDir)!;
+        var reference = VaeGpu.Runner.Evaluation.DigitMetrics.Reference(classifier, TestData.Usps);
+        var loss = Evaluator.Run(acc, config, runs.CvaeDir, TestData.Usps, 1, null);
+        var seen = new Recorder();
+        var result = VaeGpu.Runner.Evaluation.DigitEvaluation.Add(loss, acc, config, runs.CvaeDir, reference,
+            2000, seen);
+        Assert.NotNull(result.ConditionalAccuracy);
+        output.WriteLine(string.Join(" ",
+            seen.Values.Select(v => v.ToString("F3", CultureInfo.InvariantCulture))));
+        Assert.Equal(1.0, seen.Values[^1]);
+        for (int i = 1; i < seen.Values.Count; i++)
+        {
+            Assert.True(seen.Values[i] >= seen.Values[i - 1], $"progress fell at report {i}");
+            Assert.True(seen.Values[i] - seen.Values[i - 1] <= 0.2,
+                $"progress jumped from {seen.Values[i - 1]} to {seen.Values[i]}");
+        }
+    }
+
+    /// <summary>Issue 19 item 11: sample on a cvae without --label says which class each image is.</summary>
+    [DataFact("usps")]
+    public void SamplingACvaeWithoutALabelSaysWhichLabelsItUses()
+    {
+        string file = Path.Combine(runs.Root, $"labels-{Guid.NewGuid():N}.png");
+        var result = RunnerHarness.Run("sample", "--run", runs.CvaeDir, "--n", "12", "--out", file);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains(result.OutLines, l => l.StartsWith("labels: image i (row by row) is class i mod 10",
+            StringComparison.Ordinal));
+        var one = RunnerHarness.Run("sample", "--run", runs.CvaeDir, "--n", "4", "--label", "3",
+            "--out", file);
+        Assert.True(one.Code == 0, one.ToString());
+        Assert.DoesNotContain(one.OutLines, l => l.StartsWith("labels:", StringComparison.Ordinal));
+    }
+
+    private sealed class Recorder : IProgress<double>
+    {
+        public List<double> Values { get; } = [];
+        public void Report(double value) => Values.Add(value);
+    }
 }

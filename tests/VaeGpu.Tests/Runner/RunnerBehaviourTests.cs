@@ -52,7 +52,7 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
             var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
             Assert.True(first.Code == 0, first.ToString());
             // As if the run died after writing epoch 2's metrics row but before its checkpoint landed.
-            File.AppendAllText(Path.Combine(parts, "metrics.csv"), "2,1,1,1,1,1,1,1,1\n");
+            File.AppendAllText(Path.Combine(parts, "metrics.csv"), "2,1,1,1,1,1,1,1,1,1\n");
             var resumed = RunnerHarness.Run("--resume", parts, "--epochs", "2", "--data-dir", Usps,
                 "--quiet");
             Assert.True(resumed.Code == 0, resumed.ToString());
@@ -170,8 +170,8 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         { ["--batch-size", "0"], "--batch-size" },
         { ["--preset", "nope"], "--preset" },
         { ["--no-such-option"], "--no-such-option" },
-        { ["--resume", "/nonexistent/run"], "config.json" },
-        { ["sample", "--run", "/nonexistent/run"], "config.json" },
+        { ["--resume", "/nonexistent/run"], "no such folder" },
+        { ["sample", "--run", "/nonexistent/run"], "no such folder" },
         { ["data", "info", "mnist", "--data-dir", "/nonexistent/data"], "mnist" },
     };
 

@@ -43,14 +43,15 @@ public sealed class RunnerEndToEndTests(UspsRunFixture run,
 
         var lines = File.ReadAllLines(Path.Combine(run.RunDir, "metrics.csv"));
         Assert.Equal("epoch,train_loss,train_recon,train_kl,test_loss,test_recon,test_kl,epoch_seconds," +
-            "samples_per_second", lines[0]);
+            "samples_per_second,beta", lines[0]);
         Assert.Equal(3, lines.Length);
         var rows = lines.Skip(1)
             .Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray())
             .ToArray();
         foreach (var row in rows)
         {
-            Assert.Equal(9, row.Length);
+            Assert.Equal(10, row.Length);
+            Assert.Equal(1.0, row[9]); // beta: no warm-up, so every step used the full beta
             Assert.True(row.All(double.IsFinite), string.Join(",", row));
             // loss = recon + beta KL with beta = 1, for train (no warm-up) and test
             Assert.True(Math.Abs(row[1] - (row[2] + row[3])) <= 1e-6 * row[1],

@@ -20,8 +20,15 @@ public static partial class SettingsTable
         ArgumentNullException.ThrowIfNull(config);
         foreach (var setting in All)
             if (setting.Check(config) is { } message) return message;
-        return config.IsConditional && config.Classes <= 0
-            ? "--model: expected a dataset with labels for a cvae" : null;
+        if (config.IsConditional && config.Classes <= 0)
+            return "--model: expected a dataset with labels for a cvae";
+        // An autoencoder has no KL term: a beta or a warm-up would be silently ignored (issue 19 item 3).
+        if (config.IsAutoencoder && config.Beta != 1)
+            return $"--beta {FormatReal(config.Beta)}: an ae has no KL term to weigh; beta is for vae " +
+                "and cvae";
+        return config.IsAutoencoder && config.KlWarmup != 0
+            ? $"--kl-warmup {config.KlWarmup}: an ae has no KL term to warm up; it is for vae and cvae"
+            : null;
     }
 
     /// <summary>A configuration's image size from its dataset name.</summary>
