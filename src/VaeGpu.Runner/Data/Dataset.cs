@@ -15,6 +15,7 @@ public sealed record DataSplit(byte[] Images, byte[] Labels, int Count, int Widt
 /// <summary>A named dataset with its training and test splits.</summary>
 public sealed record Dataset(string Name, DataSplit Train, DataSplit Test)
 {
-    /// <summary>This dataset without its pixels: what a run keeps once the images are on the device.</summary>
-    public Dataset WithoutImages() => this with { Train = Train.WithoutImages(), Test = Test.WithoutImages() };
+    /// <summary>This dataset without its pixels: what a run keeps once they are on the device.</summary>
+    public Dataset WithoutImages() =>
+        this with { Train = Train.WithoutImages(), Test = Test.WithoutImages() };
 }
