@@ -1,18 +1,21 @@
 // Benchmark entry point: named quick modes first, everything else goes to BenchmarkDotNet.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-table [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-backends [threads]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- conv-table [threads] [cpu]
 // OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
 // mode under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`.
 using BenchmarkDotNet.Running;
 using VaeGpu.Benchmarks.Gemm;
+using VaeGpu.Benchmarks.Profile;
 
 var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["gemm-table"] = GemmTable.Run,
     ["gemm-backends"] = GemmBackends.Run,
     ["conv-table"] = VaeGpu.Benchmarks.Conv.ConvTable.Run,
+    ["epoch-profile"] = EpochProfile.Run,
 };
 
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode(args[1..]);

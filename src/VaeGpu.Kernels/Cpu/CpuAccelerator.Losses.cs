@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     /// <inheritdoc/>
     protected override void BceWithLogitsCore(BufferView<float> logits, BufferView<float> targets, int rows,

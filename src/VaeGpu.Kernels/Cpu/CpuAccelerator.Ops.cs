@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     // Work (items x weight) below which an op runs on the calling thread only.
     private const long ParallelWork = 1L << 16;

@@ -6,7 +6,7 @@ using VaeGpu.Kernels.Random;
 
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     // Rough cost of one Philox block (four normals) relative to a simple element-wise update.
     private const long PhiloxWeight = 40;

@@ -1,11 +1,11 @@
 // The managed CPU backend: buffers are aligned host memory and every op is managed C# (packed SIMD
 // GEMM, vectorized element-wise ops) spread over a persistent worker pool. Deterministic: the same
 // inputs give bit-identical outputs for any thread count. One caller thread at a time, like a
-// GPU stream.
+// GPU stream. Not sealed: the benchmarks' epoch profile derives from it to time each op.
 namespace VaeGpu.Kernels.Cpu;
 
 /// <summary>Runs the op set on the host's cores.</summary>
-public sealed unsafe partial class CpuAccelerator : Accelerator
+public unsafe partial class CpuAccelerator : Accelerator
 {
     /// <summary>Creates the backend with <paramref name="threads"/> worker threads (0: all cores).</summary>
     public CpuAccelerator(int threads = 0) : this(threads, CpuGemmKernel.Auto)

@@ -33,6 +33,21 @@ public static class CompressedFile
         return Decompress(path, stored);
     }
 
+    /// <summary>Like <see cref="ReadAllBytes(string)"/>, but the content's first header.Length bytes go
+    /// to <paramref name="header"/> (<paramref name="headerRead"/> of them exist) and only the rest is
+    /// returned, so a caller that wants the payload alone needs no second copy of it.</summary>
+    public static byte[] ReadAllBytes(string path, Span<byte> header, out int headerRead)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] stored = ReadStored(path);
+        Compression kind = Detect(stored);
+        if (kind != Compression.None)
+            return DecompressCore(path, stored, kind, OpenDecoder, header, out headerRead);
+        headerRead = Math.Min(header.Length, stored.Length);
+        stored.AsSpan(0, headerRead).CopyTo(header);
+        return stored.AsSpan(headerRead).ToArray();
+    }
+
     /// <summary>Detects the compression of <paramref name="data"/> from its first bytes.</summary>
     public static Compression Detect(ReadOnlySpan<byte> data)
     {
@@ -55,13 +70,18 @@ public static class CompressedFile
 
     /// <summary>Decodes with the stream <paramref name="open"/> makes (tests pass a faulty one).</summary>
     internal static byte[] DecompressCore(string path, byte[] stored, Compression kind,
-        Func<Stream, Compression, Stream> open)
+        Func<Stream, Compression, Stream> open) => DecompressCore(path, stored, kind, open, [], out _);
+
+    // Decodes the first header.Length bytes into header, the rest into the returned array.
+    private static byte[] DecompressCore(string path, byte[] stored, Compression kind,
+        Func<Stream, Compression, Stream> open, Span<byte> header, out int headerRead)
     {
         try
         {
             using var input = new MemoryStream(stored, writable: false);
             using Stream decoder = open(input, kind);
-            using var output = new MemoryStream(InitialCapacity(kind, stored));
+            headerRead = decoder.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            using var output = new MemoryStream(Math.Max(InitialCapacity(kind, stored) - headerRead, 0));
             decoder.CopyTo(output);
             // When the gzip trailer sized the buffer exactly, hand it out instead of copying it.
             bool exact = output.Length == output.Capacity;
@@ -69,8 +89,8 @@ public static class CompressedFile
                 ? all.Array!
                 : output.ToArray();
             if (kind == Compression.Gzip)
-                CheckGzipLength(path, stored, result.LongLength);
-            if (result.Length == 0)
+                CheckGzipLength(path, stored, headerRead + result.LongLength);
+            if (headerRead + result.Length == 0)
                 throw new DataException($"{path}: the {Name(kind)} stream decompresses to nothing; "
                     + "expected the dataset's content. Delete the file and fetch it again.");
             return result;

@@ -7,7 +7,15 @@ public sealed record DataSplit(byte[] Images, byte[] Labels, int Count, int Widt
 {
     /// <summary>Pixels per image (Width * Height).</summary>
     public int ImageSize => Width * Height;
+
+    /// <summary>This split with an empty Images array (labels and sizes kept).</summary>
+    public DataSplit WithoutImages() => this with { Images = [] };
 }
 
 /// <summary>A named dataset with its training and test splits.</summary>
-public sealed record Dataset(string Name, DataSplit Train, DataSplit Test);
+public sealed record Dataset(string Name, DataSplit Train, DataSplit Test)
+{
+    /// <summary>This dataset without its pixels: what a run keeps once they are on the device.</summary>
+    public Dataset WithoutImages() =>
+        this with { Train = Train.WithoutImages(), Test = Test.WithoutImages() };
+}

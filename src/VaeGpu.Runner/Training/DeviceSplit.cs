@@ -24,7 +24,7 @@ public sealed class DeviceSplit : IDisposable
         if (count <= 0 || count > split.Count)
             throw new ArgumentOutOfRangeException(nameof(count), $"count {count} outside [1, {split.Count}]");
         _accelerator = accelerator;
-        Split = split;
+        Split = split.WithoutImages(); // the pixels are on the device; the host keeps the labels
         Count = count;
         ImageSize = split.ImageSize;
         Classes = oneHotClasses;
@@ -36,7 +36,7 @@ public sealed class DeviceSplit : IDisposable
         if (oneHotClasses > 0) _oneHot = accelerator.Allocate<float>(maxBatch * oneHotClasses);
     }
 
-    /// <summary>The host split (labels for plots).</summary>
+    /// <summary>The host split's labels and sizes (for plots), without its pixels.</summary>
     public DataSplit Split { get; }
 
     /// <summary>Images in use.</summary>

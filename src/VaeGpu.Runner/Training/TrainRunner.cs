@@ -2,6 +2,8 @@
 // finds the data (the folder a resumed run recorded, unless --data-dir overrides it), prepares the run
 // folder and runs the Trainer; returns the process exit code and prints the final line.
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Output;
 using VaeGpu.Runner.Training.Settings;
@@ -26,25 +28,13 @@ public static class TrainRunner
         config.Validate();
         if (request.Resume && Checkpoint.CompletedEpochs(request.RunDir) is { } done)
             Trainer.CheckEpochs(config, request.RunDir, done);
+        MemoryReport.Mark("start");
         using var accelerator = ModelFactory.CreateAccelerator(config);
-        var (dataset, folder) = DatasetSource.Load(console, config.Dataset, request.DataDir,
-            request.Resume ? config.DataFolder : null, request.Quiet);
-        config = config with { DataFolder = folder };
-        CheckDataset(config, dataset);
-        foreach (string note in Notes(config, dataset)) console.Err.WriteLine($"note: {note}");
-        PrepareRunFolder(request.RunDir, request.Resume);
-        // config.json at once: a run killed from here on is resumable (the Trainer writes it again).
-        if (!request.Resume) AtomicFile.WriteAllText(Path.Combine(request.RunDir, Checkpoint.ConfigFile),
-            config.ToJson());
-        var progress = console.TrainingProgress(request.Quiet);
+        MemoryReport.Mark("accelerator");
+        var (trainer, progress) = Prepare(console, request, accelerator, ref config);
         try
         {
-            progress.Info($"run folder {Path.GetFullPath(request.RunDir)}");
-            int trainImages = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
-            progress.Info($"{config.Model.Name()} on {config.Dataset} ({trainImages} training images), " +
-                $"{accelerator.Name}");
-            var result = new Trainer(config, dataset, accelerator, request.RunDir, progress)
-                .Run(request.Resume, console.Cancel);
+            var result = trainer.Run(request.Resume, console.Cancel);
             switch (result.Outcome)
             {
                 case TrainOutcome.Interrupted:
@@ -102,6 +92,30 @@ public static class TrainRunner
                 $"beta only reaches {reached} of {config.Beta.ToString(CultureInfo.InvariantCulture)} by " +
                 "the end (test_loss uses the full beta)";
         }
+    }
+
+    // Loads and checks the data, prepares the run folder and makes the trainer, in a frame of its own so
+    // that nothing in Run's frame keeps the host pixels alive once the trainer has dropped them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Trainer Trainer, ITrainingProgress Progress) Prepare(IRunnerConsole console,
+        TrainRequest request, Accelerator accelerator, ref RunConfig config)
+    {
+        var (dataset, folder) = DatasetSource.Load(console, config.Dataset, request.DataDir,
+            request.Resume ? config.DataFolder : null, request.Quiet);
+        MemoryReport.Mark("dataset loaded");
+        config = config with { DataFolder = folder };
+        CheckDataset(config, dataset);
+        foreach (string note in Notes(config, dataset)) console.Err.WriteLine($"note: {note}");
+        PrepareRunFolder(request.RunDir, request.Resume);
+        // config.json at once: a run killed from here on is resumable (the Trainer writes it again).
+        if (!request.Resume) AtomicFile.WriteAllText(Path.Combine(request.RunDir, Checkpoint.ConfigFile),
+            config.ToJson());
+        var progress = console.TrainingProgress(request.Quiet);
+        progress.Info($"run folder {Path.GetFullPath(request.RunDir)}");
+        int trainImages = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
+        progress.Info($"{config.Model.Name()} on {config.Dataset} ({trainImages} training images), " +
+            $"{accelerator.Name}");
+        return (new Trainer(config, dataset, accelerator, request.RunDir, progress), progress);
     }
 
     private static void PrepareRunFolder(string runDir, bool resuming)

@@ -1,0 +1,122 @@
+// Where one default epoch goes on `cpu`: trains the default VAE (784-400-20, batch 128, Adam) on MNIST
+// with every op timed by family (ProfilingCpuAccelerator), then replays the epoch's recorded GEMM calls
+// alone for the GEMM-only floor. One warm-up epoch, then REPS profiled epochs, each followed by its
+// floor (alternating, one process); prints the medians.
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
+using System.Diagnostics;
+using System.Globalization;
+using VaeGpu.Layers;
+using VaeGpu.Runner.Data;
+using VaeGpu.Runner.Training;
+
+namespace VaeGpu.Benchmarks.Profile;
+
+/// <summary>The epoch profile by op family and the GEMM-only floor.</summary>
+public static class EpochProfile
+{
+    /// <summary>Runs the profile; args: repetitions (3), threads (0 = all cores), data folder.</summary>
+    public static int Run(string[] args)
+    {
+        int reps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+        string dataDir = args.Length > 2 ? args[2] : Path.Combine("..", "shared", "datasets");
+        var config = new RunConfig();
+        var data = DatasetLoader.Load(config.Dataset, dataDir);
+        using var acc = new ProfilingCpuAccelerator(threads);
+        using var model = ModelFactory.CreateModel(acc, config, config.BatchSize);
+        using var train = new DeviceSplit(acc, data.Train, data.Train.Count, model.MaxBatch, 0);
+        var settings = ModelFactory.OptimizerSettings(config);
+        Console.WriteLine($"default VAE, MNIST {train.Count} images, batch {config.BatchSize}, {acc.Name}");
+        Epoch(model, train, config, settings, epoch: 1); // warm-up: JIT, page faults, caches
+        var families = Enum.GetValues<OpFamily>();
+        var runs = new List<Rep>();
+        for (int rep = 0; rep < reps; rep++)
+        {
+            acc.Reset();
+            acc.Recording = true;
+            TimeSpan cpu0 = Cpu();
+            double wall = Epoch(model, train, config, settings, epoch: 2 + rep);
+            TimeSpan cpu1 = Cpu();
+            acc.Recording = false;
+            var byFamily = families.Select(f => (acc.Seconds(f), acc.Calls(f))).ToArray();
+            int gemms = acc.RecordedGemms;
+            double floor = acc.ReplayGemms();
+            TimeSpan cpu2 = Cpu();
+            runs.Add(new Rep(wall, (cpu1 - cpu0).TotalSeconds, floor, (cpu2 - cpu1).TotalSeconds, gemms,
+                byFamily));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rep {rep + 1}: epoch {wall:F3} s ({(cpu1 - cpu0).TotalSeconds:F2} s cpu), "
+                + $"GEMM in epoch {byFamily[0].Item1:F3} s, "
+                + $"GEMM alone {floor:F3} s ({(cpu2 - cpu1).TotalSeconds:F2} s cpu)"));
+        }
+        Print(families, runs);
+        return 0;
+    }
+
+    // One profiled epoch and the replay of its GEMMs: wall and process-cpu seconds, time and calls by
+    // family.
+    private sealed record Rep(double Wall, double WallCpu, double Floor, double FloorCpu, int Gemms,
+        (double Seconds, long Calls)[] ByFamily);
+
+    private static TimeSpan Cpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    // One epoch as Trainer.TrainEpoch runs it: the epoch's order uploaded once, a gather and a step per
+    // batch, the loss sums read back every LossReadInterval steps. Returns the wall seconds.
+    private static double Epoch(VaeModel model, DeviceSplit train, RunConfig config,
+        VaeGpu.Kernels.OptimizerParams settings, int epoch)
+    {
+        int count = train.Count, batch = config.BatchSize, steps = (count + batch - 1) / batch;
+        train.UploadOrder(EpochShuffle.Permutation(count, config.Seed, epoch));
+        long start = Stopwatch.GetTimestamp();
+        for (int step = 0; step < steps; step++)
+        {
+            int first = step * batch, n = Math.Min(batch, count - first);
+            train.GatherFromOrder(first, n);
+            model.TrainStep(train.Images, train.OneHot, n, model.Config.FinalKlWeight, settings);
+            if ((step + 1) % Trainer.LossReadInterval == 0 || step + 1 == steps)
+                model.ReadAndResetLosses();
+        }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    // The breakdown of the median epoch (by wall time), so the rows add up to its total.
+    private static void Print(OpFamily[] families, List<Rep> runs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var median = runs.OrderBy(r => r.Wall).ElementAt(runs.Count / 2);
+        Console.WriteLine();
+        Console.WriteLine($"| op family | calls / epoch | seconds | share of epoch |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        double inOps = 0;
+        foreach (var family in families)
+        {
+            var (seconds, calls) = median.ByFamily[(int)family];
+            inOps += seconds;
+            Console.WriteLine(string.Create(c,
+                $"| {family} | {calls:N0} | {seconds:F3} | {100 * seconds / median.Wall:F1}% |"));
+        }
+        double outside = median.Wall - inOps;
+        Console.WriteLine(string.Create(c,
+            $"| outside ops (layers, loop) | | {outside:F3} | {100 * outside / median.Wall:F1}% |"));
+        Console.WriteLine(string.Create(c, $"| **epoch** | | **{median.Wall:F3}** | 100% |"));
+        Console.WriteLine();
+        double floor = Median(runs.Select(r => r.Floor).ToList());
+        double wall = Median(runs.Select(r => r.Wall).ToList());
+        double ratioCpu = Median(runs.Select(r => r.WallCpu / r.FloorCpu).ToList());
+        Console.WriteLine(string.Create(c, $"GEMM-only floor ({median.Gemms:N0} GEMM calls of one epoch "
+            + $"replayed alone): median {floor:F3} s against the epoch's median {wall:F3} s: "
+            + $"epoch / floor = {wall / floor:F2} by wall time, {ratioCpu:F2} by process cpu time "
+            + $"(median of {runs.Count})"));
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

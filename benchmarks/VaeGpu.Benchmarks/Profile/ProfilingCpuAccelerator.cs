@@ -1,0 +1,95 @@
+// The cpu backend with a stopwatch around every op: time and calls per op family, and a record of the
+// GEMM calls so that an epoch's GEMMs can be replayed alone (the GEMM-only floor). Benchmarks only; the
+// product's CpuAccelerator is untouched by it (a derived class, so views and buffers stay its own).
+using System.Diagnostics;
+using VaeGpu.Kernels;
+using VaeGpu.Kernels.Cpu;
+
+namespace VaeGpu.Benchmarks.Profile;
+
+/// <summary>Op families of the profile, in the order the table prints them.</summary>
+public enum OpFamily
+{
+    Gemm, BiasGradient, Activation, Reparameterize, Loss, Optimizer, Gather, HostSync, Copy,
+}
+
+/// <summary>A <see cref="CpuAccelerator"/> that times every op by family and records GEMM calls.</summary>
+public sealed partial class ProfilingCpuAccelerator(int threads) : CpuAccelerator(threads)
+{
+    private readonly long[] _ticks = new long[Enum.GetValues<OpFamily>().Length];
+    private readonly long[] _calls = new long[Enum.GetValues<OpFamily>().Length];
+    private readonly List<GemmCall> _gemms = new(capacity: 16_384);
+
+    /// <summary>One recorded GEMM call with the views it used.</summary>
+    private readonly record struct GemmCall(GemmLayout Layout, int M, int N, int K, BufferView<float> A,
+        BufferView<float> B, BufferView<float> C, bool Accumulate, BufferView<float> Bias, Activation Act);
+
+    /// <summary>Whether GEMM calls are recorded for <see cref="ReplayGemms"/>.</summary>
+    public bool Recording { get; set; }
+
+    /// <summary>Seconds spent in ops of <paramref name="family"/> since the last reset.</summary>
+    public double Seconds(OpFamily family) => _ticks[(int)family] / (double)Stopwatch.Frequency;
+
+    /// <summary>Calls of ops of <paramref name="family"/> since the last reset.</summary>
+    public long Calls(OpFamily family) => _calls[(int)family];
+
+    /// <summary>Recorded GEMM calls.</summary>
+    public int RecordedGemms => _gemms.Count;
+
+    /// <summary>Clears the times, the counts and the GEMM record.</summary>
+    public void Reset()
+    {
+        Array.Clear(_ticks);
+        Array.Clear(_calls);
+        _gemms.Clear();
+    }
+
+    /// <summary>Runs the recorded GEMM calls again, in order, untimed by family; returns seconds.</summary>
+    public double ReplayGemms()
+    {
+        long start = Stopwatch.GetTimestamp();
+        foreach (var g in _gemms)
+            base.GemmCore(g.Layout, g.M, g.N, g.K, g.A, g.B, g.C, g.Accumulate, g.Bias, g.Act);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private void Add(OpFamily family, long start)
+    {
+        _ticks[(int)family] += Stopwatch.GetTimestamp() - start;
+        _calls[(int)family]++;
+    }
+
+    protected override void GemmCore(GemmLayout layout, int m, int n, int k, BufferView<float> a,
+        BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias,
+        Activation activation)
+    {
+        if (Recording) _gemms.Add(new(layout, m, n, k, a, b, c, accumulate, bias, activation));
+        long t = Stopwatch.GetTimestamp();
+        base.GemmCore(layout, m, n, k, a, b, c, accumulate, bias, activation);
+        Add(OpFamily.Gemm, t);
+    }
+
+    protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,
+        bool accumulate)
+    {
+        long t = Stopwatch.GetTimestamp();
+        base.ColumnSumCore(x, rows, cols, sums, accumulate);
+        Add(OpFamily.BiasGradient, t);
+    }
+
+    protected override void ActivationForwardCore(Activation activation, BufferView<float> x,
+        BufferView<float> y, int n)
+    {
+        long t = Stopwatch.GetTimestamp();
+        base.ActivationForwardCore(activation, x, y, n);
+        Add(OpFamily.Activation, t);
+    }
+
+    protected override void ActivationBackwardCore(Activation activation, BufferView<float> y,
+        BufferView<float> dy, BufferView<float> dx, int n)
+    {
+        long t = Stopwatch.GetTimestamp();
+        base.ActivationBackwardCore(activation, y, dy, dx, n);
+        Add(OpFamily.Activation, t);
+    }
+}
