@@ -37,6 +37,7 @@ public static class TrainRunner
             int trainImages = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
             progress.Info($"{config.Model.Name()} on {config.Dataset} ({trainImages} training images), " +
                 $"{accelerator.Name}");
+            if (config.IsGan) return RunGan(console, request, config, dataset, accelerator, progress);
             var result = new Trainer(config, dataset, accelerator, request.RunDir, progress)
                 .Run(request.Resume, console.Cancel);
             switch (result.Outcome)
@@ -55,6 +56,30 @@ public static class TrainRunner
             return ExitCodes.Ok;
         }
         finally { (progress as IDisposable)?.Dispose(); }
+    }
+
+    private static int RunGan(IRunnerConsole console, TrainRequest request, RunConfig config,
+        Dataset dataset, VaeGpu.Kernels.Accelerator accelerator, ITrainingProgress progress)
+    {
+        var result = new GanTrainer(config, dataset, accelerator, request.RunDir, progress)
+            .Run(request.Resume, console.Cancel);
+        switch (result.Outcome)
+        {
+            case TrainOutcome.Interrupted:
+                console.Err.WriteLine(result.Message);
+                return ExitCodes.Interrupted;
+            case TrainOutcome.Diverged:
+                console.Err.WriteLine($"error: {result.Message}");
+                return ExitCodes.Diverged;
+        }
+        var last = result.Metrics.Count > 0 ? result.Metrics[^1] : null;
+        string warned = result.Warnings.Count > 0
+            ? $" warnings={result.Warnings.Count} (see report.html)" : "";
+        console.Out.WriteLine(last is null ? $"no epoch to train; run={request.RunDir}"
+            : string.Create(CultureInfo.InvariantCulture, $"epochs={last.Epoch} d_loss={last.DLoss:F4} " +
+                $"g_loss={last.GLoss:F4} d_real={last.DReal:F3} d_fake={last.DFake:F3}{warned} " +
+                $"run={request.RunDir}"));
+        return ExitCodes.Ok;
     }
 
     /// <summary>The folder name of a new run: runs/TIME-DATASET-MODEL.</summary>

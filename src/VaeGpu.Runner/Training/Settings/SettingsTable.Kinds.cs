@@ -21,7 +21,22 @@ public static partial class SettingsTable
         foreach (var setting in All)
             if (setting.Check(config) is { } message) return message;
         return config.IsConditional && config.Classes <= 0
-            ? "--model: expected a dataset with labels for a cvae" : null;
+            ? $"--model: expected a dataset with labels for a {config.Model.Name()}" : null;
+    }
+
+    /// <summary>Null when <paramref name="setting"/> applies to <paramref name="model"/>, else the one-line
+    /// message saying which models it is for.</summary>
+    public static string? ScopeError(Setting setting, ModelKind model)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return setting.Scope switch
+        {
+            SettingScope.Vae when model.IsGan() =>
+                $"{setting.OptionName}: applies to the VAEs (vae, cvae, ae), not to a {model.Name()}",
+            SettingScope.Gan when !model.IsGan() => $"{setting.OptionName}: applies to the GANs (gan, lsgan, "
+                + $"cgan), not to a {model.Name()}",
+            _ => null,
+        };
     }
 
     /// <summary>A configuration's image size from its dataset name.</summary>
