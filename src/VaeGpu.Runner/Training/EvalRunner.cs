@@ -60,7 +60,7 @@ public static class EvalRunner
         Evaluator.Save(dir, result);
         if (!silent)
         {
-            if (!bound)
+            if (!bound && !config.IsGan)
                 console.Out.WriteLine("note: no log-likelihood bound: it needs a vae or cvae with " +
                     $"--recon bce, and this run has --model {config.Model.Name()} " +
                     $"--recon {config.Recon.Name()}");
