@@ -19,7 +19,7 @@ for model in vae cvae gan lsgan cgan; do
     cp "$out/$model/samples.png" "docs/images/compare-$model.png"
 done
 python3 - "$out" <<'PY'
-import csv, json, statistics, struct, sys, os
+import csv, json, math, statistics, struct, sys, os
 out = sys.argv[1]
 print("| model | digit-FID (floor) | digit-KID +- std (floor) | cond. accuracy | parameters | epoch s |")
 print("|---|---:|---:|---:|---:|---:|")
@@ -28,7 +28,7 @@ for model in ["vae", "cvae", "gan", "lsgan", "cgan"]:
     e = json.load(open(os.path.join(run, "eval.json")))
     with open(os.path.join(run, "model.safetensors"), "rb") as f:
         header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
-    params = sum(eval("*".join(map(str, v["shape"])) or "1") for k, v in header.items() if k != "__metadata__")
+    params = sum(math.prod(v["shape"]) for k, v in header.items() if k != "__metadata__")
     seconds = statistics.median(float(r["epoch_seconds"]) for r in csv.DictReader(open(os.path.join(run, "metrics.csv"))))
     acc = e.get("conditional_accuracy")
     print(f"| {model} | {e['digit_fid']:.1f} ({e['fid_floor']:.2f}) | {e['digit_kid']:.4f} +- {e['digit_kid_std']:.4f} "
