@@ -14,6 +14,23 @@ public enum ModelKind
     Cvae,
     /// <summary>Deterministic autoencoder: z = mu, no KL term.</summary>
     Ae,
+    /// <summary>Fully connected GAN, non-saturating BCE loss (see <see cref="GanConfig"/>).</summary>
+    Gan,
+    /// <summary>Least-squares GAN: the GAN's networks, squared-error losses.</summary>
+    Lsgan,
+    /// <summary>Conditional GAN: the one-hot label after D's pixels and after the noise.</summary>
+    Cgan,
+}
+
+/// <summary>Questions about a model kind.</summary>
+public static class ModelKinds
+{
+    /// <summary>True for the generative adversarial kinds (gan, lsgan, cgan).</summary>
+    public static bool IsGan(this ModelKind kind) =>
+        kind is ModelKind.Gan or ModelKind.Lsgan or ModelKind.Cgan;
+
+    /// <summary>True for the kinds that take one-hot labels (cvae, cgan).</summary>
+    public static bool IsConditional(this ModelKind kind) => kind is ModelKind.Cvae or ModelKind.Cgan;
 }
 
 /// <summary>Reconstruction losses, summed over pixels, in nats.</summary>
@@ -104,6 +121,8 @@ public sealed record ModelConfig(
     /// <summary>Throws one clear message naming the first bad setting.</summary>
     public void Validate()
     {
+        if (Kind.IsGan())
+            throw new ArgumentException($"model config: {Kind} is a GAN; build it from a GanConfig");
         if (InputDim <= 0)
             throw new ArgumentException($"model config: InputDim must be positive, got {InputDim}");
         if (Latent <= 0) throw new ArgumentException($"model config: Latent must be positive, got {Latent}");

@@ -17,4 +17,11 @@ public static class RngStreams
 
     /// <summary>Latent samples for pictures (samples grids), draw <paramref name="counter"/>.</summary>
     public static ulong Sample(long counter) => (3UL << TagShift) | ((ulong)counter & CounterMask);
+
+    /// <summary>The GAN's noise for the discriminator's fake batch of step <paramref name="step"/>.
+    /// </summary>
+    public static ulong DiscriminatorNoise(long step) => (4UL << TagShift) | ((ulong)step & CounterMask);
+
+    /// <summary>The GAN's fresh noise for the generator's update of step <paramref name="step"/>.</summary>
+    public static ulong GeneratorNoise(long step) => (5UL << TagShift) | ((ulong)step & CounterMask);
 }

@@ -75,4 +75,16 @@ public static class Philox
             if (i + 3 < n) destination[i + 3] = n3;
         }
     }
+
+    /// <summary>
+    /// Uniform <paramref name="index"/> of the stream (seed, stream) in [0, 1): word index % 4 of block
+    /// index / 4, top 24 bits / 2^24 (exact in float32). Slow, for tests; the ops map it to [low, high).
+    /// </summary>
+    public static float Uniform(ulong seed, ulong stream, int index)
+    {
+        var (x0, x1, x2, x3) = Generate((uint)(index >> 2), 0, (uint)stream, (uint)(stream >> 32),
+            (uint)seed, (uint)(seed >> 32));
+        uint word = (index & 3) switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
+        return (word >> 8) * (1.0f / 16777216.0f);
+    }
 }

@@ -70,6 +70,9 @@ internal sealed class TrainOptions
         foreach (var (setting, option) in _settings)
             if (Given(parse, option))
                 config = setting.Apply(config, parse.GetValue(option)!, option.Name);
+        foreach (var (setting, option) in _settings)
+            if (Given(parse, option) && SettingsTable.ScopeError(setting, config.Model) is { } message)
+                throw new UserErrorException(message);
         return config;
     }
 

@@ -1,6 +1,7 @@
-// Adds the classifier-judged numbers to a run's evaluation: the digit-FID of the checkpoint's samples
-// beside the test-vs-train floor, and for a CVAE the share of class-conditional samples the classifier
-// labels as the asked digit. Used by `eval` and by `sweep`; the console side stays in the CLI.
+// Adds the classifier-judged numbers to a run's evaluation: the digit-FID and digit-KID of the
+// checkpoint's samples (VAE or GAN) beside their test-vs-train floors, and for a CVAE or cGAN the
+// share of class-conditional samples the classifier labels as the asked digit. Used by `eval` and by
+// `sweep`; the console side stays in the CLI.
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Training;
@@ -30,23 +31,38 @@ public static class DigitEvaluation
         var classifier = reference.Classifier;
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), $"need >= 2, got {samples}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var model = ModelFactory.CreateModel(acc, config, GenerateChunk);
-        Checkpoint.Load(runDir, model, withOptimizer: false);
         int perClass = Math.Max(1, samples / config.Classes);
         double total = samples + (config.IsConditional ? perClass * config.Classes : 0);
-        var fid = DigitMetrics.DigitFid(model, reference, samples,
-            progress: progress is null ? null : new Relay(done => progress.Report(done / total)));
+        var relay = progress is null ? null : new Relay(done => progress.Report(done / total));
         // The accuracy's images continue the fraction where the FID's ended (issue 19 item 11: a cvae's
         // progress jumped from 50% to 100%).
-        double? accuracy = config.IsConditional
-            ? DigitMetrics.ConditionalAccuracy(model, classifier, perClass, progress: progress is null ? null
-                : new Relay(done => progress.Report((samples + done) / total)))
-            : null;
+        var accuracyRelay = progress is null ? null
+            : new Relay(done => progress.Report((samples + done) / total));
+        DigitFidResult fid;
+        double? accuracy = null;
+        if (config.IsGan)
+        {
+            using var gan = ModelFactory.CreateGan(acc, config, GenerateChunk);
+            Checkpoint.Load(runDir, gan, withOptimizer: false);
+            fid = DigitMetrics.DigitFid(gan, reference, samples, progress: relay);
+            if (config.IsConditional)
+                accuracy = DigitMetrics.ConditionalAccuracy(gan, classifier, perClass, progress: accuracyRelay);
+        }
+        else
+        {
+            using var model = ModelFactory.CreateModel(acc, config, GenerateChunk);
+            Checkpoint.Load(runDir, model, withOptimizer: false);
+            fid = DigitMetrics.DigitFid(model, reference, samples, progress: relay);
+            if (config.IsConditional)
+                accuracy = DigitMetrics.ConditionalAccuracy(model, classifier, perClass,
+                    progress: accuracyRelay);
+        }
         progress?.Report(1.0);
         return result with
         {
             DigitFid = fid.Fid, FidFloor = fid.Floor, ConditionalAccuracy = accuracy,
-            ClassifierAccuracy = classifier.TestAccuracy,
+            ClassifierAccuracy = classifier.TestAccuracy, DigitKid = fid.Kid?.Mean,
+            DigitKidStd = fid.Kid?.Std, KidFloor = fid.KidFloor?.Mean,
             Seconds = result.Seconds + clock.Elapsed.TotalSeconds,
         };
     }

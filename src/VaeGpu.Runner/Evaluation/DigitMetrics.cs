@@ -11,15 +11,30 @@ using VaeGpu.Runner.Training;
 
 namespace VaeGpu.Runner.Evaluation;
 
-/// <summary>A digit-FID and its floor (test set vs an equally sized slice of the training set).</summary>
-public sealed record DigitFidResult(double Fid, double Floor, int Count, double Seconds);
+/// <summary>A digit-FID and its floor (test set vs an equally sized slice of the training set), and the
+/// digit-KID with its floor measured the same way.</summary>
+public sealed record DigitFidResult(double Fid, double Floor, int Count, double Seconds)
+{
+    /// <summary>digit-KID of the generated images against the test set.</summary>
+    public KidResult? Kid { get; init; }
+
+    /// <summary>digit-KID of the training slice against the test set: the KID's floor.</summary>
+    public KidResult? KidFloor { get; init; }
+}
 
 /// <summary>
 /// What every digit-FID of one classifier and dataset compares against: the test set's feature
 /// Gaussian, its square root, and the floor. It depends on no model, so a sweep computes it once.
 /// </summary>
 public sealed record FidReference(DigitClassifier Classifier, string Dataset, GaussianStats Test,
-    double[] TestRoot, double Floor);
+    double[] TestRoot, double Floor)
+{
+    /// <summary>The test set's features (rows, FeatureDim), the KID's real sample.</summary>
+    public float[] TestFeatures { get; init; } = [];
+
+    /// <summary>KID of the training slice against the test set.</summary>
+    public KidResult? KidFloor { get; init; }
+}
 
 /// <summary>Digit-FID and conditional accuracy of a model, judged by a digit classifier.</summary>
 public static class DigitMetrics
@@ -48,21 +63,63 @@ public static class DigitMetrics
         long counter = FidCounter, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
+        Check(model, reference.Classifier);
+        using var source = new ImageSource(model);
+        return Measure(source, reference, count, counter, progress);
+    }
+
+    /// <summary>The digit-FID and digit-KID of a GAN's draws (noise uniform in [-1, 1]).</summary>
+    public static DigitFidResult DigitFid(GanModel model, FidReference reference, int count = 10_000,
+        long counter = FidCounter, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(reference);
+        CheckSizes(model.Config.InputDim, model.Config.IsConditional ? model.Config.Classes : 0,
+            model.Accelerator, reference.Classifier);
+        using var source = new ImageSource(model);
+        return Measure(source, reference, count, counter, progress);
+    }
+
+    /// <summary>The share of a cgan's class-conditional draws the classifier labels as asked.</summary>
+    public static double ConditionalAccuracy(GanModel model, DigitClassifier classifier, int perClass = 1000,
+        long counter = AccuracyCounter, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(classifier);
+        if (!model.Config.IsConditional)
+            throw new InvalidOperationException(
+                $"conditional accuracy needs a cgan, not a {model.Config.Kind}");
+        CheckSizes(model.Config.InputDim, model.Config.Classes, model.Accelerator, classifier);
+        using var source = new ImageSource(model);
+        return Accuracy(source, classifier, perClass, counter, progress);
+    }
+
+    private static DigitFidResult Measure(ImageSource source, FidReference reference, int count, long counter,
+        IProgress<int>? progress)
+    {
         var classifier = reference.Classifier;
-        Check(model, classifier);
         if (count < 2) throw new ArgumentOutOfRangeException(nameof(count),
             $"a FID needs >= 2 samples, got {count}");
         var clock = Stopwatch.StartNew();
-        var generated = new GaussianAccumulator(classifier.FeatureDim);
-        var features = new float[model.MaxBatch * classifier.FeatureDim]; // (MaxBatch, F)
-        Generate(model, count, counter, (images, start, rows) =>
+        int f = classifier.FeatureDim;
+        var generated = new GaussianAccumulator(f);
+        var all = new float[(long)count * f];                              // (count, F) for the KID
+        var features = new float[source.MaxBatch * f];                     // (MaxBatch, F)
+        source.Generate(count, counter, (images, start, rows) =>
         {
             classifier.Features(images, rows, features);
             generated.Add(features, rows);
+            features.AsSpan(0, rows * f).CopyTo(all.AsSpan(start * f));
             progress?.Report(start + rows);
         });
         double fid = FrechetDistance.Compute(reference.Test, reference.TestRoot, generated.ToStats());
-        return new DigitFidResult(fid, reference.Floor, count, clock.Elapsed.TotalSeconds);
+        int testRows = reference.TestFeatures.Length / f;
+        var kid = testRows >= 2
+            ? KernelDistance.Compute(all, count, reference.TestFeatures, testRows, f) : null;
+        return new DigitFidResult(fid, reference.Floor, count, clock.Elapsed.TotalSeconds)
+        {
+            Kid = kid, KidFloor = reference.KidFloor,
+        };
     }
 
     /// <summary>The test set's feature Gaussian and root, and the floor: the distance to the features of
@@ -74,11 +131,20 @@ public static class DigitMetrics
         if (dataset.Name != classifier.Dataset || dataset.Test.ImageSize != classifier.InputDim)
             throw new UserErrorException($"the classifier was trained on {classifier.Dataset}, " +
                 $"the images to compare with are {dataset.Name}");
-        var test = SplitStats(classifier, dataset.Test, dataset.Test.Count);
-        var train = SplitStats(classifier, dataset.Train, Math.Min(dataset.Test.Count, dataset.Train.Count));
+        int f = classifier.FeatureDim, testRows = dataset.Test.Count;
+        int trainRows = Math.Min(dataset.Test.Count, dataset.Train.Count);
+        var testFeatures = SplitFeatures(classifier, dataset.Test, testRows);
+        var trainFeatures = SplitFeatures(classifier, dataset.Train, trainRows);
+        var test = Stats(testFeatures, testRows, f);
+        var train = Stats(trainFeatures, trainRows, f);
         var testRoot = FrechetDistance.SquareRoot(test.Covariance, test.Dim); // shared by every distance
         double floor = FrechetDistance.Compute(test, testRoot, train);
-        return new FidReference(classifier, dataset.Name, test, testRoot, floor);
+        var kidFloor = testRows >= 2 && trainRows >= 2
+            ? KernelDistance.Compute(trainFeatures, trainRows, testFeatures, testRows, f) : null;
+        return new FidReference(classifier, dataset.Name, test, testRoot, floor)
+        {
+            TestFeatures = testFeatures, KidFloor = kidFloor,
+        };
     }
 
     /// <summary>
@@ -92,12 +158,19 @@ public static class DigitMetrics
         if (model.Config.Kind != ModelKind.Cvae)
             throw new InvalidOperationException(
                 $"conditional accuracy needs a cvae, not a {model.Config.Kind}");
+        using var source = new ImageSource(model);
+        return Accuracy(source, classifier, perClass, counter, progress);
+    }
+
+    private static double Accuracy(ImageSource source, DigitClassifier classifier, int perClass, long counter,
+        IProgress<int>? progress)
+    {
         if (perClass <= 0) throw new ArgumentOutOfRangeException(nameof(perClass),
             $"must be positive, got {perClass}");
-        int classes = model.Config.Classes;
-        var predicted = new int[model.MaxBatch];
+        int classes = source.Classes;
+        var predicted = new int[source.MaxBatch];
         long correct = 0;
-        Generate(model, checked(perClass * classes), counter, (images, start, rows) =>
+        source.Generate(checked(perClass * classes), counter, (images, start, rows) =>
         {
             classifier.Predict(images, rows, predicted);
             for (int row = 0; row < rows; row++) if (predicted[row] == (start + row) % classes) correct++;
@@ -106,32 +179,25 @@ public static class DigitMetrics
         return (double)correct / (perClass * classes);
     }
 
-    /// <summary>
-    /// Decodes count images in chunks of MaxBatch: chunk k draws z from Sample stream counter + k, and a
-    /// CVAE's image i asks for class i mod Classes. Calls use(images on the device, first index, rows).
-    /// </summary>
-    private static void Generate(VaeModel model, int count, long counter,
-        Action<BufferView<float>, int, int> use)
+    /// <summary>The classifier's features (n, FeatureDim) of the first n images of a split.</summary>
+    public static float[] SplitFeatures(DigitClassifier classifier, DataSplit split, int n)
     {
-        var acc = model.Accelerator;
-        int l = model.Config.Latent, c = model.Config.Classes, batch = model.MaxBatch;
-        bool conditional = model.Config.Kind == ModelKind.Cvae;
-        using var z = acc.Allocate<float>(batch * l);                        // (MaxBatch, L)
-        using var labels = conditional ? acc.Allocate<float>(batch * c) : null; // (MaxBatch, C)
-        var oneHot = new float[conditional ? batch * c : 0];                // host staging of labels
-        for (int start = 0, chunk = 0; start < count; start += batch, chunk++)
+        ArgumentNullException.ThrowIfNull(classifier);
+        int f = classifier.FeatureDim;
+        var all = new float[(long)n * f];
+        for (int start = 0; start < n; start += DigitClassifier.MaxBatch)
         {
-            int rows = Math.Min(batch, count - start);
-            model.SampleLatent(z.View, rows, counter + chunk);
-            if (labels is not null)
-            {
-                Array.Clear(oneHot);
-                for (int row = 0; row < rows; row++) oneHot[row * c + (start + row) % c] = 1;
-                acc.CopyFromHost<float>(oneHot.AsSpan(0, rows * c), labels.Slice(0, rows * c));
-            }
-            var images = model.Decode(z.View, labels?.View ?? default, rows); // (rows, D) sigmoid
-            use(images.View, start, rows);
+            int rows = Math.Min(DigitClassifier.MaxBatch, n - start);
+            classifier.Features(split, start, rows, all.AsSpan(start * f, rows * f));
         }
+        return all;
+    }
+
+    private static GaussianStats Stats(float[] features, int n, int f)
+    {
+        var accumulator = new GaussianAccumulator(f);
+        accumulator.Add(features.AsSpan(0, n * f), n);
+        return accumulator.ToStats();
     }
 
     /// <summary>The Gaussian of the classifier's features of the first n images of a split.</summary>
@@ -153,14 +219,21 @@ public static class DigitMetrics
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classifier);
-        if (model.Config.InputDim != classifier.InputDim)
+        CheckSizes(model.Config.InputDim, model.Config.Kind == ModelKind.Cvae ? model.Config.Classes : 0,
+            model.Accelerator, classifier);
+    }
+
+    private static void CheckSizes(int inputDim, int classes, Accelerator accelerator,
+        DigitClassifier classifier)
+    {
+        if (inputDim != classifier.InputDim)
             throw new UserErrorException(
                 $"the {classifier.Dataset} classifier takes {classifier.InputDim}-pixel " +
-                $"images, the model makes {model.Config.InputDim}-pixel ones");
-        if (model.Config.Kind == ModelKind.Cvae && model.Config.Classes > classifier.Classes)
-            throw new UserErrorException($"the model has {model.Config.Classes} classes, the classifier " +
+                $"images, the model makes {inputDim}-pixel ones");
+        if (classes > classifier.Classes)
+            throw new UserErrorException($"the model has {classes} classes, the classifier " +
                 $"{classifier.Classes}");
-        if (model.Accelerator != classifier.Accelerator)
+        if (accelerator != classifier.Accelerator)
             throw new ArgumentException("the model and the classifier must run on the same accelerator");
     }
 }

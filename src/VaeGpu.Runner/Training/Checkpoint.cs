@@ -12,7 +12,7 @@ using VaeGpu.Runner.Training.Settings;
 namespace VaeGpu.Runner.Training;
 
 /// <summary>Writes and reads a run's checkpoint files.</summary>
-public static class Checkpoint
+public static partial class Checkpoint
 {
     /// <summary>File names inside a run folder.</summary>
     public const string ModelFile = "model.safetensors", OptimizerFile = "optimizer.safetensors",
@@ -25,9 +25,14 @@ public static class Checkpoint
     public static bool Exists(string runDir) => File.Exists(Path.Combine(runDir, ModelFile));
 
     /// <summary>Saves the model after <paramref name="epoch"/> completed epochs.</summary>
-    public static void Save(string runDir, VaeModel model, RunConfig config, int epoch)
+    public static void Save(string runDir, VaeModel model, RunConfig config, int epoch) =>
+        SaveCore(runDir, model.Parameters, model.StepCount, config, epoch, null);
+
+    /// <summary>Saves an arena and its step counter; <paramref name="extra"/> joins the model file's
+    /// metadata (a GAN's architecture).</summary>
+    private static void SaveCore(string runDir, ParameterArena arena, long stepCount, RunConfig config,
+        int epoch, IReadOnlyDictionary<string, string>? extra)
     {
-        var arena = model.Parameters;
         var values = new float[arena.Count];
         arena.ReadValues(values);
         var meta = new Dictionary<string, string>
@@ -42,13 +47,14 @@ public static class Checkpoint
         var optimizerMeta = new Dictionary<string, string>(meta)
         {
             ["optimizer"] = config.Optimizer.Name(),
-            ["step_count"] = model.StepCount.ToString(CultureInfo.InvariantCulture),
+            ["step_count"] = stepCount.ToString(CultureInfo.InvariantCulture),
         };
         var optimizerTensors =
             Split(arena, state1, "state1.").Concat(Split(arena, state2, "state2.")).ToList();
         string next = Path.Combine(runDir, OptimizerNextFile);
         SafeTensors.Write(next, optimizerTensors, optimizerMeta);
         CrashPoint.Hit(CrashPoint.Checkpoint, epoch);
+        if (extra is not null) foreach (var (key, value) in extra) meta[key] = value;
         SafeTensors.Write(Path.Combine(runDir, ModelFile), Split(arena, values, ""), meta);
         CrashPoint.Hit(CrashPoint.Committed, epoch);
         File.Move(next, Path.Combine(runDir, OptimizerFile), overwrite: true);
@@ -69,7 +75,15 @@ public static class Checkpoint
     /// </summary>
     public static int Load(string runDir, VaeModel model, bool withOptimizer)
     {
-        var arena = model.Parameters;
+        int epoch = LoadCore(runDir, model.Parameters, withOptimizer, out long steps);
+        if (withOptimizer) model.Optimizer.StepCount = steps;
+        return epoch;
+    }
+
+    /// <summary>Loads an arena (and its optimizer state); returns the epoch and the step counter.</summary>
+    private static int LoadCore(string runDir, ParameterArena arena, bool withOptimizer, out long steps)
+    {
+        steps = 0;
         string modelPath = Path.Combine(runDir, ModelFile);
         if (!File.Exists(modelPath))
             throw new UserErrorException($"{modelPath} not found: no completed epoch to load");
@@ -81,7 +95,7 @@ public static class Checkpoint
         var (optimizerPath, state, optimizerMeta) = OptimizerState(runDir, epoch);
         arena.WriteState(1, Join(arena, state, "state1.", optimizerPath));
         arena.WriteState(2, Join(arena, state, "state2.", optimizerPath));
-        model.Optimizer.StepCount = ReadLong(optimizerMeta, "step_count", optimizerPath);
+        steps = ReadLong(optimizerMeta, "step_count", optimizerPath);
         return epoch;
     }
 

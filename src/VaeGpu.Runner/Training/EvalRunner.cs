@@ -40,8 +40,9 @@ public static class EvalRunner
             silent);
         bool bound = Evaluator.HasBound(config);
         string task = $"eval K={k} on {dataset.Test.Count} images";
-        var result = console.WithProgress(silent || !bound, task,
-            progress => Evaluator.Run(acc, config, dir, dataset, k, progress));
+        var result = config.IsGan ? new EvalResult { Epoch = GanEpoch(acc, config, dir) }
+            : console.WithProgress(silent || !bound, task,
+                progress => Evaluator.Run(acc, config, dir, dataset, k, progress));
         if (fid > 0)
         {
             string folder = request.Classifier ?? DigitClassifier.DefaultFolder(config.Dataset);
@@ -61,7 +62,7 @@ public static class EvalRunner
         Evaluator.Save(dir, result);
         if (!silent)
         {
-            if (!bound)
+            if (!bound && !config.IsGan)
                 console.Out.WriteLine("note: no log-likelihood bound: it needs a vae or cvae with " +
                     $"--recon bce, and this run has --model {config.Model.Name()} " +
                     $"--recon {config.Recon.Name()}");
@@ -71,11 +72,18 @@ public static class EvalRunner
         return ExitCodes.Ok;
     }
 
+    private static int GanEpoch(Accelerator acc, RunConfig config, string dir)
+    {
+        using var gan = ModelFactory.CreateGan(acc, config, 1);
+        return Checkpoint.Load(dir, gan, withOptimizer: false);
+    }
+
     /// <summary>The one-line summary of an evaluation.</summary>
     public static string ResultLine(EvalResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        string line = string.Create(CultureInfo.InvariantCulture,
+        string line = r.Images == 0 ? "no_test_loss (a GAN has no likelihood)" : string.Create(
+            CultureInfo.InvariantCulture,
             $"test_loss={r.TestLoss:F4} test_recon={r.TestRecon:F4} test_kl={r.TestKl:F4}");
         if (r.NllBound is { } nll)
             line += string.Create(CultureInfo.InvariantCulture,
@@ -83,6 +91,9 @@ public static class EvalRunner
         if (r.DigitFid is { } fid)
             line += string.Create(CultureInfo.InvariantCulture,
                 $" digit_fid={fid:F3} fid_floor={r.FidFloor:F3}");
+        if (r.DigitKid is { } kid)
+            line += string.Create(CultureInfo.InvariantCulture,
+                $" digit_kid={kid:F5} digit_kid_std={r.DigitKidStd:F5} kid_floor={r.KidFloor:F5}");
         if (r.ConditionalAccuracy is { } accuracy)
             line += string.Create(CultureInfo.InvariantCulture, $" conditional_accuracy={accuracy:F4}");
         return line + string.Create(CultureInfo.InvariantCulture,

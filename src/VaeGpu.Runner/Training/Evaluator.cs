@@ -38,6 +38,12 @@ public sealed record EvalResult
     public double? ConditionalAccuracy { get; init; }
     /// <summary>The classifier's accuracy on the test set.</summary>
     public double? ClassifierAccuracy { get; init; }
+    /// <summary>digit-KID (unbiased MMD^2, cubic kernel, classifier features): mean over subsets.</summary>
+    public double? DigitKid { get; init; }
+    /// <summary>Standard deviation of the digit-KID over its subsets.</summary>
+    public double? DigitKidStd { get; init; }
+    /// <summary>digit-KID of the training slice against the test set, the floor of DigitKid.</summary>
+    public double? KidFloor { get; init; }
 }
 
 /// <summary>Evaluates a run folder and reads and writes its eval.json.</summary>
@@ -68,7 +74,7 @@ public static class Evaluator
 
     /// <summary>True when the bound applies to the run: a vae or cvae with a Bernoulli likelihood.</summary>
     public static bool HasBound(RunConfig config) =>
-        !config.IsAutoencoder && config.Recon == ReconstructionLoss.Bce;
+        !config.IsAutoencoder && !config.IsGan && config.Recon == ReconstructionLoss.Bce;
 
     /// <summary>Test loss and, where it applies, the K-sample bound of the run folder's checkpoint;
     /// <paramref name="progress"/> gets the fraction of the bound done.</summary>

@@ -15,12 +15,31 @@ public static class ModelFactory
         run.Seed);
 
     /// <summary>The optimizer settings of the run (PyTorch defaults, the run's learning rate).</summary>
-    public static OptimizerParams OptimizerSettings(RunConfig run) =>
-        Optimizer.Defaults(run.Optimizer, (float)run.Lr);
+    public static OptimizerParams OptimizerSettings(RunConfig run)
+    {
+        var settings = Optimizer.Defaults(run.Optimizer, (float)run.Lr);
+        // The GANs' Adam uses betas (0.5, 0.999), as the DCGAN paper and the course assignment do.
+        return run.IsGan && run.Optimizer == OptimizerKind.Adam ? settings with { Beta1 = 0.5f } : settings;
+    }
+
+    /// <summary>The layers library's view of a GAN run.</summary>
+    public static GanConfig ToGanConfig(RunConfig run) =>
+        new(run.Model, run.InputDim, run.Classes, run.Noise, Seed: run.Seed);
+
+    /// <summary>Builds a GAN for batches of up to <paramref name="maxBatch"/>.</summary>
+    public static GanModel CreateGan(Accelerator accelerator, RunConfig run, int maxBatch)
+    {
+        var config = ToGanConfig(run);
+        try { config.Validate(); }
+        catch (ArgumentException e) { throw new UserErrorException(e.Message); }
+        return new GanModel(accelerator, config, maxBatch);
+    }
 
     /// <summary>Builds the model for batches of up to <paramref name="maxBatch"/>.</summary>
     public static VaeModel CreateModel(Accelerator accelerator, RunConfig run, int maxBatch)
     {
+        if (run.IsGan)
+            throw new UserErrorException($"{run.Model.Name()} is a GAN: this command needs a VAE run");
         var config = ToModelConfig(run);
         try { config.Validate(); }
         catch (ArgumentException e) { throw new UserErrorException(e.Message); }

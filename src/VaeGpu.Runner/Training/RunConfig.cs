@@ -29,6 +29,8 @@ public sealed record RunConfig
     public int[] Encoder { get; init; } = [400];
     /// <summary>Decoder hidden layer sizes.</summary>
     public int[] Decoder { get; init; } = [400];
+    /// <summary>GAN noise width (uniform in [-1, 1]); GANs only.</summary>
+    public int Noise { get; init; } = 96;
     /// <summary>Latent dimension.</summary>
     public int Latent { get; init; } = 20;
     /// <summary>relu, leaky-relu or tanh.</summary>
@@ -63,8 +65,11 @@ public sealed record RunConfig
     /// there first); null in runs made before it was recorded.</summary>
     public string? DataFolder { get; init; }
 
-    /// <summary>True for the conditional VAE (labels are inputs).</summary>
-    [JsonIgnore] public bool IsConditional => Model == ModelKind.Cvae;
+    /// <summary>True for the conditional models, cvae and cgan (labels are inputs).</summary>
+    [JsonIgnore] public bool IsConditional => Model.IsConditional();
+
+    /// <summary>True for the GANs (gan, lsgan, cgan).</summary>
+    [JsonIgnore] public bool IsGan => Model.IsGan();
 
     /// <summary>True for the plain autoencoder (no sampling, no KL).</summary>
     [JsonIgnore] public bool IsAutoencoder => Model == ModelKind.Ae;

@@ -26,14 +26,24 @@ public static class SampleRunner
         var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
         if (digit is not null && !config.IsConditional)
             throw new UserErrorException(
-                $"--label: only a cvae takes labels; {dir} holds a {config.Model.Name()}");
+                $"--label: only a cvae or a cgan takes labels; {dir} holds a {config.Model.Name()}");
         if (digit is < 0 || digit >= config.Classes)
             throw new UserErrorException($"--label: expected a class in [0, {config.Classes}), got {digit}");
         using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
-        using var model = ModelFactory.CreateModel(acc, config, Math.Min(n, 256));
-        Checkpoint.Load(dir, model, withOptimizer: false);
         string path = request.OutFile
             ?? Path.Combine(dir, $"samples-{n}{(digit is null ? "" : $"-label-{digit}")}.png");
+        if (config.IsGan)
+        {
+            using var gan = ModelFactory.CreateGan(acc, config, Math.Min(n, 256));
+            Checkpoint.Load(dir, gan, withOptimizer: false);
+            // Counter 3 onwards: draws of their own, apart from the run's grids (counters 0 to 2).
+            var images = GanPictures.Generate(gan, config, n, 3 + request.Seed, digit);
+            GanPictures.Grid(images, n, config, (int)Math.Ceiling(Math.Sqrt(n))).Save(path);
+            console.Out.WriteLine($"wrote {path}");
+            return ExitCodes.Ok;
+        }
+        using var model = ModelFactory.CreateModel(acc, config, Math.Min(n, 256));
+        Checkpoint.Load(dir, model, withOptimizer: false);
         RunPictures.Samples(model, config, n, digit, request.Seed).Save(path);
         console.Out.WriteLine($"wrote {path}");
         if (config.IsConditional && digit is null)

@@ -34,7 +34,9 @@ public static class TrainRunner
         var (trainer, progress) = Prepare(console, request, accelerator, ref config);
         try
         {
-            var result = trainer.Run(request.Resume, console.Cancel);
+            if (trainer.Gan is { } gan)
+                return ReportGan(console, request, gan.Run(request.Resume, console.Cancel));
+            var result = trainer.Vae!.Run(request.Resume, console.Cancel);
             switch (result.Outcome)
             {
                 case TrainOutcome.Interrupted:
@@ -51,6 +53,27 @@ public static class TrainRunner
             return ExitCodes.Ok;
         }
         finally { (progress as IDisposable)?.Dispose(); }
+    }
+
+    private static int ReportGan(IRunnerConsole console, TrainRequest request, GanTrainResult result)
+    {
+        switch (result.Outcome)
+        {
+            case TrainOutcome.Interrupted:
+                console.Err.WriteLine(result.Message);
+                return ExitCodes.Interrupted;
+            case TrainOutcome.Diverged:
+                console.Err.WriteLine($"error: {result.Message}");
+                return ExitCodes.Diverged;
+        }
+        var last = result.Metrics.Count > 0 ? result.Metrics[^1] : null;
+        string warned = result.Warnings.Count > 0
+            ? $" warnings={result.Warnings.Count} (see report.html)" : "";
+        console.Out.WriteLine(last is null ? $"no epoch to train; run={request.RunDir}"
+            : string.Create(CultureInfo.InvariantCulture, $"epochs={last.Epoch} d_loss={last.DLoss:F4} " +
+                $"g_loss={last.GLoss:F4} d_real={last.DReal:F3} d_fake={last.DFake:F3}{warned} " +
+                $"run={request.RunDir}"));
+        return ExitCodes.Ok;
     }
 
     /// <summary>The folder name of a new run: runs/TIME-DATASET-MODEL.</summary>
@@ -97,7 +120,7 @@ public static class TrainRunner
     // Loads and checks the data, prepares the run folder and makes the trainer, in a frame of its own so
     // that nothing in Run's frame keeps the host pixels alive once the trainer has dropped them.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (Trainer Trainer, ITrainingProgress Progress) Prepare(IRunnerConsole console,
+    private static ((Trainer? Vae, GanTrainer? Gan) Trainer, ITrainingProgress Progress) Prepare(IRunnerConsole console,
         TrainRequest request, Accelerator accelerator, ref RunConfig config)
     {
         var (dataset, folder) = DatasetSource.Load(console, config.Dataset, request.DataDir,
@@ -115,7 +138,9 @@ public static class TrainRunner
         int trainImages = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
         progress.Info($"{config.Model.Name()} on {config.Dataset} ({trainImages} training images), " +
             $"{accelerator.Name}");
-        return (new Trainer(config, dataset, accelerator, request.RunDir, progress), progress);
+        return (config.IsGan
+            ? (null, new GanTrainer(config, dataset, accelerator, request.RunDir, progress))
+            : (new Trainer(config, dataset, accelerator, request.RunDir, progress), null), progress);
     }
 
     private static void PrepareRunFolder(string runDir, bool resuming)

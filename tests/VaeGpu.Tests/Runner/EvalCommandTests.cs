@@ -143,6 +143,12 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
             // Two epochs of a 64-unit model on 2000 images: its samples are far from the test set, which
             // is close to the training set.
             Assert.True(floor > 0 && fid > 3 * floor, $"digit_fid {fid} vs floor {floor}");
+            // The digit-KID says the same: far above its floor (test vs train, near 0 as it is unbiased).
+            double kid = json.GetProperty("digit_kid").GetDouble();
+            double kidFloor = json.GetProperty("kid_floor").GetDouble();
+            Assert.True(kid > 0 && kid > 10 * Math.Abs(kidFloor), $"digit_kid {kid} vs floor {kidFloor}");
+            Assert.True(json.GetProperty("digit_kid_std").GetDouble() > 0);
+            Assert.Contains(" digit_kid=", result.OutLines[^1]);
             Assert.Equal(classifierAccuracy, json.GetProperty("classifier_accuracy").GetDouble());
             var accuracy = json.GetProperty("conditional_accuracy");
             if (dir == runs.VaeDir)
@@ -154,6 +160,27 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
             Assert.True(accuracy.GetDouble() is > 0.3 and <= 1, $"conditional accuracy {accuracy}");
             Assert.Contains(" conditional_accuracy=", result.OutLines[^1]);
         }
+    }
+
+    [DataFact("usps")]
+    public void EvalOfACganGivesDigitFidKidAndConditionalAccuracy()
+    {
+        string dir = Path.Combine(runs.Root, "cgan");
+        var train = RunnerHarness.Run("--dataset", "usps", "--data-dir", UspsDir, "--model", "cgan",
+            "--limit", "2000", "--epochs", "2", "--quiet", "--out", dir);
+        Assert.True(train.Code == 0, train.ToString());
+        var result = RunnerHarness.Run("eval", "--run", dir, "--data-dir", UspsDir, "--fid-samples", "2000",
+            "--classifier", runs.ClassifierDir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.StartsWith("no_test_loss", result.OutLines[^1]);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval.json"))).RootElement;
+        double fid = json.GetProperty("digit_fid").GetDouble();
+        double kid = json.GetProperty("digit_kid").GetDouble();
+        Assert.True(fid > json.GetProperty("fid_floor").GetDouble(), $"digit_fid {fid}");
+        Assert.True(kid > json.GetProperty("kid_floor").GetDouble(), $"digit_kid {kid}");
+        Assert.InRange(json.GetProperty("conditional_accuracy").GetDouble(), 0, 1);
+        Assert.Equal(2, json.GetProperty("epoch").GetInt32());
     }
 
     [DataFact("usps")]

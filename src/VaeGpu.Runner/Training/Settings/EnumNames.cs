@@ -13,7 +13,11 @@ public static class EnumNames
 {
     private static readonly Dictionary<Type, (Enum Value, string Name)[]> Table = new()
     {
-        [typeof(ModelKind)] = [(ModelKind.Vae, "vae"), (ModelKind.Cvae, "cvae"), (ModelKind.Ae, "ae")],
+        [typeof(ModelKind)] =
+        [
+            (ModelKind.Vae, "vae"), (ModelKind.Cvae, "cvae"), (ModelKind.Ae, "ae"), (ModelKind.Gan, "gan"),
+            (ModelKind.Lsgan, "lsgan"), (ModelKind.Cgan, "cgan"),
+        ],
         [typeof(Activation)] =
             [(Activation.Relu, "relu"), (Activation.LeakyRelu, "leaky-relu"), (Activation.Tanh, "tanh")],
         [typeof(ReconstructionLoss)] = [(ReconstructionLoss.Bce, "bce"), (ReconstructionLoss.Mse, "mse")],

@@ -31,8 +31,18 @@ public abstract class Setting
     /// <summary>True when config.json stores it (under <see cref="JsonName"/>).</summary>
     public bool InConfig { get; init; } = true;
 
+    /// <summary>The model families the setting applies to; typing it for another is a user error.</summary>
+    public SettingScope Scope { get; private set; }
+
     /// <summary>Other sweep keys that mean this setting (kept for old grids, e.g. "batch").</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>Marks the setting as applying to <paramref name="scope"/> only; returns it.</summary>
+    internal Setting For(SettingScope scope)
+    {
+        Scope = scope;
+        return this;
+    }
 
     /// <summary>The allowed values of a choice, else empty.</summary>
     public virtual IReadOnlyList<string> Choices => [];
@@ -58,6 +68,17 @@ public abstract class Setting
 
     private protected UserErrorException Bad(string where, string text) =>
         new($"{where}: expected {Expected}, got '{text}'");
+}
+
+/// <summary>Which model families a setting applies to.</summary>
+public enum SettingScope
+{
+    /// <summary>Every model.</summary>
+    Any,
+    /// <summary>The VAEs and the autoencoder only (vae, cvae, ae).</summary>
+    Vae,
+    /// <summary>The GANs only (gan, lsgan, cgan).</summary>
+    Gan,
 }
 
 /// <summary>Parses the text of a setting; false when it is not a value of the type.</summary>

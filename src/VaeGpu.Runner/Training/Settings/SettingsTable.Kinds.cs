@@ -21,7 +21,7 @@ public static partial class SettingsTable
         foreach (var setting in All)
             if (setting.Check(config) is { } message) return message;
         if (config.IsConditional && config.Classes <= 0)
-            return "--model: expected a dataset with labels for a cvae";
+            return $"--model: expected a dataset with labels for a {config.Model.Name()}";
         // An autoencoder has no KL term: a beta or a warm-up would be silently ignored (issue 19 item 3).
         if (config.IsAutoencoder && config.Beta != 1)
             return $"--beta {FormatReal(config.Beta)}: an ae has no KL term to weigh; beta is for vae " +
@@ -29,6 +29,21 @@ public static partial class SettingsTable
         return config.IsAutoencoder && config.KlWarmup != 0
             ? $"--kl-warmup {config.KlWarmup}: an ae has no KL term to warm up; it is for vae and cvae"
             : null;
+    }
+
+    /// <summary>Null when <paramref name="setting"/> applies to <paramref name="model"/>, else the one-line
+    /// message saying which models it is for.</summary>
+    public static string? ScopeError(Setting setting, ModelKind model)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return setting.Scope switch
+        {
+            SettingScope.Vae when model.IsGan() =>
+                $"{setting.OptionName}: applies to the VAEs (vae, cvae, ae), not to a {model.Name()}",
+            SettingScope.Gan when !model.IsGan() => $"{setting.OptionName}: applies to the GANs (gan, lsgan, "
+                + $"cgan), not to a {model.Name()}",
+            _ => null,
+        };
     }
 
     /// <summary>A configuration's image size from its dataset name.</summary>

@@ -1,0 +1,192 @@
+// One GAN training step, all on the device: D on a real batch (target 1) and a fake batch (target 0),
+// one D update over D's slice of the arena; then G on fresh noise through D (target 1, the
+// non-saturating loss; for the lsgan squared errors), one G update over G's slice. Loss sums and the
+// means of sigmoid(D) accumulate on the device and are read once per logging interval.
+using VaeGpu.Kernels;
+
+namespace VaeGpu.Layers;
+
+public sealed partial class GanModel
+{
+    /// <summary>
+    /// One step on real images (batch, InputDim) in [0, 1] (and one-hot labels for a cgan): D's gradients
+    /// and update, then G's gradients and update. settings.Step is ignored: the model counts.
+    /// </summary>
+    public void TrainStep(BufferView<float> images, BufferView<float> labels, int batch,
+        in OptimizerParams settings)
+    {
+        ComputeDiscriminatorGradients(images, labels, batch);
+        StepDiscriminator(settings);
+        ComputeGeneratorGradients(labels, batch);
+        StepGenerator(settings);
+        StepCount++;
+    }
+
+    /// <summary>
+    /// Zeroes D's gradients and leaves dL_D/dD in D's part of the gradient arena, for L_D = mean loss of
+    /// D(real) against 1 plus mean loss of D(G(z)) against 0, z uniform in [-1, 1) from stream
+    /// DiscriminatorNoise(StepCount). Adds d_loss, d_real and d_fake to the sums.
+    /// </summary>
+    public void ComputeDiscriminatorGradients(BufferView<float> images, BufferView<float> labels, int batch)
+    {
+        var y = CheckBatch(labels, batch);
+        CheckImages(images, batch);
+        Accelerator.Fill(DiscriminatorSlice(Parameters.Gradients), 0);
+        var real = _real.FirstRows(batch);
+        Accelerator.Affine(images, real.View, real.Length, 2f, -1f); // [0, 1] -> [-1, 1]
+        var fake = GenerateCore(y, batch, RngStreams.DiscriminatorNoise(StepCount));
+        DiscriminatorPass(real, y, _ones, DReal, DLoss);
+        _discriminator.Backward(default);
+        DiscriminatorPass(fake, y, _zeros, DFake, DLoss);
+        _discriminator.Backward(default);
+        _count += batch;
+    }
+
+    /// <summary>
+    /// Zeroes G's gradients and leaves dL_G/dG in G's part of the gradient arena, for L_G = mean loss of
+    /// D(G(z)) against 1 with fresh z from stream GeneratorNoise(StepCount); adds g_loss to the sums.
+    /// D's gradients are overwritten with junk (D's next pass zeroes them).
+    /// </summary>
+    public void ComputeGeneratorGradients(BufferView<float> labels, int batch)
+    {
+        var y = CheckBatch(labels, batch);
+        Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0);
+        var fake = GenerateCore(y, batch, RngStreams.GeneratorNoise(StepCount));
+        DiscriminatorPass(fake, y, _ones, -1, GLoss);
+        if (y.IsEmpty)
+        {
+            _discriminator.Backward(_generator.OutputGrad); // dL/dfake (B, D) straight into G's top
+        }
+        else
+        {
+            var dInput = _dInputGrad.FirstRows(batch); // (B, D + C); the label columns are dropped
+            _discriminator.Backward(dInput);
+            Accelerator.CopyColumns(dInput.View, batch, dInput.Cols, 0, _generator.OutputGrad.View,
+                Config.InputDim, 0, Config.InputDim);
+        }
+        _generator.Backward(default); // the noise needs no gradient
+    }
+
+    /// <summary>One optimizer update of D's parameters from D's gradients.</summary>
+    public void StepDiscriminator(in OptimizerParams settings) =>
+        Accelerator.OptimizerStep(settings with { Step = StepCount + 1 },
+            DiscriminatorSlice(Parameters.Values),
+            DiscriminatorSlice(Parameters.Gradients), DiscriminatorSlice(Parameters.State1),
+            DiscriminatorSlice(Parameters.State2), DiscriminatorCount);
+
+    /// <summary>One optimizer update of G's parameters from G's gradients.</summary>
+    public void StepGenerator(in OptimizerParams settings) =>
+        Accelerator.OptimizerStep(settings with { Step = StepCount + 1 }, GeneratorSlice(Parameters.Values),
+            GeneratorSlice(Parameters.Gradients), GeneratorSlice(Parameters.State1),
+            GeneratorSlice(Parameters.State2), GeneratorCount);
+
+    /// <summary>Reads the sums since the last call and zeroes them (one device read).</summary>
+    public GanLosses ReadAndResetLosses()
+    {
+        Accelerator.CopyToHost(_lossSums.View, _lossHost);
+        var losses = new GanLosses(_lossHost[DLoss], _lossHost[GLoss], _lossHost[DReal], _lossHost[DFake],
+            _count);
+        Accelerator.Fill(_lossSums, 0);
+        _count = 0;
+        return losses;
+    }
+
+    /// <summary>The generator's part of an arena-shaped buffer.</summary>
+    public BufferView<float> GeneratorSlice(DeviceBuffer<float> arena) => arena.Slice(0, GeneratorCount);
+
+    /// <summary>The discriminator's part of an arena-shaped buffer.</summary>
+    public BufferView<float> DiscriminatorSlice(DeviceBuffer<float> arena) =>
+        arena.Slice(GeneratorCount, DiscriminatorCount);
+
+    /// <summary>
+    /// D forward on images (B, D) [+ labels], its loss against targets (B, 1) into sums[lossSlot] and the
+    /// gradient dL/dlogits (scaled 1/B) into D's OutputGrad; sums[probabilitySlot] += sum sigmoid(D).
+    /// </summary>
+    private void DiscriminatorPass(Tensor images, Tensor labels, Tensor targets, int probabilitySlot,
+        int lossSlot)
+    {
+        int batch = images.Rows;
+        var input = images;
+        if (!labels.IsEmpty)
+        {
+            input = _dInput.FirstRows(batch);
+            Accelerator.ConcatColumns(images.View, images.Cols, labels.View, labels.Cols, batch, input.View);
+        }
+        var logits = _discriminator.Forward(input); // (B, 1)
+        var rows = _rowLoss.FirstRows(batch);
+        var t = targets.FirstRows(batch).View;
+        if (Config.Kind == ModelKind.Lsgan)
+            Accelerator.SquaredError(logits.View, t, batch, 1, rows.View, _discriminator.OutputGrad.View,
+                1f / batch);
+        else
+            Accelerator.BceWithLogits(logits.View, t, batch, 1, rows.View, _discriminator.OutputGrad.View,
+                1f / batch);
+        Accelerator.SumInto(rows.View, batch, _lossSums.Slice(lossSlot, 1));
+        if (probabilitySlot < 0) return;
+        var p = _probability.FirstRows(batch);
+        Accelerator.ActivationForward(Activation.Sigmoid, logits.View, p.View, batch);
+        Accelerator.SumInto(p.View, batch, _lossSums.Slice(probabilitySlot, 1));
+    }
+
+    /// <summary>G forward on uniform noise of (Seed, stream) [+ labels]; returns (B, D) in [-1, 1].
+    /// </summary>
+    private Tensor GenerateCore(Tensor labels, int batch, ulong stream)
+    {
+        var z = _noise.FirstRows(batch);
+        Accelerator.FillUniform(z.View, z.Length, -1f, 1f, Config.Seed, stream);
+        return GenerateFrom(z, labels);
+    }
+
+    private Tensor GenerateFrom(Tensor z, Tensor labels)
+    {
+        var input = z;
+        if (!labels.IsEmpty)
+        {
+            input = _gInput.FirstRows(z.Rows);
+            Accelerator.ConcatColumns(z.View, z.Cols, labels.View, labels.Cols, z.Rows, input.View);
+        }
+        return _generator.Forward(input);
+    }
+
+    private Tensor CheckBatch(BufferView<float> labels, int batch)
+    {
+        if (batch <= 0 || batch > MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"batch must be in [1, {MaxBatch}], got {batch}");
+        if (!Config.IsConditional)
+        {
+            if (!labels.IsEmpty)
+                throw new ArgumentException($"a {Config.Kind} model takes no labels", nameof(labels));
+            return default;
+        }
+        if (labels.IsEmpty || labels.Length < (long)batch * Config.Classes)
+            throw new ArgumentException($"a cgan needs one-hot labels of batch {batch} x {Config.Classes}",
+                nameof(labels));
+        return new Tensor(labels, batch, Config.Classes);
+    }
+
+    private void CheckImages(BufferView<float> images, int batch)
+    {
+        if (images.IsEmpty || images.Length < (long)batch * Config.InputDim)
+            throw new ArgumentException(
+                $"images view holds {images.Length} floats, batch {batch} x {Config.InputDim} needed",
+                nameof(images));
+    }
+}
+
+/// <summary>GAN loss sums over <see cref="Count"/> images since the last read.</summary>
+public readonly record struct GanLosses(double DLossSum, double GLossSum, double DRealSum, double DFakeSum,
+    long Count)
+{
+    /// <summary>Mean D loss (real term plus fake term) per image.</summary>
+    public double DLoss => Count > 0 ? DLossSum / Count : 0;
+
+    /// <summary>Mean G loss per image.</summary>
+    public double GLoss => Count > 0 ? GLossSum / Count : 0;
+
+    /// <summary>Mean sigmoid(D) on real images.</summary>
+    public double DReal => Count > 0 ? DRealSum / Count : 0;
+
+    /// <summary>Mean sigmoid(D) on fake images.</summary>
+    public double DFake => Count > 0 ? DFakeSum / Count : 0;
+}

@@ -1,0 +1,177 @@
+// The GAN runs through the CLI: every file of a cgan run folder on USPS (16x16: sizes follow the
+// image), --resume equal bit for bit to an uninterrupted run, sample --run, the bad-input cases (one
+// line on stderr, exit 2), and PoCL against cpu on MNIST within 1% in both losses.
+using VaeGpu.Kernels;
+using VaeGpu.Runner.Output;
+using VaeGpu.Tests.Support;
+using Xunit.Abstractions;
+
+namespace VaeGpu.Tests.Runner;
+
+public sealed class GanRunnerTests(ITestOutputHelper output)
+{
+    private static string Usps => RunnerHarness.DataDir("usps");
+
+    [DataFact("usps")]
+    public void CganRunWritesEveryFile()
+    {
+        string dir = RunnerHarness.TempDir("cgan");
+        try
+        {
+            var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "cgan",
+                "--limit", "600", "--epochs", "2", "--batch-size", "64", "--out", dir);
+            output.WriteLine(result.ToString());
+            Assert.True(result.Code == 0, result.ToString());
+            Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
+            Assert.Contains(result.OutLines,
+                l => l.StartsWith("epoch 2/2 d_loss=", StringComparison.Ordinal));
+            var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+            Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
+            Assert.Equal(3, csv.Length);
+            foreach (var line in csv.Skip(1))
+            {
+                var cells = line.Split(',').Select(double.Parse).ToArray();
+                Assert.InRange(cells[3], 0, 1); // d_real, a mean probability
+                Assert.InRange(cells[4], 0, 1); // d_fake
+                Assert.True(cells[1] > 0 && cells[2] > 0, line);
+            }
+            foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
+                Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
+            Assert.Equal(("L", 10 * 18 + 2, 10 * 18 + 2),
+                RunnerHarness.DecodePng(Path.Combine(dir, "samples_by_class.png")));
+            Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
+            Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
+            var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
+            // G: Linear(96 + 10, 1024) ... Linear(1024, 256); D: Linear(256 + 10, 256) ... Linear(256, 1).
+            Assert.Equal([1024, 106], tensors.Single(t => t.Name == "generator.0.weight").Shape);
+            Assert.Equal([256], tensors.Single(t => t.Name == "generator.4.bias").Shape);
+            Assert.Equal([256, 266], tensors.Single(t => t.Name == "discriminator.0.weight").Shape);
+            Assert.Equal([1, 256], tensors.Single(t => t.Name == "discriminator.4.weight").Shape);
+            Assert.Contains("\"Tanh()\"", meta["architecture"]);
+            Assert.Equal("cgan", RunnerHarness.Config(dir).GetProperty("model").GetString());
+            Assert.Equal(96, RunnerHarness.Config(dir).GetProperty("noise").GetInt32());
+            string png = Path.Combine(dir, "s.png");
+            var sample = RunnerHarness.Run("sample", "--run", dir, "--n", "9", "--label", "3", "--out", png);
+            Assert.True(sample.Code == 0, sample.ToString());
+            Assert.Equal(("L", 3 * 18 + 2, 3 * 18 + 2), RunnerHarness.DecodePng(png));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [DataFact("usps")]
+    public void ResumedGanEndsBitForBitLikeAnUninterruptedRun()
+    {
+        string whole = RunnerHarness.TempDir("gan-whole"), parts = RunnerHarness.TempDir("gan-parts");
+        try
+        {
+            // 300 images in batches of 64: the last batch of each epoch is partial.
+            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--model", "lsgan",
+                "--limit", "300", "--batch-size", "64", "--noise", "17", "--seed", "5", "--quiet"];
+            var uninterrupted = RunnerHarness.Run([.. common, "--epochs", "2", "--out", whole]);
+            Assert.True(uninterrupted.Code == 0, uninterrupted.ToString());
+            var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
+            Assert.True(first.Code == 0, first.ToString());
+            var resumed = RunnerHarness.Run("--resume", parts, "--epochs", "2", "--data-dir", Usps,
+                "--quiet");
+            Assert.True(resumed.Code == 0, resumed.ToString());
+            Assert.Equal(uninterrupted.OutLines[^1].Split(" run=")[0],
+                resumed.OutLines[^1].Split(" run=")[0]);
+            foreach (var file in new[] { "model.safetensors", "optimizer.safetensors" })
+            {
+                var a = SafeTensors.Read(Path.Combine(whole, file)).Tensors;
+                var b = SafeTensors.Read(Path.Combine(parts, file)).Tensors;
+                Assert.Equal(a.Select(t => t.Name), b.Select(t => t.Name));
+                for (int i = 0; i < a.Count; i++) Assert.Equal(a[i].Data, b[i].Data);
+            }
+        }
+        finally
+        {
+            Directory.Delete(whole, recursive: true);
+            Directory.Delete(parts, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--model gan --latent 5", "--latent: applies to the VAEs")]
+    [InlineData("--model lsgan --beta 2", "--beta: applies to the VAEs")]
+    [InlineData("--model vae --noise 8", "--noise: applies to the GANs")]
+    [InlineData("--noise 8", "--noise: applies to the GANs")]
+    [InlineData("--model gan --noise 0", "--noise: expected a positive integer")]
+    public void BadGanOptionsAreOneLineAndExitTwo(string args, string message)
+    {
+        string dir = RunnerHarness.TempDir("bad");
+        try
+        {
+            var result = RunnerHarness.Run([.. args.Split(' '), "--out", dir, "--data-dir", Usps,
+                "--dataset", "usps"]);
+            Assert.True(result.Code == 2, result.ToString());
+            Assert.Single(result.ErrLines);
+            Assert.Contains(message, result.Err);
+            Assert.False(File.Exists(Path.Combine(dir, "config.json")), "nothing is trained");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [DataFact("usps")]
+    public void LabelForAnUnconditionalGanIsOneLineAndExitTwo()
+    {
+        string dir = RunnerHarness.TempDir("gan-label");
+        try
+        {
+            var train = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "gan",
+                "--limit", "100", "--epochs", "1", "--out", dir, "--quiet");
+            Assert.True(train.Code == 0, train.ToString());
+            var result = RunnerHarness.Run("sample", "--run", dir, "--label", "3");
+            Assert.True(result.Code == 2, result.ToString());
+            Assert.Single(result.ErrLines);
+            Assert.Contains("--label: only a cvae or a cgan takes labels", result.Err);
+            var plain = RunnerHarness.Run("sample", "--run", dir, "--n", "4",
+                "--out", Path.Combine(dir, "p.png"));
+            Assert.True(plain.Code == 0, plain.ToString());
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
+
+/// <summary>
+/// The issue's PoCL run (--model gan --limit 5000 --epochs 2 --seed 1) on OpenCL and cpu. Epoch 1's
+/// losses must agree within 1%. Epoch 2's are printed, not asserted: there the run amplifies any
+/// rounding difference (on cpu alone, --lr 0.00100001 instead of 0.001 moves epoch 2's g_loss by 7.6%
+/// and d_loss by 0.6%, while epoch 1 moves by 0.4%), so no two float32 backends can promise 1% there.
+/// </summary>
+[Backend(AcceleratorKind.OpenCL)]
+public sealed class OpenCLGanRunnerTests(ITestOutputHelper output)
+{
+    [BackendFact]
+    public void GanOnOpenCLMatchesCpuWithinOnePercentInEpochOne()
+    {
+        Assert.Null(TestData.UnavailableReason("mnist"));
+        string mnist = RunnerHarness.DataDir("mnist");
+        var rows = new Dictionary<string, string[][]>();
+        foreach (var accelerator in new[] { "cpu", "opencl" })
+        {
+            string dir = RunnerHarness.TempDir("gan-" + accelerator);
+            try
+            {
+                var result = RunnerHarness.Run("--model", "gan", "--limit", "5000", "--epochs", "2",
+                    "--seed", "1", "--data-dir", mnist, "--accelerator", accelerator, "--out", dir,
+                    "--quiet");
+                output.WriteLine($"{accelerator}: {result.OutLines[^1]}");
+                Assert.True(result.Code == 0, result.ToString());
+                rows[accelerator] = [.. File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1)
+                    .Select(l => l.Split(','))];
+            }
+            finally { Directory.Delete(dir, recursive: true); }
+        }
+        for (int epoch = 1; epoch <= 2; epoch++)
+            for (int column = 1; column <= 2; column++)
+            {
+                double cpu = double.Parse(rows["cpu"][epoch - 1][column]);
+                double cl = double.Parse(rows["opencl"][epoch - 1][column]);
+                string what = $"epoch {epoch} {(column == 1 ? "d_loss" : "g_loss")}: opencl {cl}, cpu {cpu}";
+                output.WriteLine($"{what}, relative difference {Math.Abs(cl - cpu) / cpu:P2}");
+                Assert.True(double.IsFinite(cl), what);
+                if (epoch == 1) Assert.True(Math.Abs(cl - cpu) <= 0.01 * Math.Abs(cpu), what);
+            }
+    }
+}
