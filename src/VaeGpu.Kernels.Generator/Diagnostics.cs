@@ -52,7 +52,8 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor BadPrivateArray = Error("VGK010",
         "Invalid private array",
-        "Private arrays are written 'Span<T> name = stackalloc T[N];' with a constant N > 0: {0}");
+        "Private arrays are written 'var name = k.Private<T>(N);' with a constant N > 0 " +
+        "(stackalloc/Span: ILGPU cannot compile them): {0}");
 
     public static readonly DiagnosticDescriptor DuplicateName = Error("VGK011",
         "Duplicate kernel name",

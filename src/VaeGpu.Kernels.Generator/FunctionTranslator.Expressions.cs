@@ -305,6 +305,11 @@ internal sealed partial class FunctionTranslator
             Info.UsesBarrier = true;
             return LangSpelling.Barrier(Lang);
         }
+        if (method.Name == "Private")
+        {
+            Report(Diagnostics.BadPrivateArray, call, "k.Private must initialize a local");
+            return "/*error*/0";
+        }
         if (method.Name == "Shared")
         {
             Report(Diagnostics.BadShared, call,

@@ -1,5 +1,5 @@
 // Translates one [Kernel] or [DeviceFunction] method to one device language: signature, statements and
-// local declarations (primitive locals, private arrays from stackalloc, group-shared arrays from k.Shared).
+// local declarations (primitive locals, private arrays from k.Private, group-shared arrays from k.Shared).
 // Expressions are in FunctionTranslator.Expressions.cs. Errors are reported only when Report is set, so the
 // second language's pass over the same body does not duplicate them.
 using System.Collections.Generic;
@@ -256,6 +256,11 @@ internal sealed partial class FunctionTranslator
         }
         VariableDeclarationSyntax decl = declaration.Declaration;
         ITypeSymbol? type = Model.GetTypeInfo(decl.Type).Type;
+        if (type?.OriginalDefinition.ToDisplayString() == "System.Span<T>")
+        {
+            Report(Diagnostics.BadPrivateArray, decl, "'" + Shorten(decl.ToString()) + "'");
+            return;
+        }
         if (Unit.SpanElement(type) != Prim.None)
         {
             foreach (VariableDeclaratorSyntax v in decl.Variables) PrivateArray(v, Unit.SpanElement(type));
@@ -282,7 +287,7 @@ internal sealed partial class FunctionTranslator
                 ? init.Value
                 : decl.Type;
             Report(Diagnostics.UnsupportedType, at, type?.ToDisplayString() ?? decl.Type.ToString(),
-                inFor ? "" : "; private arrays: Span<T> a = stackalloc T[N]; shared: var t = k.Shared<T>(N)");
+                inFor ? "" : "; private arrays: var a = k.Private<T>(N); shared: var t = k.Shared<T>(N)");
             return "";
         }
         var parts = new List<string>();
@@ -294,19 +299,17 @@ internal sealed partial class FunctionTranslator
         return LangSpelling.TypeName(prim) + " " + string.Join(", ", parts);
     }
 
-    /// <summary>Span&lt;T&gt; a = stackalloc T[N], N constant: a private array, zeroed as in C#.</summary>
+    /// <summary>var a = k.Private&lt;T&gt;(N), N constant: a private array (zeroed in OpenCL C).</summary>
     private void PrivateArray(VariableDeclaratorSyntax v, Prim element)
     {
-        if (v.Initializer?.Value is not StackAllocArrayCreationExpressionSyntax
-            {
-                Initializer: null,
-                Type: ArrayTypeSyntax { RankSpecifiers: { Count: 1 } ranks },
-            } || ranks[0].Sizes.Count != 1 || ranks[0].Sizes[0] is OmittedArraySizeExpressionSyntax)
+        if (v.Initializer?.Value is not InvocationExpressionSyntax call ||
+            Model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "Private" } method ||
+            !Unit.IsKernelContext(method.ContainingType))
         {
             Report(Diagnostics.BadPrivateArray, v, "'" + Shorten(v.ToString()) + "'");
             return;
         }
-        ExpressionSyntax size = ranks[0].Sizes[0];
+        ExpressionSyntax size = call.ArgumentList.Arguments[0].Expression;
         Optional<object?> value = Model.GetConstantValue(size);
         if (!value.HasValue || value.Value is not int n || n <= 0)
         {

@@ -41,7 +41,8 @@ internal sealed class TranslationUnit
         DeviceFunctionAttribute =
             compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.DeviceFunctionAttribute");
         KernelAttribute = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.KernelAttribute");
-        Span = compilation.GetTypeByMetadataName("System.Span`1");
+        Span = compilation.GetTypeByMetadataName("VaeGpu.Kernels.Device.PrivateArray`1");
+        HasIlgpu = compilation.GetTypeByMetadataName("ILGPU.Runtime.Kernel") is not null;
     }
 
     public Compilation Compilation { get; }
@@ -51,6 +52,9 @@ internal sealed class TranslationUnit
     public INamedTypeSymbol? DeviceFunctionAttribute { get; }
     public INamedTypeSymbol? KernelAttribute { get; }
     public INamedTypeSymbol? Span { get; }
+
+    /// <summary>True when the assembly references ILGPU: the ILGPU binders are emitted too.</summary>
+    public bool HasIlgpu { get; }
 
     public List<Diagnostic> Diagnostics { get; } = new();
 
@@ -71,7 +75,7 @@ internal sealed class TranslationUnit
     /// <summary>The element type of Buf&lt;T&gt; (float, int, uint, byte), or None.</summary>
     public Prim BufElement(ITypeSymbol? type) => ElementOf(type, Buf);
 
-    /// <summary>The element type of Span&lt;T&gt; (a private array), or None.</summary>
+    /// <summary>The element type of PrivateArray&lt;T&gt; (from k.Private&lt;T&gt;(N)), or None.</summary>
     public Prim SpanElement(ITypeSymbol? type) => ElementOf(type, Span);
 
     private static Prim ElementOf(ITypeSymbol? type, INamedTypeSymbol? generic)

@@ -12,6 +12,10 @@ public sealed class ActivationLayer : Layer
     public ActivationLayer(Workspace workspace, int size, Activation activation)
         : base(workspace, size, size) => Activation = activation;
 
+    /// <summary>Creates an activation layer over (C, H, W) rows, such as after a convolution.</summary>
+    public ActivationLayer(Workspace workspace, ImageShape shape, Activation activation)
+        : base(workspace, shape, shape) => Activation = activation;
+
     /// <summary>The activation function.</summary>
     public Activation Activation { get; }
 
@@ -33,5 +37,5 @@ public sealed class ActivationLayer : Layer
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Activation} ({InputSize})";
+    public override string ToString() => $"{Activation} ({InputShape})";
 }

@@ -3,6 +3,7 @@
 // parameter gradients ACCUMULATE (+=) and are zeroed once per step (ParameterArena.ZeroGradients);
 // activation gradients are ASSIGNED (=). Every layer owns its Output (B, out) and OutputGrad (B, out)
 // buffers, sized once for the workspace's largest batch; the next layer's Backward writes OutputGrad.
+// A view layer (Flatten, Unflatten) owns no buffers: Sequential points them at the previous layer's.
 using VaeGpu.Kernels;
 
 namespace VaeGpu.Layers;
@@ -19,16 +20,56 @@ public abstract class Layer
     /// Allocates the output and output-gradient buffers of a layer in <paramref name="workspace"/>.
     /// </summary>
     protected Layer(Workspace workspace, int inputSize, int outputSize)
+        : this(workspace, ImageShape.Flat(inputSize), ImageShape.Flat(outputSize))
+    {
+    }
+
+    /// <summary>
+    /// A layer from (C, H, W) rows to (C', H', W') rows; a view layer (<paramref name="allocate"/> false)
+    /// gets its buffers from the layer before it in a <see cref="Sequential"/>.
+    /// </summary>
+    protected Layer(Workspace workspace, ImageShape inputShape, ImageShape outputShape, bool allocate = true)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        if (inputSize <= 0 || outputSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(inputSize),
-                $"layer sizes must be positive, got {inputSize} -> {outputSize}");
+        if (!inputShape.IsValid || !outputShape.IsValid)
+            throw new ArgumentOutOfRangeException(nameof(inputShape),
+                $"layer sizes must be positive, got {inputShape} -> {outputShape}");
         Accelerator = workspace.Accelerator;
-        InputSize = inputSize;
-        OutputSize = outputSize;
-        OutputBuffer = workspace.Batch(outputSize);     // (maxB, out)
-        OutputGradBuffer = workspace.Batch(outputSize); // (maxB, out)
+        InputShape = inputShape;
+        OutputShape = outputShape;
+        InputSize = inputShape.Size;
+        OutputSize = outputShape.Size;
+        MaxBatch = workspace.MaxBatch;
+        if (!allocate) return;
+        OutputBuffer = workspace.Batch(OutputSize);     // (maxB, out)
+        OutputGradBuffer = workspace.Batch(OutputSize); // (maxB, out)
+    }
+
+    /// <summary>The shape of one input row: (C, H, W), or (features, 1, 1).</summary>
+    public ImageShape InputShape { get; }
+
+    /// <summary>The shape of one output row.</summary>
+    public ImageShape OutputShape { get; }
+
+    /// <summary>
+    /// Training mode (the default) or eval mode; only layers that behave differently (batch norm) read it.
+    /// </summary>
+    public bool Training { get; set; } = true;
+
+    /// <summary>True for layers that only reinterpret the shape and share the previous layer's
+    /// buffers.</summary>
+    public virtual bool IsView => false;
+
+    private int MaxBatch { get; }
+
+    /// <summary>Points a view layer's output and output gradient at <paramref name="previous"/>'s.</summary>
+    internal void ShareBuffersOf(Layer previous)
+    {
+        if (!IsView) throw new InvalidOperationException($"{this} owns its buffers");
+        if (previous.OutputBuffer.IsEmpty || previous.OutputSize != InputSize)
+            throw new InvalidOperationException($"{this} cannot share the buffers of {previous}");
+        OutputBuffer = new Tensor(previous.OutputBuffer.View, MaxBatch, OutputSize);
+        OutputGradBuffer = new Tensor(previous.OutputGradBuffer.View, MaxBatch, OutputSize);
     }
 
     /// <summary>The device this layer runs on.</summary>
@@ -57,10 +98,10 @@ public abstract class Layer
     protected Tensor Input => _input;
 
     /// <summary>Whole output buffer, (maxB, OutputSize).</summary>
-    protected Tensor OutputBuffer { get; }
+    protected Tensor OutputBuffer { get; private set; }
 
     /// <summary>Whole output-gradient buffer, (maxB, OutputSize).</summary>
-    protected Tensor OutputGradBuffer { get; }
+    protected Tensor OutputGradBuffer { get; private set; }
 
     /// <summary>
     /// Computes <see cref="Output"/> from input (B, InputSize) and caches the input; returns the output.
@@ -68,6 +109,9 @@ public abstract class Layer
     public Tensor Forward(Tensor input)
     {
         if (input.IsEmpty) throw new ArgumentException($"{GetType().Name}: input is required", nameof(input));
+        if (OutputBuffer.IsEmpty)
+            throw new InvalidOperationException(
+                $"{GetType().Name}: a view layer must follow another layer in a Sequential");
         if (input.Cols != InputSize)
             throw new ArgumentException(
                 $"{GetType().Name}: input has {input.Cols} columns, expected {InputSize}", nameof(input));

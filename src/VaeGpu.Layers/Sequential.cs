@@ -7,18 +7,32 @@ public sealed class Sequential
 {
     private readonly Layer[] _layers;
 
-    /// <summary>Chains the layers; each one's input size must equal the previous one's output size.</summary>
+    /// <summary>
+    /// Chains the layers; each one's input shape must equal the previous one's output shape. View layers
+    /// (Flatten, Unflatten) get the previous layer's buffers, so they must not come first.
+    /// </summary>
     public Sequential(IReadOnlyList<Layer> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0)
             throw new ArgumentException("a Sequential needs at least one layer", nameof(layers));
+        if (layers[0].IsView)
+            throw new ArgumentException($"layer 0 ({layers[0]}) is a view and cannot come first",
+                nameof(layers));
         for (int i = 1; i < layers.Count; i++)
-            if (layers[i].InputSize != layers[i - 1].OutputSize)
+            if (layers[i].InputShape != layers[i - 1].OutputShape)
                 throw new ArgumentException(
-                    $"layer {i} ({layers[i]}) takes {layers[i].InputSize} features "
-                    + $"but layer {i - 1} gives {layers[i - 1].OutputSize}");
+                    $"layer {i} ({layers[i]}) takes {layers[i].InputShape} "
+                    + $"but layer {i - 1} ({layers[i - 1]}) gives {layers[i - 1].OutputShape}");
+        for (int i = 1; i < layers.Count; i++)
+            if (layers[i].IsView) layers[i].ShareBuffersOf(layers[i - 1]);
         _layers = [.. layers];
+    }
+
+    /// <summary>Switches every layer to training mode (true) or eval mode (false).</summary>
+    public void SetTraining(bool training)
+    {
+        foreach (var layer in _layers) layer.Training = training;
     }
 
     /// <summary>The layers in order.</summary>

@@ -8,6 +8,7 @@ namespace VaeGpu.Layers;
 public sealed class Workspace : IDisposable
 {
     private readonly List<DeviceBuffer<float>> _buffers = [];
+    private readonly List<DeviceBuffer<int>> _intBuffers = [];
 
     /// <summary>
     /// Creates a workspace on <paramref name="accelerator"/> for batches of up to
@@ -40,10 +41,22 @@ public sealed class Workspace : IDisposable
         return tensor;
     }
 
+    /// <summary>Allocates (MaxBatch, cols) ints, such as max pooling's argmax.</summary>
+    public BufferView<int> IntBatch(int cols)
+    {
+        if (cols <= 0) throw new ArgumentOutOfRangeException(nameof(cols),
+            $"cols must be positive, got {cols}");
+        var buffer = Accelerator.Allocate<int>(checked(MaxBatch * cols));
+        _intBuffers.Add(buffer);
+        return buffer.View;
+    }
+
     /// <summary>Frees every buffer.</summary>
     public void Dispose()
     {
         foreach (var buffer in _buffers) buffer.Dispose();
+        foreach (var buffer in _intBuffers) buffer.Dispose();
         _buffers.Clear();
+        _intBuffers.Clear();
     }
 }

@@ -93,6 +93,7 @@ public sealed unsafe partial class CpuAccelerator : Accelerator
     {
         pool.Dispose();
         gemm.Dispose();
+        FreeScratch();
     }
 
     private static string CpuName()

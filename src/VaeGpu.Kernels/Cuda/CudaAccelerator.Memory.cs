@@ -1,56 +1,38 @@
-// Device memory of the CUDA backend: allocation, copies on the context's default (legacy) stream,
-// which orders them after every kernel launched before, and fill with cuMemsetD32.
+// Device memory of the CUDA backend through ILGPU: allocation, and copies on the accelerator's default
+// stream, which orders them after every kernel launched before (host copies wait for the stream).
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace VaeGpu.Kernels.Cuda;
 
-public sealed unsafe partial class CudaAccelerator
+public sealed partial class CudaAccelerator
 {
     /// <inheritdoc/>
-    protected override DeviceBuffer<T> AllocateCore<T>(int length) =>
-        new CudaBuffer<T>(this, _context, length);
+    protected override DeviceBuffer<T> AllocateCore<T>(int length) => new CudaBuffer<T>(this, _device, length);
 
     /// <inheritdoc/>
     protected override void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination)
     {
         if (source.IsEmpty) return;
-        _context.MakeCurrent();
-        fixed (T* host = source)
-            CudaException.ThrowIfFailed(CuApi.cuMemcpyHtoD(Device(destination), host, Bytes(destination)));
+        View(destination).CopyFromCPU(_device.DefaultStream, ref System.Runtime.InteropServices.MemoryMarshal
+            .GetReference(source), source.Length);
     }
 
     /// <inheritdoc/>
     protected override void CopyToHostCore<T>(BufferView<T> source, Span<T> destination)
     {
         if (destination.IsEmpty) return;
-        _context.MakeCurrent();
-        fixed (T* host = destination)
-            CudaException.ThrowIfFailed(CuApi.cuMemcpyDtoH(host, Device(source), Bytes(source)));
+        View(source).CopyToCPU(_device.DefaultStream,
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
     }
 
     /// <inheritdoc/>
-    protected override void CopyCore<T>(BufferView<T> source, BufferView<T> destination)
-    {
-        _context.MakeCurrent();
-        CudaException.ThrowIfFailed(CuApi.cuMemcpyDtoD(Device(destination), Device(source), Bytes(source)));
-    }
+    protected override void CopyCore<T>(BufferView<T> source, BufferView<T> destination) =>
+        View(source).CopyTo(_device.DefaultStream, View(destination));
 
     /// <inheritdoc/>
-    protected override void FillCore(BufferView<float> destination, float value)
-    {
-        _context.MakeCurrent();
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        CudaException.ThrowIfFailed(CuApi.cuMemsetD32(Device(destination), bits, (nuint)destination.Length));
-    }
+    protected override void SynchronizeCore() => _device.Synchronize();
 
-    /// <inheritdoc/>
-    protected override void SynchronizeCore()
-    {
-        _context.MakeCurrent();
-        CudaException.ThrowIfFailed(CuApi.cuCtxSynchronize());
-    }
-
-    private static ulong Device<T>(BufferView<T> view) where T : unmanaged =>
-        ((CudaBuffer<T>)view.Buffer!).Address(view.Offset);
-
-    private static nuint Bytes<T>(BufferView<T> view) where T : unmanaged =>
-        (nuint)((long)view.Length * sizeof(T));
+    private static ArrayView<T> View<T>(BufferView<T> view) where T : unmanaged =>
+        ((CudaBuffer<T>)view.Buffer!).SubView(view.Offset, view.Length);
 }

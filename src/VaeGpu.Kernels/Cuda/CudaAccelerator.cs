@@ -1,42 +1,32 @@
-// The CUDA backend: the driver API for memory and launches, NVRTC to compile the generated CUDA C
-// for the device's compute capability. Every op comes from KernelAccelerator, which launches the
-// same generated kernels the OpenCL backend runs; this class supplies memory, copies and launching.
+// The CUDA backend on ILGPU: ILGPU compiles the [Kernel] methods from IL to PTX for the device and runs
+// them through its CUDA runtime, which needs only the NVIDIA driver (no toolkit, no NVRTC). Every op comes
+// from KernelAccelerator, which launches the same kernels the OpenCL backend runs as translated OpenCL C.
+// Tests run this class on ILGPU's CPU accelerator too (CreateEmulated): the same IL, threads emulated.
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
 using VaeGpu.Kernels.Device;
 using VaeGpu.Kernels.Generated;
 using VaeGpu.Kernels.Gpu;
+using IlgpuAccelerator = ILGPU.Runtime.Accelerator;
+using IlgpuCuda = ILGPU.Runtime.Cuda;
 
 namespace VaeGpu.Kernels.Cuda;
 
-/// <summary>Runs the op set on an NVIDIA GPU through the CUDA driver API and NVRTC.</summary>
+/// <summary>Runs the op set on an NVIDIA GPU through ILGPU (or, in tests, on ILGPU's CPU accelerator).</summary>
 public sealed partial class CudaAccelerator : KernelAccelerator
 {
-    private readonly CudaContext _context;
-    private readonly CudaModule _module;
+    private readonly Context _context;
+    private readonly IlgpuAccelerator _device;
     private readonly CudaLauncher _launcher;
-    private readonly int _maxThreadsPerBlock;
 
-    private CudaAccelerator(int device, CudaDeviceFacts facts)
+    private CudaAccelerator(Context context, IlgpuAccelerator device, AcceleratorInfo info)
     {
-        _context = new CudaContext(device);
-        try
-        {
-            _maxThreadsPerBlock = facts.MaxThreadsPerBlock;
-            int arch = CudaCompiler.TargetArchitecture(facts.Major, facts.Minor,
-                NvrtcApi.SupportedArchitectures());
-            var ptx = CudaCompiler.Compile(GeneratedKernels.CudaProgram, "vaegpu_kernels.cu", arch);
-            _module = new CudaModule(_context, ptx);
-            var kernels = new CudaKernel[GeneratedKernels.All.Count];
-            foreach (var source in GeneratedKernels.All)
-                kernels[source.Id] = new CudaKernel(source, _module.Function(source.Name));
-            _launcher = new CudaLauncher(this, kernels);
-            Info = facts.ToInfo(device, $"PTX compute_{arch}");
-        }
-        catch
-        {
-            _module?.Dispose();
-            _context.Dispose();
-            throw;
-        }
+        _context = context;
+        _device = device;
+        Info = info;
+        _launcher = new CudaLauncher(this, GeneratedKernels.All, GeneratedKernels.IlgpuBindings);
     }
 
     /// <inheritdoc/>
@@ -45,127 +35,130 @@ public sealed partial class CudaAccelerator : KernelAccelerator
     /// <inheritdoc/>
     public override AcceleratorInfo Info { get; }
 
+    /// <summary>True when this runs on ILGPU's CPU accelerator (a test backend), not on a GPU.</summary>
+    public bool IsEmulated => _device.AcceleratorType == AcceleratorType.CPU;
+
+    /// <summary>The ILGPU accelerator underneath (for ILGPU.Algorithms' libraries such as CuBlas).</summary>
+    internal IlgpuAccelerator Device => _device;
+
     /// <inheritdoc/>
     protected override IKernelLauncher Launcher => _launcher;
 
     /// <summary>
-    /// Creates the backend on device <paramref name="device"/>; throws
-    /// <see cref="AcceleratorUnavailableException"/> saying what is missing (driver, device, NVRTC) or why
-    /// the device cannot be used.
+    /// Creates the backend on CUDA device <paramref name="device"/>; throws
+    /// <see cref="AcceleratorUnavailableException"/> with ILGPU's reason when there is none.
     /// </summary>
     public static Accelerator Create(int device)
     {
-        var facts = Devices(out var reason);
-        if (reason is not null) throw new AcceleratorUnavailableException(reason);
-        if (device < 0 || device >= facts.Count)
-            throw new AcceleratorUnavailableException(
-                $"no CUDA device {device}: this machine has {facts.Count} (use 0..{facts.Count - 1})");
+        var context = Context.Create(builder => builder.Cuda().EnableAlgorithms());
         try
         {
-            return new CudaAccelerator(device, facts[device]);
+            var devices = context.GetCudaDevices();
+            if (devices.Count == 0) throw new AcceleratorUnavailableException(UnavailableReason());
+            if (device < 0 || device >= devices.Count)
+                throw new AcceleratorUnavailableException(
+                    $"no CUDA device {device}: this machine has {devices.Count} (use 0..{devices.Count - 1})");
+            IlgpuCuda.CudaDevice chosen = devices[device];
+            IlgpuAccelerator accelerator;
+            try
+            {
+                accelerator = chosen.CreateAccelerator(context);
+            }
+            catch (Exception e) when (e is IlgpuCuda.CudaException or NotSupportedException)
+            {
+                // The machine's state (device busy or prohibited, out of memory), not our code.
+                throw new AcceleratorUnavailableException(
+                    $"CUDA device {device} ({chosen.Name}) cannot be used: {e.Message}");
+            }
+            return new CudaAccelerator(context, accelerator, Describe(chosen, device));
         }
-        catch (CudaException e) when (e.Code is not (nameof(NvrtcResult.NVRTC_ERROR_COMPILATION)
-                                          or nameof(CuResult.CUDA_ERROR_INVALID_PTX)))
+        catch
         {
-            // The machine's state, not our code: device busy or prohibited, out of memory, NVRTC newer
-            // than the driver. A compile error in our own kernels stays a CudaException (a bug).
-            throw new AcceleratorUnavailableException(
-                $"CUDA device {device} ({facts[device].Name}) cannot be used: {e.Message}");
+            context.Dispose();
+            throw;
         }
     }
 
     /// <summary>
-    /// Milliseconds the GPU spent on the work that <paramref name="work"/> enqueues, timed with CUDA
-    /// events around it; waits for that work to finish.
+    /// This backend on ILGPU's CPU accelerator, which emulates GPU threads (slow: small sizes only);
+    /// <see cref="CPUDeviceKind.Nvidia"/> gives GPU-shaped groups of up to 1024 work-items.
+    /// </summary>
+    internal static CudaAccelerator CreateEmulated(CPUDeviceKind kind = CPUDeviceKind.Nvidia)
+    {
+        var context = Context.Create(builder => builder.CPU(kind).EnableAlgorithms());
+        try
+        {
+            var accelerator = context.CreateCPUAccelerator(0);
+            var info = new AcceleratorInfo(AcceleratorKind.Cuda, 0, $"ILGPU CPU accelerator ({kind})", "ILGPU",
+                accelerator.MemorySize, Environment.ProcessorCount,
+                $"emulated GPU threads, groups up to {accelerator.MaxNumThreadsPerGroup} (test backend)");
+            return new CudaAccelerator(context, accelerator, info);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The CUDA devices ILGPU sees, or ILGPU's reason why there are none (never throws).</summary>
+    public static BackendProbe Probe()
+    {
+        try
+        {
+            using var context = Context.Create(builder => builder.Cuda());
+            var devices = context.GetCudaDevices();
+            if (devices.Count == 0) return BackendProbe.Missing(AcceleratorKind.Cuda, UnavailableReason());
+            var infos = new List<AcceleratorInfo>();
+            for (int i = 0; i < devices.Count; i++) infos.Add(Describe(devices[i], i));
+            return new BackendProbe(AcceleratorKind.Cuda, infos, null);
+        }
+        catch (Exception e) when (e is IlgpuCuda.CudaException or NotSupportedException
+                                      or DllNotFoundException or InvalidOperationException)
+        {
+            return BackendProbe.Missing(AcceleratorKind.Cuda, $"ILGPU failed to list CUDA devices: {e.Message}");
+        }
+    }
+
+    /// <summary>Why ILGPU lists no CUDA device, in ILGPU's words (driver API, its status).</summary>
+    private static string UnavailableReason()
+    {
+        var api = IlgpuCuda.CudaAPI.CurrentAPI;
+        if (api is null || !api.IsSupported)
+            return "ILGPU: Cuda is not supported on this platform (no NVIDIA driver library libcuda)";
+        var status = api.GetDeviceCount(out int count);
+        if (status != IlgpuCuda.CudaError.CUDA_SUCCESS)
+            return $"ILGPU: cuDeviceGetCount failed with {status} ({api.GetErrorString(status)})";
+        return count == 0
+            ? "ILGPU: the NVIDIA driver reports no CUDA device"
+            : $"ILGPU: the driver reports {count} device(s) but none has an architecture ILGPU supports";
+    }
+
+    private static AcceleratorInfo Describe(IlgpuCuda.CudaDevice device, int index) =>
+        new(AcceleratorKind.Cuda, index, device.Name, "NVIDIA", device.MemorySize, device.NumMultiprocessors,
+            $"{device.Architecture?.ToString() ?? "unknown architecture"}, driver {device.DriverVersion}, "
+            + "PTX by ILGPU");
+
+    /// <summary>
+    /// Milliseconds the device spent on the work that <paramref name="work"/> enqueues, timed with ILGPU
+    /// profiling markers around it on the default stream; waits for that work to finish.
     /// </summary>
     public double MeasureMilliseconds(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
         ThrowIfDisposed();
-        _context.MakeCurrent();
-        CudaException.ThrowIfFailed(CuApi.cuEventCreate(out var start, 0));
-        try
-        {
-            CudaException.ThrowIfFailed(CuApi.cuEventCreate(out var end, 0));
-            try
-            {
-                CudaException.ThrowIfFailed(CuApi.cuEventRecord(start, IntPtr.Zero));
-                work();
-                _context.MakeCurrent(); // work may have run on this thread only, but be sure
-                CudaException.ThrowIfFailed(CuApi.cuEventRecord(end, IntPtr.Zero));
-                CudaException.ThrowIfFailed(CuApi.cuEventSynchronize(end));
-                CudaException.ThrowIfFailed(CuApi.cuEventElapsedTime(out var ms, start, end));
-                return ms;
-            }
-            finally
-            {
-                CuApi.cuEventDestroy(end); // cleanup: a failure here cannot hide the real error
-            }
-        }
-        finally
-        {
-            CuApi.cuEventDestroy(start);
-        }
+        using var start = _device.DefaultStream.AddProfilingMarker();
+        work();
+        using var end = _device.DefaultStream.AddProfilingMarker();
+        end.Synchronize();
+        return (end - start).TotalMilliseconds;
     }
 
     /// <inheritdoc/>
     protected override void DisposeDeviceCore()
     {
         _launcher.Dispose();
-        _module.Dispose();
+        _device.Dispose();
         _context.Dispose();
-    }
-
-    /// <summary>Binds generated launch helpers to CUDA kernels; one kernel is staged at a time.</summary>
-    private sealed class CudaLauncher(CudaAccelerator owner, CudaKernel[] kernels)
-        : IKernelLauncher, IDisposable
-    {
-        private CudaKernel? _current;
-
-        public void Begin(int kernelId)
-        {
-            if ((uint)kernelId >= (uint)kernels.Length)
-                throw new ArgumentOutOfRangeException(nameof(kernelId), $"no generated kernel {kernelId} "
-                    + $"(the program has {kernels.Length})");
-            _current = kernels[kernelId];
-            _current.Reset();
-        }
-
-        public void SetBuffer<T>(int index, BufferView<T> view) where T : unmanaged
-        {
-            if (view.Buffer is not CudaBuffer<T> buffer || !ReferenceEquals(buffer.Owner, owner))
-                throw new ArgumentException($"kernel {Current.Source.Name}: parameter {index} is {view}, "
-                    + $"not a buffer of {owner.Name}", nameof(view));
-            Current.SetBuffer(index, buffer.Pointer, view.Offset, BufferKind<T>());
-        }
-
-        public void SetInt(int index, int value) => Current.SetInt(index, value);
-
-        public void SetUInt(int index, uint value) => Current.SetUInt(index, value);
-
-        public void SetFloat(int index, float value) => Current.SetFloat(index, value);
-
-        public void Launch(in LaunchDims dims)
-        {
-            owner._context.MakeCurrent();
-            Current.Launch(dims, owner._maxThreadsPerBlock);
-        }
-
-        public void Dispose()
-        {
-            foreach (var kernel in kernels) kernel?.Dispose();
-        }
-
-        private CudaKernel Current =>
-            _current ?? throw new InvalidOperationException(
-                "IKernelLauncher.Begin was not called before setting arguments");
-
-        private static KernelParameterKind BufferKind<T>() where T : unmanaged =>
-            typeof(T) == typeof(float) ? KernelParameterKind.FloatBuffer
-            : typeof(T) == typeof(int) ? KernelParameterKind.IntBuffer
-            : typeof(T) == typeof(uint) ? KernelParameterKind.UIntBuffer
-            : typeof(T) == typeof(byte) ? KernelParameterKind.ByteBuffer
-            : throw new NotSupportedException(
-                $"kernels take float, int, uint or byte buffers, not {typeof(T).Name}");
     }
 }

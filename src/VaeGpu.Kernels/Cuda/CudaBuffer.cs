@@ -1,34 +1,22 @@
-// Device memory from cuMemAlloc. A view's address is Pointer + Offset * sizeof(T); kernels instead
-// get the base pointer and the element offset as two arguments (the generator's Buf<T> convention).
+// Device memory from ILGPU (a dense 1-D buffer). Kernels get a zero-based view of a BufferView's range
+// (SubView at launch), so offsets never reach the kernel code on this backend.
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace VaeGpu.Kernels.Cuda;
 
-/// <summary>A buffer in CUDA device memory.</summary>
-public sealed unsafe class CudaBuffer<T> : DeviceBuffer<T> where T : unmanaged
+/// <summary>A buffer in the memory of an ILGPU accelerator (CUDA, or the CPU accelerator in tests).</summary>
+public sealed class CudaBuffer<T> : DeviceBuffer<T> where T : unmanaged
 {
-    private readonly CudaContext _context;
+    internal CudaBuffer(Accelerator owner, ILGPU.Runtime.Accelerator device, int length) : base(owner, length) =>
+        Memory = device.Allocate1D<T>(length);
 
-    internal CudaBuffer(Accelerator owner, CudaContext context, int length) : base(owner, length)
-    {
-        _context = context;
-        context.MakeCurrent();
-        CudaException.ThrowIfFailed(CuApi.cuMemAlloc(out var pointer, (nuint)SizeInBytes));
-        Pointer = pointer;
-    }
+    /// <summary>The ILGPU buffer.</summary>
+    internal MemoryBuffer1D<T, Stride1D.Dense> Memory { get; }
 
-    /// <summary>The device address of element 0.</summary>
-    public ulong Pointer { get; private set; }
-
-    /// <summary>The device address of element <paramref name="offset"/>.</summary>
-    internal ulong Address(int offset) => Pointer + (ulong)offset * (ulong)sizeof(T);
+    /// <summary>The view of elements [offset, offset + length).</summary>
+    internal ArrayView<T> SubView(int offset, int length) => Memory.View.SubView(offset, length);
 
     /// <inheritdoc/>
-    protected override void DisposeCore()
-    {
-        // Releasing the primary context frees all its memory, so a buffer outliving its
-        // accelerator has nothing left to free (and its address would be stale).
-        if (Pointer == 0 || _context.IsReleased) return;
-        _context.MakeCurrent();
-        CudaException.ThrowIfFailed(CuApi.cuMemFree(Pointer));
-        Pointer = 0;
-    }
+    protected override void DisposeCore() => Memory.Dispose();
 }

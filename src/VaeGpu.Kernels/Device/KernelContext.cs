@@ -1,66 +1,52 @@
-// The work-item's view of a launch: ids, sizes, group-shared memory and barriers. Kernels call these;
-// the generator maps each to its OpenCL C / CUDA C form, and the reference executor supplies them in C#.
+// The work-item's view of a launch: ids, sizes, group-shared and private arrays, barriers. An empty value
+// type: ILGPU compiles its members from IL to its Group/Grid intrinsics (PTX special registers), and our
+// generator translates the same calls to OpenCL C (get_local_id, __local arrays, barrier, ...).
+using System.Runtime.CompilerServices;
+using ILGPU;
+
 namespace VaeGpu.Kernels.Device;
 
-/// <summary>Per-work-item launch state passed as a kernel's first parameter.</summary>
-public sealed class KernelContext
+/// <summary>Per-work-item launch state passed as a kernel's first parameter (pass <c>default</c>).</summary>
+public readonly struct KernelContext
 {
-    internal readonly int[] GroupIdValue = new int[2];
-    internal readonly int[] LocalIdValue = new int[2];
-    internal readonly int[] GroupSizeValue = { 1, 1 };
-    internal readonly int[] NumGroupsValue = { 1, 1 };
-
-    /// <summary>
-    /// Group-shared arrays for the reference executor: (call index, length, type) to array.
-    /// </summary>
-    internal Func<int, int, Type, Array>? SharedProvider;
-    internal int SharedCalls;
-    internal Action? BarrierAction;
-
     /// <summary>Global work-item index in dimension <paramref name="dim"/> (0 or 1).</summary>
-    public int GlobalId(int dim) => GroupIdValue[dim] * GroupSizeValue[dim] + LocalIdValue[dim];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GlobalId(int dim) => GroupId(dim) * GroupSize(dim) + LocalId(dim);
 
     /// <summary>Index within the work-group.</summary>
-    public int LocalId(int dim) => LocalIdValue[dim];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int LocalId(int dim) => dim == 0 ? Group.IdxX : Group.IdxY;
 
     /// <summary>Index of the work-group.</summary>
-    public int GroupId(int dim) => GroupIdValue[dim];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GroupId(int dim) => dim == 0 ? Grid.IdxX : Grid.IdxY;
 
     /// <summary>Work-items per work-group.</summary>
-    public int GroupSize(int dim) => GroupSizeValue[dim];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GroupSize(int dim) => dim == 0 ? Group.DimX : Group.DimY;
 
     /// <summary>Number of work-groups.</summary>
-    public int NumGroups(int dim) => NumGroupsValue[dim];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NumGroups(int dim) => dim == 0 ? Grid.DimX : Grid.DimY;
 
     /// <summary>Total work-items.</summary>
-    public int GlobalSize(int dim) => NumGroupsValue[dim] * GroupSizeValue[dim];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GlobalSize(int dim) => NumGroups(dim) * GroupSize(dim);
 
-    /// <summary>A group-shared array; <paramref name="length"/> must be a compile-time constant.</summary>
-    public Buf<T> Shared<T>(int length) where T : unmanaged
-    {
-        if (SharedProvider is null) return new Buf<T>(new T[length]);
-        return new Buf<T>((T[])SharedProvider(SharedCalls++, length, typeof(T)));
-    }
+    /// <summary>
+    /// A group-shared array (contents undefined); <paramref name="length"/> must be a compile-time constant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Buf<T> Shared<T>(int length) where T : unmanaged => new(SharedMemory.Allocate<T>(length));
+
+    /// <summary>
+    /// A per-work-item array (contents undefined); <paramref name="length"/> must be a compile-time constant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public PrivateArray<T> Private<T>(int length) where T : unmanaged =>
+        new(LocalMemory.Allocate<T>(length));
 
     /// <summary>Waits until every work-item of the group gets here; shared memory is then visible.</summary>
-    public void Barrier() => BarrierAction?.Invoke();
-
-    /// <summary>Sets the ids of the work-item this context runs next (reference executor).</summary>
-    internal void MoveTo(int groupX, int groupY, int localX, int localY)
-    {
-        GroupIdValue[0] = groupX;
-        GroupIdValue[1] = groupY;
-        LocalIdValue[0] = localX;
-        LocalIdValue[1] = localY;
-        SharedCalls = 0;
-    }
-
-    /// <summary>Sets the launch geometry (reference executor).</summary>
-    internal void SetGeometry(in LaunchDims dims)
-    {
-        GroupSizeValue[0] = dims.LocalX;
-        GroupSizeValue[1] = dims.LocalY;
-        NumGroupsValue[0] = dims.GlobalX / dims.LocalX;
-        NumGroupsValue[1] = dims.GlobalY / dims.LocalY;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Barrier() => Group.Barrier();
 }

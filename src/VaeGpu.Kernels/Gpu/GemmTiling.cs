@@ -12,10 +12,10 @@ public readonly record struct GemmTiling(int TileM, int TileN, int TileK, int Wp
         GemmKernels.WptM, GemmKernels.WptN);
 
     /// <summary>
-    /// CPU OpenCL devices (PoCL): 128 x 128 tiles with 8 x 8 per work-item, twice the default's GFLOP/s
-    /// there because fewer, fatter work-items keep more of the block in registers.
+    /// CPU OpenCL devices (PoCL): the default. Its former 8 x 8 block per work-item needed a private array;
+    /// the kernel now keeps a written-out 4 x 4 block of scalars so that ILGPU's PTX keeps it in registers.
     /// </summary>
-    public static GemmTiling CpuDevice => new(128, 128, 8, 8, 8);
+    public static GemmTiling CpuDevice => Default;
 
     /// <summary>Work-items along M per group.</summary>
     public int ThreadsM => TileM / WptM;
@@ -31,11 +31,12 @@ public readonly record struct GemmTiling(int TileM, int TileN, int TileK, int Wp
     /// </summary>
     public void Validate(long maxGroup)
     {
-        if (TileM <= 0 || TileN <= 0 || TileK <= 0 || WptM <= 0 || WptN <= 0
+        if (TileM <= 0 || TileN <= 0 || TileK <= 0 || WptM != GemmKernels.WptM || WptN != GemmKernels.WptN
             || TileM % WptM != 0 || TileN % WptN != 0 || Threads > maxGroup)
             throw new ArgumentException(
                 $"GEMM tiling {this} is invalid: tiles must be positive multiples of the work per item "
-                + $"and need at most {maxGroup} work-items per group");
+                + $"({GemmKernels.WptM} x {GemmKernels.WptN}, fixed) and need at most {maxGroup} work-items "
+                + "per group");
     }
 
     /// <summary>

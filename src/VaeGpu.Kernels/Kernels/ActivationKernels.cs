@@ -1,5 +1,6 @@
 // Element-wise activations, forward from x and backward from the output y, plus the fill kernel.
-// Activation codes are the values of the Activation enum, passed as ints.
+// Activation codes are the values of the Activation enum, passed as ints (constants folded from the enum).
+using VaeGpu.Kernels.Cpu;
 using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.Kernels;
@@ -8,13 +9,13 @@ namespace VaeGpu.Kernels.Kernels;
 internal static partial class ActivationKernels
 {
     /// <summary>Activation.Relu as an int.</summary>
-    public const int ActRelu = 1;
+    public const int ActRelu = (int)Activation.Relu;
     /// <summary>Activation.LeakyRelu as an int.</summary>
-    public const int ActLeakyRelu = 2;
+    public const int ActLeakyRelu = (int)Activation.LeakyRelu;
     /// <summary>Activation.Sigmoid as an int.</summary>
-    public const int ActSigmoid = 3;
+    public const int ActSigmoid = (int)Activation.Sigmoid;
     /// <summary>Activation.Tanh as an int.</summary>
-    public const int ActTanh = 4;
+    public const int ActTanh = (int)Activation.Tanh;
     /// <summary>Work-items per group for the element-wise kernels.</summary>
     public const int GroupSize = 256;
 
@@ -23,7 +24,7 @@ internal static partial class ActivationKernels
     public static float Activate(int activation, float x)
     {
         if (activation == ActRelu) return x > 0.0f ? x : 0.0f;
-        if (activation == ActLeakyRelu) return x > 0.0f ? x : 0.01f * x;
+        if (activation == ActLeakyRelu) return x > 0.0f ? x : CpuMath.LeakySlope * x;
         if (activation == ActSigmoid) return 1.0f / (1.0f + KMath.Exp(-x));
         if (activation == ActTanh) return KMath.Tanh(x);
         return x;
@@ -34,7 +35,7 @@ internal static partial class ActivationKernels
     public static float Derivative(int activation, float y)
     {
         if (activation == ActRelu) return y > 0.0f ? 1.0f : 0.0f;
-        if (activation == ActLeakyRelu) return y > 0.0f ? 1.0f : 0.01f;
+        if (activation == ActLeakyRelu) return y > 0.0f ? 1.0f : CpuMath.LeakySlope;
         if (activation == ActSigmoid) return y * (1.0f - y);
         if (activation == ActTanh) return 1.0f - y * y;
         return 1.0f;

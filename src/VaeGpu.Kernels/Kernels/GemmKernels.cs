@@ -1,6 +1,7 @@
 // The tiled GEMM every kernel-running backend uses: C (m x n) = act([C +] op(A) op(B) [+ bias]).
 // One general kernel handles any size and all three layouts through element strides; tiles of A and B
-// are staged in group-shared memory and each work-item keeps a WptM x WptN block of C in registers.
+// are staged in group-shared memory and each work-item keeps a 4 x 4 block of C in 16 scalar registers
+// (written out, not an array: ILGPU keeps private arrays in .local memory, a test reads the PTX).
 using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.Kernels;
@@ -14,9 +15,9 @@ internal static partial class GemmKernels
     public const int TileN = 64;
     /// <summary>Depth of the A and B tiles staged in shared memory per step.</summary>
     public const int TileK = 16;
-    /// <summary>Rows of C each work-item keeps in registers.</summary>
+    /// <summary>Rows of C each work-item keeps in registers (fixed: the scalars below are written out).</summary>
     public const int WptM = 4;
-    /// <summary>Columns of C each work-item keeps in registers.</summary>
+    /// <summary>Columns of C each work-item keeps in registers (fixed, as WptM).</summary>
     public const int WptN = 4;
     /// <summary>Work-items along M in a group (derived).</summary>
     public const int ThreadsM = TileM / WptM;
@@ -25,6 +26,12 @@ internal static partial class GemmKernels
     /// <summary>Work-items per group (derived).</summary>
     public const int Threads = ThreadsM * ThreadsN;
 
+    /// <summary>
+    /// Launch over (ceil(n / TileN) * ThreadsN, ceil(m / TileM) * ThreadsM) with groups
+    /// (ThreadsN, ThreadsM).
+    /// A(row, i) = a[row * aRowStride + i * aColStride]; B(i, col) = b[i * bRowStride + col * bColStride].
+    /// Edges are guarded, so no size needs to be a multiple of a tile.
+    /// </summary>
     /// <summary>
     /// Launch over (ceil(n / TileN) * ThreadsN, ceil(m / TileM) * ThreadsM) with groups
     /// (ThreadsN, ThreadsM).
@@ -43,10 +50,11 @@ internal static partial class GemmKernels
         int thread = localRow * ThreadsN + localCol;
         int rowBase = k.GroupId(1) * TileM;
         int colBase = k.GroupId(0) * TileN;
-        Span<float> acc = stackalloc float[WptM * WptN]; // (WptM, WptN) block of C
-        Span<float> aReg = stackalloc float[WptM];
-        Span<float> bReg = stackalloc float[WptN];
-        for (int w = 0; w < WptM * WptN; w++) acc[w] = 0.0f;
+        // The (4, 4) block of C: accRC is row localRow + R * ThreadsM, column localCol + C * ThreadsN.
+        float acc00 = 0.0f, acc01 = 0.0f, acc02 = 0.0f, acc03 = 0.0f;
+        float acc10 = 0.0f, acc11 = 0.0f, acc12 = 0.0f, acc13 = 0.0f;
+        float acc20 = 0.0f, acc21 = 0.0f, acc22 = 0.0f, acc23 = 0.0f;
+        float acc30 = 0.0f, acc31 = 0.0f, acc32 = 0.0f, acc33 = 0.0f;
 
         for (int kBase = 0; kBase < depth; kBase += TileK)
         {
@@ -76,29 +84,61 @@ internal static partial class GemmKernels
 
             for (int step = 0; step < TileK; step++)
             {
-                for (int wm = 0; wm < WptM; wm++) aReg[wm] = tileA[step * TileM + localRow + wm * ThreadsM];
-                for (int wn = 0; wn < WptN; wn++) bReg[wn] = tileB[step * TileN + localCol + wn * ThreadsN];
-                for (int wm = 0; wm < WptM; wm++)
-                    for (int wn = 0; wn < WptN; wn++)
-                        acc[wm * WptN + wn] += aReg[wm] * bReg[wn];
+                float a0 = tileA[step * TileM + localRow + 0 * ThreadsM];
+                float a1 = tileA[step * TileM + localRow + 1 * ThreadsM];
+                float a2 = tileA[step * TileM + localRow + 2 * ThreadsM];
+                float a3 = tileA[step * TileM + localRow + 3 * ThreadsM];
+                float b0 = tileB[step * TileN + localCol + 0 * ThreadsN];
+                float b1 = tileB[step * TileN + localCol + 1 * ThreadsN];
+                float b2 = tileB[step * TileN + localCol + 2 * ThreadsN];
+                float b3 = tileB[step * TileN + localCol + 3 * ThreadsN];
+                acc00 += a0 * b0; acc01 += a0 * b1; acc02 += a0 * b2; acc03 += a0 * b3;
+                acc10 += a1 * b0; acc11 += a1 * b1; acc12 += a1 * b2; acc13 += a1 * b3;
+                acc20 += a2 * b0; acc21 += a2 * b1; acc22 += a2 * b2; acc23 += a2 * b3;
+                acc30 += a3 * b0; acc31 += a3 * b1; acc32 += a3 * b2; acc33 += a3 * b3;
             }
             k.Barrier();
         }
 
-        for (int wm = 0; wm < WptM; wm++)
+        int row0 = rowBase + localRow + 0 * ThreadsM;
+        int row1 = rowBase + localRow + 1 * ThreadsM;
+        int row2 = rowBase + localRow + 2 * ThreadsM;
+        int row3 = rowBase + localRow + 3 * ThreadsM;
+        int col0 = colBase + localCol + 0 * ThreadsN;
+        int col1 = colBase + localCol + 1 * ThreadsN;
+        int col2 = colBase + localCol + 2 * ThreadsN;
+        int col3 = colBase + localCol + 3 * ThreadsN;
+        Store(c, bias, row0, col0, m, n, accumulate, hasBias, activation, acc00);
+        Store(c, bias, row0, col1, m, n, accumulate, hasBias, activation, acc01);
+        Store(c, bias, row0, col2, m, n, accumulate, hasBias, activation, acc02);
+        Store(c, bias, row0, col3, m, n, accumulate, hasBias, activation, acc03);
+        Store(c, bias, row1, col0, m, n, accumulate, hasBias, activation, acc10);
+        Store(c, bias, row1, col1, m, n, accumulate, hasBias, activation, acc11);
+        Store(c, bias, row1, col2, m, n, accumulate, hasBias, activation, acc12);
+        Store(c, bias, row1, col3, m, n, accumulate, hasBias, activation, acc13);
+        Store(c, bias, row2, col0, m, n, accumulate, hasBias, activation, acc20);
+        Store(c, bias, row2, col1, m, n, accumulate, hasBias, activation, acc21);
+        Store(c, bias, row2, col2, m, n, accumulate, hasBias, activation, acc22);
+        Store(c, bias, row2, col3, m, n, accumulate, hasBias, activation, acc23);
+        Store(c, bias, row3, col0, m, n, accumulate, hasBias, activation, acc30);
+        Store(c, bias, row3, col1, m, n, accumulate, hasBias, activation, acc31);
+        Store(c, bias, row3, col2, m, n, accumulate, hasBias, activation, acc32);
+        Store(c, bias, row3, col3, m, n, accumulate, hasBias, activation, acc33);
+    }
+
+    /// <summary>
+    /// The epilogue for one element: c[row, col] = act([c +] value [+ bias[col]]) when inside m x n.
+    /// </summary>
+    [DeviceFunction]
+    public static void Store(Buf<float> c, Buf<float> bias, int row, int col, int m, int n, int accumulate,
+        int hasBias, int activation, float value)
+    {
+        if (row < m && col < n)
         {
-            int row = rowBase + localRow + wm * ThreadsM;
-            for (int wn = 0; wn < WptN; wn++)
-            {
-                int col = colBase + localCol + wn * ThreadsN;
-                if (row < m && col < n)
-                {
-                    float sum = acc[wm * WptN + wn];
-                    if (accumulate != 0) sum += c[row * n + col];
-                    if (hasBias != 0) sum += bias[col];
-                    c[row * n + col] = ActivationKernels.Activate(activation, sum);
-                }
-            }
+            float sum = value;
+            if (accumulate != 0) sum += c[row * n + col];
+            if (hasBias != 0) sum += bias[col];
+            c[row * n + col] = ActivationKernels.Activate(activation, sum);
         }
     }
 }

@@ -3,21 +3,13 @@
 // (block, 0, lo32 stream, hi32 stream). The 32-bit words match the host bit for bit; the normals
 // agree to float rounding of log/cos/sin, which the device's math library computes.
 using VaeGpu.Kernels.Device;
+using VaeGpu.Kernels.Random;
 
 namespace VaeGpu.Kernels.Kernels;
 
 /// <summary>Counter-based normals: fill, the reparameterization trick and its backward.</summary>
 internal static partial class RandomKernels
 {
-    /// <summary>Philox round multiplier for words 0/1.</summary>
-    public const uint PhiloxM0 = 0xD2511F53;
-    /// <summary>Philox round multiplier for words 2/3.</summary>
-    public const uint PhiloxM1 = 0xCD9E8D57;
-    /// <summary>Weyl increment of key word 0 (golden ratio).</summary>
-    public const uint PhiloxW0 = 0x9E3779B9;
-    /// <summary>Weyl increment of key word 1 (sqrt(3) - 1).</summary>
-    public const uint PhiloxW1 = 0xBB67AE85;
-
     /// <summary>
     /// Box-Muller radius sqrt(-2 ln u1) with u1 = (top 24 bits of a + 1) / 2^24 in (0, 1], so the log is
     /// finite; 24 bits because a float holds them exactly.
@@ -53,16 +45,16 @@ internal static partial class RandomKernels
         uint k1 = seedHi;
         for (int round = 0; round < 10; round++)
         {
-            uint hi0 = KMath.MulHi(PhiloxM0, c0);
-            uint lo0 = PhiloxM0 * c0;
-            uint hi1 = KMath.MulHi(PhiloxM1, c2);
-            uint lo1 = PhiloxM1 * c2;
+            uint hi0 = KMath.MulHi(Philox.M0, c0);
+            uint lo0 = Philox.M0 * c0;
+            uint hi1 = KMath.MulHi(Philox.M1, c2);
+            uint lo1 = Philox.M1 * c2;
             c0 = hi1 ^ c1 ^ k0;
             c1 = lo1;
             c2 = hi0 ^ c3 ^ k1;
             c3 = lo0;
-            k0 += PhiloxW0;
-            k1 += PhiloxW1;
+            k0 += Philox.W0;
+            k1 += Philox.W1;
         }
         if (word == 0) return c0;
         if (word == 1) return c1;

@@ -64,6 +64,26 @@ public abstract partial class ConformanceSuite : IDisposable
     protected abstract Accelerator CreateAccelerator();
 
     /// <summary>
+    /// True for slow backends (ILGPU's CPU accelerator emulates GPU threads): the heavy tests then run a
+    /// fresh random few of their shapes (<see cref="Few{T}"/>) and smaller batches.
+    /// </summary>
+    protected virtual bool SmallSizes => false;
+
+    /// <summary>
+    /// All of <paramref name="items"/>, or with <see cref="SmallSizes"/> a random <paramref name="keep"/>
+    /// of them (drawn from this test's seed, so a failure names the seed that chose them).
+    /// </summary>
+    protected IEnumerable<T> Few<T>(IEnumerable<T> items, int keep)
+    {
+        var all = items.ToList();
+        if (!SmallSizes || all.Count <= keep) return all;
+        var chosen = all.Select(item => (Key: Rng.Next(0, int.MaxValue), Item: item))
+            .OrderBy(pair => pair.Key).Take(keep).Select(pair => pair.Item).ToList();
+        Output.WriteLine($"small sizes: {string.Join(", ", chosen)} of {all.Count}");
+        return chosen;
+    }
+
+    /// <summary>
     /// gamma_n = n u / (1 - n u): the worst-case relative error of a sum of n terms in any order.
     /// </summary>
     protected static double Gamma(long terms) => terms * U / (1 - terms * U);

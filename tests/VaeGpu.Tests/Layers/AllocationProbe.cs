@@ -46,6 +46,7 @@ internal static class AllocationProbe
     /// <summary>The probe itself: returns 0 and prints "allocated N ..." on success.</summary>
     public static int Run(string model, int batch)
     {
+        if (model == "conv-layers") return ConvAllocationProbe.Run(batch);
         var config = model switch
         {
             "ae-mse" => ModelConfig.Default with { Kind = ModelKind.Ae, Recon = ReconstructionLoss.Mse },

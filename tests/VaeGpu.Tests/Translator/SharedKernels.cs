@@ -40,7 +40,8 @@ internal static partial class SharedKernels
     {
         var tileA = k.Shared<float>(TileSquared);
         var tileB = k.Shared<float>(TileSquared);
-        Span<float> acc = stackalloc float[Wpt];
+        var acc = k.Private<float>(Wpt);
+        for (int w = 0; w < Wpt; w++) acc[w] = 0f;
         int lx = k.LocalId(0), ly = k.LocalId(1);
         int row = k.GroupId(1) * Tile + ly;
         int colBase = k.GroupId(0) * Tile;
