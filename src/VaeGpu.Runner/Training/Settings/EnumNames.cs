@@ -14,6 +14,7 @@ public static class EnumNames
     private static readonly Dictionary<Type, (Enum Value, string Name)[]> Table = new()
     {
         [typeof(ModelKind)] = [(ModelKind.Vae, "vae"), (ModelKind.Cvae, "cvae"), (ModelKind.Ae, "ae")],
+        [typeof(ModelArch)] = [(ModelArch.Mlp, "mlp"), (ModelArch.Conv, "conv")],
         [typeof(Activation)] =
             [(Activation.Relu, "relu"), (Activation.LeakyRelu, "leaky-relu"), (Activation.Tanh, "tanh")],
         [typeof(ReconstructionLoss)] = [(ReconstructionLoss.Bce, "bce"), (ReconstructionLoss.Mse, "mse")],
@@ -66,6 +67,7 @@ public static class EnumNames
     internal static void AddConverters(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonConverter<ModelKind>());
+        options.Converters.Add(new JsonConverter<ModelArch>());
         options.Converters.Add(new JsonConverter<Activation>());
         options.Converters.Add(new JsonConverter<ReconstructionLoss>());
         options.Converters.Add(new JsonConverter<OptimizerKind>());
