@@ -125,7 +125,8 @@ public sealed record ModelArchitecture(IReadOnlyList<LayerSpec> Encoder, int Enc
     private static LayerSpec Norm(string name, ImageShape shape) =>
         new("BatchNorm2d", [new("num_features", shape.Channels)], name, shape, shape);
 
-    /// <summary>The torch.nn activation of <paramref name="activation"/> (LeakyReLU's slope is ours).</summary>
+    /// <summary>The torch.nn activation of <paramref name="activation"/> (LeakyReLU's slope is
+    /// ours).</summary>
     public static LayerSpec Act(Activation activation, ImageShape shape) => activation switch
     {
         Activation.Relu => new("ReLU", [], null, shape, shape),

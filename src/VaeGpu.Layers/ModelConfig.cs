@@ -134,7 +134,8 @@ public sealed partial record ModelConfig(
 
     /// <summary>Short text such as "vae 784-[400]-20-[400] relu bce beta=1".</summary>
     public override string ToString() =>
-        $"{Kind.ToString().ToLowerInvariant()}{(Arch == ModelArch.Conv ? " conv" + ConvText : "")} {InputDim}-[{string.Join(",", Encoder)}]-{Latent}"
+        $"{Kind.ToString().ToLowerInvariant()}{(Arch == ModelArch.Conv ? " conv" + ConvText : "")}"
+        + $" {InputDim}-[{string.Join(",", Encoder)}]-{Latent}"
         + $"-[{string.Join(",", Decoder)}]"
         + (Kind == ModelKind.Cvae ? $" classes={Classes}" : "")
         + $" {Activation.ToString().ToLowerInvariant()} {Recon.ToString().ToLowerInvariant()}"

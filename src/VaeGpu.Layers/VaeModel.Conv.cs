@@ -11,7 +11,8 @@ public sealed partial class VaeModel
     /// <summary>The model's layers as torch.nn specs (what config.json's "architecture" lists).</summary>
     public ModelArchitecture Architecture { get; }
 
-    /// <summary>Every layer of the model in order (encoder, mu, logvar, decoder), for tests and tools.</summary>
+    /// <summary>Every layer of the model in order (encoder, mu, logvar, decoder), for tests and
+    /// tools.</summary>
     public IEnumerable<Layer> AllLayers =>
         [.. _encoderFront?.Layers ?? [], .. _encoder?.Layers ?? [], _muHead,
             .. _logvarHead is null ? [] : new Layer[] { _logvarHead }, .. _decoder.Layers];
@@ -34,7 +35,8 @@ public sealed partial class VaeModel
     private static Layer BuildLayer(Workspace ws, ParameterArena parameters, LayerSpec spec,
         Activation fused)
     {
-        if (ModelArchitecture.ActivationOf(spec.Type) is { } act) return new ActivationLayer(ws, spec.Input, act);
+        if (ModelArchitecture.ActivationOf(spec.Type) is { } act)
+            return new ActivationLayer(ws, spec.Input, act);
         return spec.Type switch
         {
             "Linear" => new Linear(ws, parameters, spec.Name!, spec.Input.Size, spec.Output.Size, fused),
@@ -61,7 +63,8 @@ public sealed partial class VaeModel
 
     /// <summary>Initializes every parameter like PyTorch: Linear, Conv2d and ConvTranspose2d weights and
     /// biases uniform in +-1/sqrt(fan_in) (fan_in = weight.size(1) x kernel area, as torch computes
-    /// it), batch norm weight 1, bias 0, running mean 0 and var 1; from SplitMix64(seed), table order.</summary>
+    /// it), batch norm weight 1, bias 0, running mean 0 and var 1; from SplitMix64(seed), table
+    /// order.</summary>
     private static void InitializeParameters(ParameterArena arena, ulong seed)
     {
         var values = new float[arena.Count];

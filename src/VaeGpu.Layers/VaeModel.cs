@@ -63,7 +63,8 @@ public sealed partial class VaeModel : IDisposable
             _encoder = new Sequential(BuildLayers(ws, Parameters, arch.Encoder, split, arch.Encoder.Count));
             encoderInputs = _encoderFront.OutputSize;
             _muHead = (Linear)BuildLayers(ws, Parameters, [arch.Mu], 0, 1)[0];
-            _logvarHead = arch.Logvar is null ? null : (Linear)BuildLayers(ws, Parameters, [arch.Logvar], 0, 1)[0];
+            _logvarHead = arch.Logvar is null
+                ? null : (Linear)BuildLayers(ws, Parameters, [arch.Logvar], 0, 1)[0];
             _decoder = new Sequential(BuildLayers(ws, Parameters, arch.Decoder, 0, arch.Decoder.Count));
             _hasBatchNorm = config.BatchNorm;
             if (c > 0) _encoderInputGrad = ws.Batch(encoderInputs + c);
@@ -80,7 +81,8 @@ public sealed partial class VaeModel : IDisposable
             }
             _encoder = encoderLayers.Count > 0 ? new Sequential(encoderLayers) : null;
             _muHead = new Linear(ws, Parameters, "encoder.mu", width, l);
-            _logvarHead = config.IsVariational ? new Linear(ws, Parameters, "encoder.logvar", width, l) : null;
+            _logvarHead = config.IsVariational
+                ? new Linear(ws, Parameters, "encoder.logvar", width, l) : null;
 
             var decoderLayers = new List<Layer>();
             width = config.DecoderInputDim;

@@ -18,7 +18,8 @@ public static class ArchitectureJson
         var json = new JsonObject
         {
             // conv: names are module paths (encoder.0.weight, mu.bias); mlp: the historical names
-            ["parameter_names"] = model.Arch == ModelArch.Conv ? "module_paths" : "encoder.layers.N/decoder.out",
+            ["parameter_names"] =
+                model.Arch == ModelArch.Conv ? "module_paths" : "encoder.layers.N/decoder.out",
             ["encoder"] = List(arch.Encoder),
             ["mu"] = Layer(arch.Mu),
             ["logvar"] = arch.Logvar is null ? null : Layer(arch.Logvar),

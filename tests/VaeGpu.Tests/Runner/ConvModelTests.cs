@@ -29,11 +29,12 @@ public sealed class ConvModelTests(ITestOutputHelper output)
         {
             var train = Train(dir);
             Assert.True(train.Code == 0, train.ToString());
-            var eval = RunnerHarness.Run("eval", "--run", dir, "--data-dir", UspsDir, "--importance-samples", "2");
+            var eval = RunnerHarness.Run("eval", "--run", dir, "--data-dir", UspsDir,
+                "--importance-samples", "2");
             output.WriteLine(eval.ToString());
             Assert.True(eval.Code == 0, eval.ToString());
-            double metrics = double.Parse(File.ReadAllLines(Path.Combine(dir, "metrics.csv"))[^1].Split(',')[4],
-                CultureInfo.InvariantCulture);
+            string[] last = File.ReadAllLines(Path.Combine(dir, "metrics.csv"))[^1].Split(',');
+            double metrics = double.Parse(last[4], CultureInfo.InvariantCulture);
             var loaded = Evaluator.TryLoad(dir);
             Assert.NotNull(loaded);
             Assert.True(Math.Abs(loaded.TestLoss - metrics) <= 1e-9 * Math.Abs(metrics),
@@ -90,8 +91,8 @@ public sealed class ConvModelTests(ITestOutputHelper output)
             Add("logvar", arch.GetProperty("logvar"));
             var decoder = arch.GetProperty("decoder").EnumerateArray().ToArray();
             for (int i = 0; i < decoder.Length; i++) Add($"decoder.{i}", decoder[i]);
-            Assert.Equal(["Conv2d", "BatchNorm2d", "ReLU", "Conv2d", "BatchNorm2d", "ReLU", "Flatten", "Linear",
-                "ReLU"], types.Take(encoder.Length));
+            Assert.Equal(["Conv2d", "BatchNorm2d", "ReLU", "Conv2d", "BatchNorm2d", "ReLU", "Flatten",
+                "Linear", "ReLU"], types.Take(encoder.Length));
             Assert.Equal(2, types.Count(t => t is "ConvTranspose2d"));
             // The one-hot goes before the encoder's Linear: its in_features = 16 * 4 * 4 + 10.
             int at = arch.GetProperty("one_hot_appended_before_encoder_index").GetInt32();
@@ -117,7 +118,8 @@ public sealed class ConvModelTests(ITestOutputHelper output)
                 "--out", Path.Combine(dir, "t.png"));
             Assert.True(sample.Code == 0, sample.ToString());
             Assert.True(File.Exists(Path.Combine(dir, "samples_by_class.png")));
-            var resume = RunnerHarness.Run("--resume", dir, "--epochs", "2", "--data-dir", UspsDir, "--quiet");
+            var resume = RunnerHarness.Run("--resume", dir, "--epochs", "2", "--data-dir", UspsDir,
+                "--quiet");
             Assert.True(resume.Code == 0, resume.ToString());
             Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Length);
         }
@@ -134,8 +136,8 @@ public sealed class ConvModelTests(ITestOutputHelper output)
     public void ConvMistakesAreOneLineAndExitCode2(string options, string message)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"vaegpu-conv-bad-{Guid.NewGuid():N}");
-        var result = RunnerHarness.Run([.. new[] { "--dataset", "usps", "--data-dir", UspsDir, "--arch", "conv",
-            "--out", dir }, .. options.Split(' ')]);
+        var result = RunnerHarness.Run([.. new[] { "--dataset", "usps", "--data-dir", UspsDir, "--arch",
+            "conv", "--out", dir }, .. options.Split(' ')]);
         output.WriteLine(result.ToString());
         Assert.Equal(2, result.Code);
         Assert.Single(result.ErrLines);

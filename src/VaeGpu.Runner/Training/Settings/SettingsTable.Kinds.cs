@@ -31,7 +31,8 @@ public static partial class SettingsTable
     {
         if (config.Preset is { } preset)
             return $"--arch conv: --preset {preset} is an MLP preset and does not apply";
-        if (config.Encoder.Length != 1 || config.Decoder.Length != 1 || config.Encoder[0] != config.Decoder[0])
+        if (config.Encoder.Length != 1 || config.Decoder.Length != 1
+            || config.Encoder[0] != config.Decoder[0])
             return "--arch conv: --encoder, --decoder and the depth options do not apply "
                 + "(conv has one fully connected width: use --hidden)";
         int factor = 1 << config.Channels.Length;
