@@ -43,7 +43,7 @@ public enum ReconstructionLoss
 }
 
 /// <summary>A model's architecture and loss settings.</summary>
-public sealed record ModelConfig(
+public sealed partial record ModelConfig(
     ModelKind Kind,
     int InputDim,
     int Classes,
@@ -54,7 +54,11 @@ public sealed record ModelConfig(
     ReconstructionLoss Recon = ReconstructionLoss.Bce,
     float Beta = 1f,
     int KlWarmupEpochs = 0,
-    ulong Seed = 1)
+    ulong Seed = 1,
+    ModelArch Arch = ModelArch.Mlp,
+    int[]? ConvChannels = null,
+    bool BatchNorm = false,
+    ImageShape Image = default)
 {
     /// <summary>The default preset: PyTorch's VAE example, 784-400-20.</summary>
     public static ModelConfig Default => Preset("pytorch-vae");
@@ -143,11 +147,14 @@ public sealed record ModelConfig(
             throw new ArgumentException($"model config: KlWarmupEpochs must be >= 0, got {KlWarmupEpochs}");
         if (!Enum.IsDefined(Activation))
             throw new ArgumentException($"model config: unknown activation {Activation}");
+        if (Arch == ModelArch.Conv && ConvProblem() is { } problem)
+            throw new ArgumentException($"model config: {problem}");
     }
 
     /// <summary>Short text such as "vae 784-[400]-20-[400] relu bce beta=1".</summary>
     public override string ToString() =>
-        $"{Kind.ToString().ToLowerInvariant()} {InputDim}-[{string.Join(",", Encoder)}]-{Latent}"
+        $"{Kind.ToString().ToLowerInvariant()}{(Arch == ModelArch.Conv ? " conv" + ConvText : "")}"
+        + $" {InputDim}-[{string.Join(",", Encoder)}]-{Latent}"
         + $"-[{string.Join(",", Decoder)}]"
         + (Kind == ModelKind.Cvae ? $" classes={Classes}" : "")
         + $" {Activation.ToString().ToLowerInvariant()} {Recon.ToString().ToLowerInvariant()}"

@@ -14,6 +14,7 @@ public sealed partial class VaeModel
     {
         var (x, y) = CheckBatch(input, labels, batch);
         bool sample = sampleEps && Config.IsVariational;
+        SetTraining(false);
         var logits = ForwardCore(x, y, sample, sample ? RngStreams.Eval(EvalCounter++) : 0);
         var reconRows = _reconRows.FirstRows(batch);
         ReconstructionLoss(logits, x, reconRows, default, 1f);
@@ -35,6 +36,7 @@ public sealed partial class VaeModel
     public (Tensor Mu, Tensor Logvar) Encode(BufferView<float> input, BufferView<float> labels, int batch)
     {
         var (x, y) = CheckBatch(input, labels, batch);
+        SetTraining(false);
         var mu = Encode(x, y, out var logvar);
         return (mu, logvar);
     }
@@ -64,6 +66,7 @@ public sealed partial class VaeModel
         {
             throw new ArgumentException($"a {Config.Kind} model takes no labels", nameof(labels));
         }
+        SetTraining(false);
         var logits = DecodeLogits(new Tensor(z, batch, Config.Latent), y);
         if (!images) return logits;
         var result = _images.FirstRows(batch);

@@ -32,6 +32,7 @@ public sealed partial class VaeModel
             throw new ArgumentOutOfRangeException(nameof(klWeight),
                 $"KL weight must be finite and >= 0, got {klWeight}");
         Parameters.ZeroGradients();
+        SetTraining(true);
         var logits = ForwardCore(x, y, sample: true, RngStreams.Train(StepCount));
         float scale = 1f / batch;
         var reconRows = _reconRows.FirstRows(batch);
@@ -86,11 +87,13 @@ public sealed partial class VaeModel
     /// <summary>Encoder forward: returns mu (B, L) and logvar (B, L; empty for ae).</summary>
     private Tensor Encode(Tensor x, Tensor labels, out Tensor logvar)
     {
-        var input = x;                                // (B, D) or (B, D + C)
+        var features = _encoderFront is null ? x : _encoderFront.Forward(x); // (B, D) or conv (B, F)
+        var input = features;                         // (B, D|F) or (B, D|F + C)
         if (!labels.IsEmpty)
         {
             input = _encoderInput.FirstRows(x.Rows);
-            Accelerator.ConcatColumns(x.View, x.Cols, labels.View, labels.Cols, x.Rows, input.View);
+            Accelerator.ConcatColumns(features.View, features.Cols, labels.View, labels.Cols, x.Rows,
+                input.View);
         }
         var h = _encoder is null ? input : _encoder.Forward(input); // (B, H_last)
         var mu = _muHead.Forward(h);
@@ -146,7 +149,24 @@ public sealed partial class VaeModel
         var dh = _encoder is null ? default : _encoder.OutputGrad;
         _muHead.Backward(dh);
         _logvarHead?.Backward(dh, accumulateInputGrad: true);
-        _encoder?.Backward(default); // the input needs no gradient
+        if (_encoderFront is null)
+        {
+            _encoder?.Backward(default); // the input needs no gradient
+            return;
+        }
+        var dFeatures = _encoderFront.OutputGrad;     // (B, F)
+        if (cvae)
+        {
+            int f = _encoderFront.OutputSize;
+            var dInput = _encoderInputGrad.FirstRows(batch); // (B, F + C)
+            _encoder!.Backward(dInput);
+            Accelerator.CopyColumns(dInput.View, batch, f + Config.Classes, 0, dFeatures.View, f, 0, f);
+        }
+        else
+        {
+            _encoder!.Backward(dFeatures);
+        }
+        _encoderFront.Backward(default);
     }
 
     private (Tensor X, Tensor Labels) CheckBatch(BufferView<float> input, BufferView<float> labels, int batch)

@@ -12,11 +12,14 @@ public sealed partial class VaeModel : IDisposable
     private const int TrainRecon = 0, TrainKl = 1, EvalRecon = 2, EvalKl = 3;
 
     private readonly Workspace _workspace;
+    private readonly Sequential? _encoderFront;   // conv: convolutions to Flatten, (B, F); else null
     private readonly Sequential? _encoder;        // hidden layers; null when Encoder is empty
     private readonly Linear _muHead;              // (B, L)
     private readonly Linear? _logvarHead;         // (B, L); null for ae
     private readonly Sequential _decoder;         // hidden layers + out, (B, D) logits
-    private readonly Tensor _encoderInput;        // (maxB, D + C), cvae only
+    private readonly Tensor _encoderInput;        // (maxB, D + C) or conv (maxB, F + C), cvae only
+    private readonly Tensor _encoderInputGrad;    // conv cvae only: (maxB, F + C)
+    private readonly bool _hasBatchNorm;
     private readonly Tensor _decoderInput;        // (maxB, L + C), cvae only
     private readonly Tensor _decoderInputGrad;    // (maxB, L + C), cvae only
     private readonly Tensor _eps;                 // (maxB, L), variational only
@@ -50,32 +53,52 @@ public sealed partial class VaeModel : IDisposable
         int d = config.InputDim, c = config.Kind == ModelKind.Cvae ? config.Classes : 0, l = config.Latent;
         var act = config.Activation;
 
-        var encoderLayers = new List<Layer>();
-        int width = config.EncoderInputDim;
-        for (int i = 0; i < config.Encoder.Length; i++)
+        Architecture = ModelArchitecture.Of(config);
+        int encoderInputs = d;                                    // columns the label is appended to
+        if (config.Arch == ModelArch.Conv)
         {
-            encoderLayers.Add(
-                new Linear(ws, Parameters, $"encoder.layers.{i}", width, config.Encoder[i], act));
-            width = config.Encoder[i];
+            var arch = Architecture;
+            int split = arch.Encoder.ToList().FindIndex(s => s.Type == "Flatten") + 1;
+            _encoderFront = new Sequential(BuildLayers(ws, Parameters, arch.Encoder, 0, split));
+            _encoder = new Sequential(BuildLayers(ws, Parameters, arch.Encoder, split, arch.Encoder.Count));
+            encoderInputs = _encoderFront.OutputSize;
+            _muHead = (Linear)BuildLayers(ws, Parameters, [arch.Mu], 0, 1)[0];
+            _logvarHead = arch.Logvar is null
+                ? null : (Linear)BuildLayers(ws, Parameters, [arch.Logvar], 0, 1)[0];
+            _decoder = new Sequential(BuildLayers(ws, Parameters, arch.Decoder, 0, arch.Decoder.Count));
+            _hasBatchNorm = config.BatchNorm;
+            if (c > 0) _encoderInputGrad = ws.Batch(encoderInputs + c);
         }
-        _encoder = encoderLayers.Count > 0 ? new Sequential(encoderLayers) : null;
-        _muHead = new Linear(ws, Parameters, "encoder.mu", width, l);
-        _logvarHead = config.IsVariational ? new Linear(ws, Parameters, "encoder.logvar", width, l) : null;
+        else
+        {
+            var encoderLayers = new List<Layer>();
+            int width = config.EncoderInputDim;
+            for (int i = 0; i < config.Encoder.Length; i++)
+            {
+                encoderLayers.Add(
+                    new Linear(ws, Parameters, $"encoder.layers.{i}", width, config.Encoder[i], act));
+                width = config.Encoder[i];
+            }
+            _encoder = encoderLayers.Count > 0 ? new Sequential(encoderLayers) : null;
+            _muHead = new Linear(ws, Parameters, "encoder.mu", width, l);
+            _logvarHead = config.IsVariational
+                ? new Linear(ws, Parameters, "encoder.logvar", width, l) : null;
 
-        var decoderLayers = new List<Layer>();
-        width = config.DecoderInputDim;
-        for (int i = 0; i < config.Decoder.Length; i++)
-        {
-            decoderLayers.Add(
-                new Linear(ws, Parameters, $"decoder.layers.{i}", width, config.Decoder[i], act));
-            width = config.Decoder[i];
+            var decoderLayers = new List<Layer>();
+            width = config.DecoderInputDim;
+            for (int i = 0; i < config.Decoder.Length; i++)
+            {
+                decoderLayers.Add(
+                    new Linear(ws, Parameters, $"decoder.layers.{i}", width, config.Decoder[i], act));
+                width = config.Decoder[i];
+            }
+            decoderLayers.Add(new Linear(ws, Parameters, "decoder.out", width, d));
+            _decoder = new Sequential(decoderLayers);
         }
-        decoderLayers.Add(new Linear(ws, Parameters, "decoder.out", width, d));
-        _decoder = new Sequential(decoderLayers);
 
         if (c > 0)
         {
-            _encoderInput = ws.Batch(d + c);
+            _encoderInput = ws.Batch(encoderInputs + c);
             _decoderInput = ws.Batch(l + c);
             _decoderInputGrad = ws.Batch(l + c);
         }
@@ -126,6 +149,11 @@ public sealed partial class VaeModel : IDisposable
     public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Arch == ModelArch.Conv)
+        {
+            foreach (var entry in ModelArchitecture.Of(config).ParameterShapes()) yield return entry;
+            yield break;
+        }
         int width = config.EncoderInputDim;
         for (int i = 0; i < config.Encoder.Length; i++)
         {
@@ -149,12 +177,14 @@ public sealed partial class VaeModel : IDisposable
     }
 
     /// <summary>
-    /// Re-initializes every parameter like PyTorch's nn.Linear (weight and bias uniform in
-    /// [-1/sqrt(in), 1/sqrt(in)]) from SplitMix64(Config.Seed), in table order; resets the optimizer.
+    /// Re-initializes every parameter like PyTorch's layers (weight and bias uniform in
+    /// [-1/sqrt(fan_in), 1/sqrt(fan_in)]) from SplitMix64(Config.Seed), in table order; resets the
+    /// optimizer.
     /// </summary>
     public void Initialize()
     {
-        Linear.InitializeParameters(Parameters, Config.Seed);
+        if (Config.Arch == ModelArch.Conv) InitializeParameters(Parameters, Config.Seed);
+        else Linear.InitializeParameters(Parameters, Config.Seed);
         Parameters.ZeroGradients();
         Optimizer.Reset();
     }

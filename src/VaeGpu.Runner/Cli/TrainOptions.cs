@@ -42,6 +42,8 @@ internal sealed class TrainOptions
             Description = setting.Description + choices, HelpName = setting.Name.Split('-')[^1],
         };
         if (setting.DefaultText is { } text) option.DefaultValueFactory = _ => text;
+        // A switch (--batch-norm) may be typed without a value, which means true (see Apply).
+        if (setting is Setting<bool>) option.Arity = ArgumentArity.ZeroOrOne;
         return option;
     }
 
@@ -69,7 +71,8 @@ internal sealed class TrainOptions
     {
         foreach (var (setting, option) in _settings)
             if (Given(parse, option))
-                config = setting.Apply(config, parse.GetValue(option)!, option.Name);
+                config = setting.Apply(config, parse.GetResult(option) is { Tokens.Count: 0 } ? ""
+                    : parse.GetValue(option) ?? "", option.Name);
         foreach (var (setting, option) in _settings)
             if (Given(parse, option) && SettingsTable.ScopeError(setting, config.Model) is { } message)
                 throw new UserErrorException(message);

@@ -65,7 +65,9 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parameters);
         CheckPart(config, part, "this run");
-        var (builder, signature) = MlpGraphs.Build(ModelFactory.ToModelConfig(config), part, parameters);
+        var model = ModelFactory.ToModelConfig(config);
+        var (builder, signature) = config.Arch == ModelArch.Conv
+            ? ConvGraphs.Build(model, part, parameters) : MlpGraphs.Build(model, part, parameters);
         string doc = $"VaeGpu {config.Model.Name()} {part.ToString().ToLowerInvariant()} trained on "
             + $"{config.Dataset} for {epoch} epochs. Inputs: {signature.InputsText}. "
             + $"Outputs: {signature.OutputsText}.";

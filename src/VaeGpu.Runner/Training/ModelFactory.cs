@@ -12,7 +12,7 @@ public static class ModelFactory
     /// <summary>The layers library's view of the run's model.</summary>
     public static ModelConfig ToModelConfig(RunConfig run) => new(run.Model, run.InputDim, run.Classes,
         run.Encoder, run.Decoder, run.Latent, run.Activation, run.Recon, (float)run.Beta, run.KlWarmup,
-        run.Seed);
+        run.Seed, run.Arch, run.Channels, run.BatchNorm, new ImageShape(1, run.ImageHeight, run.ImageWidth));
 
     /// <summary>The optimizer settings of the run (PyTorch defaults, the run's learning rate).</summary>
     public static OptimizerParams OptimizerSettings(RunConfig run)

@@ -31,6 +31,12 @@ public sealed record RunConfig
     public int[] Decoder { get; init; } = [400];
     /// <summary>GAN noise width (uniform in [-1, 1]); GANs only.</summary>
     public int Noise { get; init; } = 96;
+    /// <summary>mlp or conv: how encoder and decoder are built.</summary>
+    public ModelArch Arch { get; init; } = ModelArch.Mlp;
+    /// <summary>Conv channels of the stride-2 layers (conv only).</summary>
+    public int[] Channels { get; init; } = [32, 64];
+    /// <summary>BatchNorm2d after each hidden conv (conv only).</summary>
+    public bool BatchNorm { get; init; }
     /// <summary>Latent dimension.</summary>
     public int Latent { get; init; } = 20;
     /// <summary>relu, leaky-relu or tanh.</summary>
@@ -83,8 +89,15 @@ public sealed record RunConfig
         if (SettingsTable.Check(this) is { } message) throw new UserErrorException(message);
     }
 
-    /// <summary>Serializes to config.json text.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+    /// <summary>Serializes to config.json text, with the model's torch.nn layer list ("architecture";
+    /// written for PyTorch users, ignored when read back).</summary>
+    public string ToJson()
+    {
+        var json = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        try { json["architecture"] = ArchitectureJson.Of(this); }
+        catch (ArgumentException) { } // an invalid config (reported by Validate) has no architecture
+        return json.ToJsonString(Json) + "\n";
+    }
 
     /// <summary>Reads config.json; a bad file is a <see cref="UserErrorException"/> naming it.</summary>
     public static RunConfig Load(string path)

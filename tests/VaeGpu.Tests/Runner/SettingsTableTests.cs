@@ -74,7 +74,8 @@ public sealed class SettingsTableTests
         { "activation", "leaky-relu" }, { "recon", "mse" }, { "beta", "0.25" }, { "kl-warmup", "4" },
         { "optimizer", "rmsprop" }, { "lr", "0.0003" }, { "batch-size", "61" }, { "epochs", "7" },
         { "limit", "999" }, { "seed", "18446744073709551615" }, { "accelerator", "opencl" },
-        { "device", "2" }, { "threads", "3" },
+        { "device", "2" }, { "threads", "3" }, { "arch", "conv" }, { "channels", "3,5" },
+        { "batch-norm", "true" },
     };
 
     [Theory]

@@ -18,6 +18,7 @@ public static class EnumNames
             (ModelKind.Vae, "vae"), (ModelKind.Cvae, "cvae"), (ModelKind.Ae, "ae"), (ModelKind.Gan, "gan"),
             (ModelKind.Lsgan, "lsgan"), (ModelKind.Cgan, "cgan"),
         ],
+        [typeof(ModelArch)] = [(ModelArch.Mlp, "mlp"), (ModelArch.Conv, "conv")],
         [typeof(Activation)] =
             [(Activation.Relu, "relu"), (Activation.LeakyRelu, "leaky-relu"), (Activation.Tanh, "tanh")],
         [typeof(ReconstructionLoss)] = [(ReconstructionLoss.Bce, "bce"), (ReconstructionLoss.Mse, "mse")],
@@ -70,6 +71,7 @@ public static class EnumNames
     internal static void AddConverters(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonConverter<ModelKind>());
+        options.Converters.Add(new JsonConverter<ModelArch>());
         options.Converters.Add(new JsonConverter<Activation>());
         options.Converters.Add(new JsonConverter<ReconstructionLoss>());
         options.Converters.Add(new JsonConverter<OptimizerKind>());

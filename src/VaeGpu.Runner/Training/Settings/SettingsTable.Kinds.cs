@@ -26,9 +26,9 @@ public static partial class SettingsTable
         if (config.IsAutoencoder && config.Beta != 1)
             return $"--beta {FormatReal(config.Beta)}: an ae has no KL term to weigh; beta is for vae " +
                 "and cvae";
-        return config.IsAutoencoder && config.KlWarmup != 0
-            ? $"--kl-warmup {config.KlWarmup}: an ae has no KL term to warm up; it is for vae and cvae"
-            : null;
+        if (config.IsAutoencoder && config.KlWarmup != 0)
+            return $"--kl-warmup {config.KlWarmup}: an ae has no KL term to warm up; it is for vae and cvae";
+        return config.Arch == ModelArch.Conv ? ConvProblem(config) : null;
     }
 
     /// <summary>Null when <paramref name="setting"/> applies to <paramref name="model"/>, else the one-line
@@ -44,6 +44,37 @@ public static partial class SettingsTable
                 + $"cgan), not to a {model.Name()}",
             _ => null,
         };
+    }
+
+    /// <summary>Why a conv run cannot be built (an MLP-only option, an image size the stride-2 layers
+    /// cannot halve), or null.</summary>
+    private static string? ConvProblem(RunConfig config)
+    {
+        if (config.Preset is { } preset)
+            return $"--arch conv: --preset {preset} is an MLP preset and does not apply";
+        if (config.Encoder.Length != 1 || config.Decoder.Length != 1
+            || config.Encoder[0] != config.Decoder[0])
+            return "--arch conv: --encoder, --decoder and the depth options do not apply "
+                + "(conv has one fully connected width: use --hidden)";
+        int factor = 1 << config.Channels.Length;
+        if (config.ImageWidth % factor != 0 || config.ImageHeight % factor != 0)
+            return $"--arch conv: {config.Channels.Length} stride-2 layers need an image size divisible by "
+                + $"{factor}, but {config.Dataset} images are {config.ImageWidth}x{config.ImageHeight}";
+        return null;
+    }
+
+    /// <summary>The architecture; switching to conv sets its fully connected width to 256 (the
+    /// issue's default), which a later --hidden changes.</summary>
+    private static RunConfig WithArch(RunConfig config, ModelArch arch) =>
+        arch == ModelArch.Conv && config.Arch != ModelArch.Conv
+            ? config with { Arch = arch, Encoder = [256], Decoder = [256] }
+            : config with { Arch = arch };
+
+    /// <summary>A switch: no value (or true/on/1) is true, false/off/0 is false.</summary>
+    private static bool Flag(string text, out bool value)
+    {
+        value = text.Length == 0 || text is "true" or "on" or "1" or "yes";
+        return value || text is "false" or "off" or "0" or "no";
     }
 
     /// <summary>A configuration's image size from its dataset name.</summary>

@@ -25,6 +25,14 @@ public static partial class SettingsTable
             "a preset name (" + string.Join(", ", ModelConfig.Presets.Select(p => p.Name)) + ")",
             OptionalText, IsPreset, c => c.Preset, (c, v) => WithPreset(c, v!)).For(SettingScope.Vae),
         Enum<ModelKind>("model", "Model family", c => c.Model, (c, v) => c with { Model = v }),
+        Enum<ModelArch>("arch", "Encoder/decoder architecture (conv: stride-2 convolutions, hidden 256)",
+            c => c.Arch, WithArch).For(SettingScope.Vae),
+        new Setting<int[]>("channels", "Conv channels of the stride-2 layers (conv only, e.g. 32,64)", Sizes,
+            LayerList, v => v.Length > 0, c => c.Channels, (c, v) => c with { Channels = v }, FormatSizes)
+            .For(SettingScope.Vae),
+        new Setting<bool>("batch-norm", "BatchNorm2d after each hidden conv (conv only)",
+            "true or false (or no value for true)", Flag, _ => true, c => c.BatchNorm,
+            (c, v) => c with { BatchNorm = v }, v => v ? "true" : "false").For(SettingScope.Vae),
         new Setting<int[]>("encoder", "Encoder hidden sizes (e.g. 512,256)", Sizes, LayerList,
             v => v.Length > 0, c => c.Encoder, (c, v) => c with { Encoder = v }, FormatSizes)
             .For(SettingScope.Vae),

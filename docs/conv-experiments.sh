@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Issue 16's experiments, on cpu: MLP against conv VAE on MNIST, USPS and Fashion-MNIST (test loss,
+# K=100 bound, digit-FID, parameters, epoch seconds); MLP against conv at latent 1 and 2 (manifold
+# pictures side by side); the conv autoencoder against the MLP one (MSE and BCE). Prints one
+# markdown table per experiment; runs land in runs/conv-experiments/. Long: hours on 2 cores.
+#   docs/conv-experiments.sh [DATA_DIR] [EPOCHS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/datasets}
+epochs=${2:-10}
+root=runs/conv-experiments
+runner="dotnet src/VaeGpu.Runner/bin/Release/net10.0/VaeGpu.Runner.dll"
+dotnet build src/VaeGpu.Runner -c Release -v quiet >/dev/null
+mkdir -p "$root"
+
+train() { # NAME ARGS...: trains once (skips a finished run), then evaluates it
+  local name=$1; shift
+  [ -f "$root/$name/metrics.csv" ] && [ "$(tail -n +2 "$root/$name/metrics.csv" | wc -l)" -ge "$epochs" ] \
+    || $runner "$@" --epochs "$epochs" --seed 1 --data-dir "$data" --out "$root/$name" --quiet
+}
+classifier() { # DATASET: the digit-FID classifier of a dataset, trained once
+  [ -f "$root/classifier-$1/classifier.json" ] ||
+    $runner classifier --dataset "$1" --data-dir "$data" --out "$root/classifier-$1" --quiet
+}
+row() { # NAME: | name | test loss | bound | FID | params | epoch s |
+  local dir=$root/$1 extra=()
+  [ -n "${2:-}" ] && extra=(--classifier "$root/classifier-$2")
+  $runner eval --run "$dir" --data-dir "$data" --importance-samples 100 "${extra[@]}" >/dev/null
+  python3 - "$dir" "$1" <<'PY'
+import csv, json, os, struct, sys
+d, name = sys.argv[1], sys.argv[2]
+e = json.load(open(os.path.join(d, "eval.json")))
+rows = list(csv.DictReader(open(os.path.join(d, "metrics.csv"))))
+with open(os.path.join(d, "model.safetensors"), "rb") as f:
+    header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+params = sum(eval("*".join(map(str, v["shape"])) or "1") for k, v in header.items() if k != "__metadata__"
+             and "running" not in k)
+secs = sorted(float(r["epoch_seconds"]) for r in rows)[len(rows) // 2]
+fid = e.get("digit_fid")
+print(f"| {name} | {e['test_loss']:.2f} | {e.get('nll_bound') or float('nan'):.2f} | "
+      f"{'' if fid is None else f'{fid:.2f}'} | {params} | {secs:.1f} |")
+PY
+}
+
+echo "## MLP against conv VAE"
+echo "| run | test loss | K=100 bound | digit-FID | parameters | epoch s |"
+echo "|---|---|---|---|---|---|"
+for ds in mnist usps fashion-mnist; do
+  classifier "$ds"
+  for arch in mlp conv; do
+    train "vae-$ds-$arch" --dataset "$ds" --arch "$arch"
+    row "vae-$ds-$arch" "$ds"
+  done
+done
+
+echo "## Latent 1 and 2 (manifold.png for latent 2)"
+echo "| run | test loss | K=100 bound | digit-FID | parameters | epoch s |"
+echo "|---|---|---|---|---|---|"
+for latent in 1 2; do
+  for arch in mlp conv; do
+    train "latent$latent-$arch" --arch "$arch" --latent "$latent"
+    row "latent$latent-$arch" mnist
+  done
+done
+
+echo "## Autoencoders"
+echo "| run | test loss | K=100 bound | digit-FID | parameters | epoch s |"
+echo "|---|---|---|---|---|---|"
+for recon in mse bce; do
+  for arch in mlp conv; do
+    train "ae-$recon-$arch" --model ae --recon "$recon" --arch "$arch"
+    row "ae-$recon-$arch"
+  done
+done
