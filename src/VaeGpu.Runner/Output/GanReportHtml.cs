@@ -3,6 +3,7 @@
 using System.Globalization;
 using System.Net;
 using VaeGpu.Runner.Training;
+using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Output;
 
@@ -21,7 +22,7 @@ public static class GanReportHtml
         IReadOnlyList<string> warnings, IReadOnlyList<(string Name, string Value)> facts)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var html = HtmlPage.Begin($"VaeGpu run: {config.Model} on {config.Dataset}", 1000,
+        var html = HtmlPage.Begin($"VaeGpu run: {config.Model.Name()} on {config.Dataset}", 1000,
             "img{image-rendering:pixelated;max-width:100%}figure{margin:1.5em 0}.w{color:#b00}");
         if (metrics.Count > 0)
             html.Append($"<p><b>Final d_loss {F(metrics[^1].DLoss)}, g_loss {F(metrics[^1].GLoss)}</b> after "

@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using VaeGpu.Layers;
 using VaeGpu.Runner.Training;
+using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Output;
 
@@ -42,13 +43,15 @@ public static partial class ReportHtml
     }
 
     /// <summary>Rebuilds an existing report.html from the run folder (config.json, metrics.csv, the
-    /// pictures, eval.json); does nothing where the run has no report yet (it never finished).</summary>
+    /// pictures, eval.json); does nothing where the run has no report yet (it never finished) and for a
+    /// GAN run (its own page does not show evaluation yet).</summary>
     public static void Refresh(string runDir)
     {
         ArgumentNullException.ThrowIfNull(runDir);
         string page = Path.Combine(runDir, FileName);
         if (!File.Exists(page)) return;
         var config = RunConfig.Load(Path.Combine(runDir, Checkpoint.ConfigFile));
+        if (config.IsGan) return; // a GAN's page is GanReportHtml's, written by its trainer
         string metricsPath = Path.Combine(runDir, Checkpoint.MetricsFile);
         var metrics = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
         WriteCore(runDir, config, metrics, ReadFacts(File.ReadAllText(page)));
@@ -59,7 +62,7 @@ public static partial class ReportHtml
     {
         string units = LossUnits.PerImage(config);
         bool ae = config.IsAutoencoder;
-        var html = HtmlPage.Begin($"VaeGpu run: {config.Model} on {config.Dataset}", 1000, Css);
+        var html = HtmlPage.Begin($"VaeGpu run: {config.Model.Name()} on {config.Dataset}", 1000, Css);
         if (metrics.Count > 0)
             html.Append($"<p><b>Final test {(ae ? "reconstruction " : "")}loss: {F(metrics[^1].TestLoss)} ")
                 .Append($"{E(units)}</b> after {metrics[^1].Epoch} epochs.</p>\n");

@@ -50,7 +50,10 @@ public sealed class KernelDistanceTests(ITestOutputHelper output)
         var apart = KernelDistance.Compute(a, N, shifted, N, D, subsets: 10, subsetSize: 1000, seed: 3);
         output.WriteLine($"same {same.Mean:E3} +- {same.Std:E3}; shifted {apart.Mean:E3} +- {apart.Std:E3}");
         Assert.Equal(1000, same.SubsetSize);
-        Assert.True(Math.Abs(same.Mean) < 4 * same.Std / Math.Sqrt(10) + 1e-4, $"same: {same}");
+        // The 10 subsets of 1000 are drawn from the same 1500 rows, so they overlap by two thirds and their
+        // spread is not shrunk by sqrt(10): bound the mean by the subsets' own spread. Unbiasedness itself
+        // is checked exactly against the float64 formula above.
+        Assert.True(Math.Abs(same.Mean) < 4 * same.Std + 1e-4, $"same: {same}");
         Assert.True(apart.Mean > 100 * Math.Abs(same.Mean) && apart.Mean > 10 * apart.Std, $"apart: {apart}");
     }
 
