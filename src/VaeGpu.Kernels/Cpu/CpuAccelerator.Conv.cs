@@ -26,39 +26,10 @@ public sealed unsafe partial class CpuAccelerator
             ConvForwardWide(g, batch, px, pw, bias.IsEmpty ? null : Ptr(bias), py);
             return;
         }
-        if (!g.Transposed)
-        {
-            // y_s (Cout, HoWo) = W (Cout, Cin kh kw) col(x_s) (Cin kh kw, HoWo)
-            var shape = ConvShape(g);
-            int chunk = ChunkOf(shape, batch);
-            for (int start = 0; start < batch; start += chunk)
-            {
-                int count = Math.Min(chunk, batch - start);
-                float* cols = scratch;
-                Im2Col(shape, px + (long)start * g.InSize, cols, count);
-                for (int s = 0; s < count; s++)
-                    gemm.Run(GemmLayout.NN, g.OutChannels, shape.ColCols, shape.ColRows, pw,
-                        ColOf(shape, cols, px + (long)(start + s) * g.InSize, s),
-                        py + (long)(start + s) * g.OutSize, false, null, Activation.Identity);
-            }
-        }
-        else
-        {
-            // col_s (Cout kh kw, HW) = W^T (Cin, Cout kh kw)^T x_s (Cin, HW); y_s = col2im(col_s)
-            var shape = TransposedShape(g);
-            int chunk = ChunkOf(shape, batch);
-            for (int start = 0; start < batch; start += chunk)
-            {
-                int count = Math.Min(chunk, batch - start);
-                float* cols = scratch;
-                for (int s = 0; s < count; s++)
-                    gemm.Run(GemmLayout.TN, shape.ColRows, shape.ColCols, g.InChannels, pw,
-                        px + (long)(start + s) * g.InSize,
-                        ColOf(shape, cols, py + (long)(start + s) * g.OutSize, s), false, null,
-                        Activation.Identity);
-                Col2Im(shape, cols, py + (long)start * g.OutSize, count);
-            }
-        }
+        // Conv: y_s (Cout, HoWo) = W (Cout, Cin kh kw) col(x_s).
+        // Transposed: col_s (Cout kh kw, HW) = W^T x_s (Cin, HW); y_s = col2im(col_s).
+        if (!g.Transposed) ColumnsGemm(ConvShape(g), batch, pw, g.OutChannels, px, g.InSize, py, g.OutSize);
+        else GemmCol2Im(TransposedShape(g), batch, pw, g.InChannels, px, g.InSize, py, g.OutSize);
         if (!bias.IsEmpty)
         {
             int plane = g.OutHeight * g.OutWidth;
@@ -77,39 +48,10 @@ public sealed unsafe partial class CpuAccelerator
             ConvBackwardInputWide(g, batch, pdy, pw, pdx);
             return;
         }
-        if (!g.Transposed)
-        {
-            // dcol_s (Cin kh kw, HoWo) = W^T dy_s; dx_s = col2im(dcol_s)
-            var shape = ConvShape(g);
-            int chunk = ChunkOf(shape, batch);
-            for (int start = 0; start < batch; start += chunk)
-            {
-                int count = Math.Min(chunk, batch - start);
-                float* cols = scratch;
-                for (int s = 0; s < count; s++)
-                    gemm.Run(GemmLayout.TN, shape.ColRows, shape.ColCols, g.OutChannels, pw,
-                        pdy + (long)(start + s) * g.OutSize,
-                        ColOf(shape, cols, pdx + (long)(start + s) * g.InSize, s), false, null,
-                        Activation.Identity);
-                Col2Im(shape, cols, pdx + (long)start * g.InSize, count);
-            }
-        }
-        else
-        {
-            // dx_s (Cin, HW) = W (Cin, Cout kh kw) col(dy_s) (Cout kh kw, HW)
-            var shape = TransposedShape(g);
-            int chunk = ChunkOf(shape, batch);
-            for (int start = 0; start < batch; start += chunk)
-            {
-                int count = Math.Min(chunk, batch - start);
-                float* cols = scratch;
-                Im2Col(shape, pdy + (long)start * g.OutSize, cols, count);
-                for (int s = 0; s < count; s++)
-                    gemm.Run(GemmLayout.NN, g.InChannels, shape.ColCols, shape.ColRows, pw,
-                        ColOf(shape, cols, pdy + (long)(start + s) * g.OutSize, s),
-                        pdx + (long)(start + s) * g.InSize, false, null, Activation.Identity);
-            }
-        }
+        // Conv: dcol_s (Cin kh kw, HoWo) = W^T dy_s; dx_s = col2im(dcol_s).
+        // Transposed: dx_s (Cin, HW) = W (Cin, Cout kh kw) col(dy_s).
+        if (!g.Transposed) GemmCol2Im(ConvShape(g), batch, pw, g.OutChannels, pdy, g.OutSize, pdx, g.InSize);
+        else ColumnsGemm(TransposedShape(g), batch, pw, g.InChannels, pdy, g.OutSize, pdx, g.InSize);
     }
 
     /// <inheritdoc/>
@@ -146,6 +88,42 @@ public sealed unsafe partial class CpuAccelerator
             int plane = g.OutHeight * g.OutWidth;
             Dispatch(new BiasGradWork(pdy, Ptr(dbias), batch, g.OutChannels, plane), g.OutChannels, 1,
                 (long)batch * plane);
+        }
+    }
+
+    // out_s (rows, ColCols) = W (rows, ColRows) col(image_s), sample by sample in chunks: a conv's forward
+    // and a transposed conv's input gradient.
+    private void ColumnsGemm(in ColShape shape, int batch, float* w, int rows, float* images, long imageSize,
+        float* outputs, long outputSize)
+    {
+        int chunk = ChunkOf(shape, batch);
+        for (int start = 0; start < batch; start += chunk)
+        {
+            int count = Math.Min(chunk, batch - start);
+            float* cols = scratch;
+            Im2Col(shape, images + start * imageSize, cols, count);
+            for (int s = 0; s < count; s++)
+                gemm.Run(GemmLayout.NN, rows, shape.ColCols, shape.ColRows, w,
+                    ColOf(shape, cols, images + (start + s) * imageSize, s),
+                    outputs + (start + s) * outputSize, false, null, Activation.Identity);
+        }
+    }
+
+    // image_s = col2im(W^T (ColRows, depth) in_s (depth, ColCols)), sample by sample in chunks: a transposed
+    // conv's forward and a conv's input gradient.
+    private void GemmCol2Im(in ColShape shape, int batch, float* w, int depth, float* inputs, long inputSize,
+        float* images, long imageSize)
+    {
+        int chunk = ChunkOf(shape, batch);
+        for (int start = 0; start < batch; start += chunk)
+        {
+            int count = Math.Min(chunk, batch - start);
+            float* cols = scratch;
+            for (int s = 0; s < count; s++)
+                gemm.Run(GemmLayout.TN, shape.ColRows, shape.ColCols, depth, w,
+                    inputs + (start + s) * inputSize, ColOf(shape, cols, images + (start + s) * imageSize, s),
+                    false, null, Activation.Identity);
+            Col2Im(shape, cols, images + start * imageSize, count);
         }
     }
 
