@@ -9,6 +9,14 @@ namespace VaeGpu.Tests.Layers;
 
 internal static class Float64Reference
 {
+    /// <summary>d loss / d v[i] by (loss(v + h e_i) - loss(v - h e_i)) / 2h in float64.</summary>
+    public static double CentralDifference(double[] v, int i, Func<double[], double> loss, double h)
+    {
+        var plus = (double[])v.Clone(); plus[i] += h;
+        var minus = (double[])v.Clone(); minus[i] -= h;
+        return (loss(plus) - loss(minus)) / (2 * h);
+    }
+
     public static double Act(Activation activation, double x) => activation switch
     {
         Activation.Relu => x > 0 ? x : 0,

@@ -102,7 +102,7 @@ public abstract class GanStepTests(ITestOutputHelper output)
         Func<double[], double> loss, string context)
     {
         var indices = Enumerable.Range(first, end - first).ToList();
-        var expected = indices.Select(i => CentralDifference(p, i, loss)).ToArray();
+        var expected = indices.Select(i => Float64Reference.CentralDifference(p, i, loss, H)).ToArray();
         var actual = indices.Select(i => grads[i]).ToArray();
         AssertClose(what, actual, expected, Atol, Rtol, context, indices);
         output.WriteLine($"{what}: {indices.Count} gradients, worst error / tolerance "
@@ -151,13 +151,6 @@ public abstract class GanStepTests(ITestOutputHelper output)
         var result = new float[model.Parameters.Count];
         if (values) model.Parameters.ReadValues(result); else model.Parameters.ReadGradients(result);
         return result;
-    }
-
-    private static double CentralDifference(double[] v, int i, Func<double[], double> loss)
-    {
-        var plus = (double[])v.Clone(); plus[i] += H;
-        var minus = (double[])v.Clone(); minus[i] -= H;
-        return (loss(plus) - loss(minus)) / (2 * H);
     }
 }
 

@@ -184,12 +184,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
     internal static double[] CentralDifferences(double[] v, Func<double[], double> loss)
     {
         var result = new double[v.Length];
-        for (int i = 0; i < v.Length; i++)
-        {
-            var plus = (double[])v.Clone(); plus[i] += H;
-            var minus = (double[])v.Clone(); minus[i] -= H;
-            result[i] = (loss(plus) - loss(minus)) / (2 * H);
-        }
+        for (int i = 0; i < v.Length; i++) result[i] = Float64Reference.CentralDifference(v, i, loss, H);
         return result;
     }
 }

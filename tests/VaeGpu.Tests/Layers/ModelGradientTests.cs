@@ -81,7 +81,7 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         foreach (var info in model.Parameters.Table)
             for (int j = 0; j < Math.Min(PerTensor, info.Length); j++)
                 indices.Add(info.Offset + random.Next(info.Length));
-        var expected = indices.Select(i => CentralDifference(pd, i, Loss)).ToArray();
+        var expected = indices.Select(i => Float64Reference.CentralDifference(pd, i, Loss, H)).ToArray();
         var actual = indices.Select(i => grads[i]).ToArray();
         AssertClose("dL/dparams", actual, expected, Atol, Rtol, context, indices);
         output.WriteLine($"{indices.Count} gradients checked, worst error / tolerance "
@@ -105,13 +105,6 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
         model.Parameters.ReadGradients(second);
         Assert.Equal(first, second);
         Assert.Contains(first, g => g != 0);
-    }
-
-    private static double CentralDifference(double[] v, int i, Func<double[], double> loss)
-    {
-        var plus = (double[])v.Clone(); plus[i] += H;
-        var minus = (double[])v.Clone(); minus[i] -= H;
-        return (loss(plus) - loss(minus)) / (2 * H);
     }
 }
 
