@@ -17,6 +17,10 @@ public abstract partial class KernelAccelerator : Accelerator
 
     private DeviceBuffer<float>? _placeholder; // (1): bound to absent optional buffers
     private DeviceBuffer<float>? _partials;    // (MaxPartials): first-stage sums of SumInto
+    private long _launches;
+
+    /// <summary>Kernels enqueued on this accelerator so far (for benchmarks: launches per step).</summary>
+    public long Launches => _launches;
 
     /// <summary>Runs the generated kernels of this accelerator's program; created by the subclass.</summary>
     protected abstract IKernelLauncher Launcher { get; }
@@ -34,6 +38,9 @@ public abstract partial class KernelAccelerator : Accelerator
 
     private BufferView<float> Partials =>
         (_partials ??= AllocateCore<float>(ReductionKernels.MaxPartials)).View;
+
+    /// <summary>Counts one launch; the backend's launcher calls it for every kernel it enqueues.</summary>
+    protected internal void CountLaunch() => _launches++;
 
     /// <inheritdoc/>
     protected sealed override void DisposeCore()
