@@ -34,7 +34,8 @@ public static class LaunchCount
         Console.WriteLine("|---|---|---:|---:|---:|---:|");
         foreach (var probe in Accelerators.Probe().Where(p => p.Kind != AcceleratorKind.Cpu))
         {
-            if (probe.Unavailable is not null) Console.WriteLine($"{probe.Kind}: skipped: {probe.Unavailable}");
+            if (probe.Unavailable is not null)
+                Console.WriteLine($"{probe.Kind}: skipped: {probe.Unavailable}");
             foreach (var device in probe.Devices)
                 foreach (string model in models)
                 {

@@ -138,9 +138,16 @@ public abstract partial class KernelAccelerator : Accelerator
     protected override void SumIntoCore(BufferView<float> values, int n, BufferView<float> accumulator)
     {
         // Two stages in a fixed order: up to MaxPartials groups each sum a strided share into partials,
-        // then one group adds the partials to the accumulator.
+        // then one group adds the partials to the accumulator; both in one launch when one group covers n
+        // (a batch's row losses), with the same result.
         const int group = ReductionKernels.ReduceThreads;
         int groups = Math.Min(ReductionKernels.MaxPartials, (n + group - 1) / group);
+        if (groups == 1)
+        {
+            ReductionKernels.LaunchSumOneGroup(Launcher, new LaunchDims(group, 1, group, 1), accumulator,
+                values, n);
+            return;
+        }
         ReductionKernels.LaunchSumPartials(Launcher, new LaunchDims(groups * group, 1, group, 1), Partials,
             values, n);
         ReductionKernels.LaunchSumFinish(Launcher, new LaunchDims(group, 1, group, 1), accumulator, Partials,
