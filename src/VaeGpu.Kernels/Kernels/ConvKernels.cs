@@ -172,22 +172,33 @@ internal static partial class ConvKernels
         }
     }
 
-    /// <summary>dbias[c] += the sum of dy over samples and positions of channel c; one work-item per
-    /// channel.</summary>
+    /// <summary>
+    /// dbias[c] += the sum of dy over samples and positions of channel c; one group of ReduceThreads
+    /// work-items per channel, each summing a strided share in order, then a tree (a fixed order).
+    /// </summary>
     [Kernel]
     public static void ConvBackwardBias(KernelContext k, Buf<float> dbias, Buf<float> dy, int batch,
         int channels, int plane)
     {
-        int channel = k.GlobalId(0);
-        if (channel < channels)
+        Buf<float> scratch = k.Shared<float>(ReductionKernels.ReduceThreads);
+        int channel = k.GroupId(0);
+        int lane = k.LocalId(0);
+        // Lane t sums elements t, t + ReduceThreads, ... of the channel's (sample, position) sequence,
+        // stepping the pair by counting instead of dividing.
+        int sample = lane / plane;
+        int position = lane - sample * plane;
+        float sum = 0.0f;
+        while (sample < batch)
         {
-            float sum = 0.0f;
-            for (int sample = 0; sample < batch; sample++)
+            sum += dy[(sample * channels + channel) * plane + position];
+            position += ReductionKernels.ReduceThreads;
+            while (position >= plane)
             {
-                int start = (sample * channels + channel) * plane;
-                for (int p = 0; p < plane; p++) sum += dy[start + p];
+                position -= plane;
+                sample = sample + 1;
             }
-            dbias[channel] += sum;
         }
+        float total = ReductionKernels.TreeSum(k, scratch, sum);
+        if (lane == 0) dbias[channel] = dbias[channel] + total;
     }
 }
