@@ -47,6 +47,7 @@ public abstract partial class KernelAccelerator : Accelerator
     {
         _placeholder?.Dispose();
         _partials?.Dispose();
+        _convWorkspace?.Dispose();
         DisposeDeviceCore();
     }
 
