@@ -4,13 +4,15 @@
 # pictures side by side); the conv autoencoder against the MLP one (MSE and BCE). Prints one
 # markdown table per experiment; runs land in runs/conv-experiments/. Long: hours on 2 cores at 10 epochs.
 # A dataset that cannot be obtained (Fashion-MNIST offline) is skipped with the runner's reason.
-#   docs/conv-experiments.sh [DATA_DIR] [EPOCHS] [EPOCHS_LATENT_AE]
+#   docs/conv-experiments.sh [DATA_DIR] [EPOCHS] [EPOCHS_LATENT_AE] [K]
+# K: importance samples of the bound (default 100; fewer cost proportionally less on a slow machine).
 # RUNNER overrides the runner command (e.g. a copy of the build, so rebuilding meanwhile is safe).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/datasets}
 epochs=${2:-10}
 short_epochs=${3:-$epochs} # the latent-1/2 and autoencoder runs
+k=${4:-100}
 root=runs/conv-experiments
 runner=${RUNNER:-}
 if [ -z "$runner" ]; then
@@ -31,7 +33,7 @@ classifier() { # DATASET: the digit-FID classifier of a dataset, trained once; f
 row() { # NAME: | name | test loss | bound | FID | params | epoch s |
   local dir=$root/$1 extra=()
   [ -n "${2:-}" ] && extra=(--classifier "$root/classifier-$2")
-  $runner eval --run "$dir" --data-dir "$data" --importance-samples 100 "${extra[@]}" >/dev/null
+  $runner eval --run "$dir" --data-dir "$data" --importance-samples "$k" "${extra[@]}" >/dev/null
   python3 - "$dir" "$1" <<'PY'
 import csv, json, os, struct, sys
 d, name = sys.argv[1], sys.argv[2]
@@ -49,7 +51,7 @@ PY
 }
 
 echo "## MLP against conv VAE ($epochs epochs)"
-echo "| run | test loss | K=100 bound | digit-FID | parameters | epoch s |"
+echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
 echo "|---|---|---|---|---|---|"
 for ds in mnist usps fashion-mnist; do
   if ! reason=$(classifier "$ds"); then
@@ -65,7 +67,7 @@ for ds in mnist usps fashion-mnist; do
 done
 
 echo "## Latent 1 and 2 (manifold.png for latent 2; $short_epochs epochs)"
-echo "| run | test loss | K=100 bound | digit-FID | parameters | epoch s |"
+echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
 echo "|---|---|---|---|---|---|"
 for latent in 1 2; do
   for arch in mlp conv; do
@@ -75,7 +77,7 @@ for latent in 1 2; do
 done
 
 echo "## Autoencoders ($short_epochs epochs)"
-echo "| run | test loss | K=100 bound | digit-FID | parameters | epoch s |"
+echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
 echo "|---|---|---|---|---|---|"
 for recon in mse bce; do
   for arch in mlp conv; do
