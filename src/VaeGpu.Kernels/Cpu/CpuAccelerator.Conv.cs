@@ -1,8 +1,8 @@
-// Convolutions on the CPU backend: im2col/col2im (CpuIm2Col.cs) around the packed GEMM, one sample's
-// GEMM at a time in sample order, so results do not depend on the thread count. The column matrices
-// of a chunk of samples live in one scratch block that grows to the largest chunk once and is then
-// reused (no allocation per step). A 1 x 1, stride-1, unpadded kernel skips im2col: the image is its
-// own column matrix.
+// Convolutions on the CPU backend: im2col/col2im (CpuIm2Col.cs) around the packed GEMM. Plain convs with
+// a deep column matrix put a chunk of samples side by side in one GEMM (CpuAccelerator.ConvWide.cs); the
+// rest split the samples across the workers, one GEMM per sample on each (CpuConvSamples.cs). Either way
+// results do not depend on the thread count, and scratch grows once and is then reused (no allocation
+// per step). A 1 x 1, stride-1, unpadded kernel skips im2col: the image is its own column matrix.
 using System.Runtime.InteropServices;
 
 namespace VaeGpu.Kernels.Cpu;
@@ -62,26 +62,20 @@ public unsafe partial class CpuAccelerator
         float* px = Ptr(x), pdy = Ptr(dy), pdw = Ptr(dweight);
         // Conv: dW (Cout, Cin kh kw) += dy_s (Cout, HoWo) col(x_s)^T.
         // Transposed: dW (Cin, Cout kh kw) += x_s (Cin, HW) col(dy_s)^T.
-        bool wide = UsesWideGemm(g);
-        if (wide) ConvBackwardWeightsWide(g, batch, px, pdy, pdw);
-        var shape = g.Transposed ? TransposedShape(g) : ConvShape(g);
-        float* image = g.Transposed ? pdy : px;
-        int imageSize = g.Transposed ? g.OutSize : g.InSize;
-        int rows = g.Transposed ? g.InChannels : g.OutChannels;
-        int chunk = wide ? batch : ChunkOf(shape, batch);
-        for (int start = wide ? batch : 0; start < batch; start += chunk) // the wide path did the weights
+        if (UsesWideGemm(g)) ConvBackwardWeightsWide(g, batch, px, pdy, pdw);
+        else
         {
-            int count = Math.Min(chunk, batch - start);
-            float* cols = scratch;
-            Im2Col(shape, image + (long)start * imageSize, cols, count);
-            for (int s = 0; s < count; s++)
-            {
-                float* left = g.Transposed ? px + (long)(start + s) * g.InSize
-                    : pdy + (long)(start + s) * g.OutSize;
-                gemm.Run(GemmLayout.NT, rows, shape.ColRows, shape.ColCols, left,
-                    ColOf(shape, cols, image + (long)(start + s) * imageSize, s), pdw, true, null,
-                    Activation.Identity);
-            }
+            var shape = g.Transposed ? TransposedShape(g) : ConvShape(g);
+            int rows = g.Transposed ? g.InChannels : g.OutChannels;
+            // im2col of the image side, times the other side (dy for a conv, x for a transposed conv).
+            float* image = g.Transposed ? pdy : px, left = g.Transposed ? px : pdy;
+            int imageSize = g.Transposed ? g.OutSize : g.InSize;
+            int leftSize = g.Transposed ? g.InSize : g.OutSize;
+            int groups = samples.Set(ConvSampleMode.WeightGrad, shape, batch, null, rows, 0, image, imageSize,
+                left, leftSize);
+            pool.Run(samples, Threads);
+            long size = (long)rows * shape.ColRows;
+            Dispatch(new AddPartialsWork(pdw, samples.Partials, groups, size), (int)size, 8, groups);
         }
         if (!dbias.IsEmpty)
         {
@@ -91,40 +85,22 @@ public unsafe partial class CpuAccelerator
         }
     }
 
-    // out_s (rows, ColCols) = W (rows, ColRows) col(image_s), sample by sample in chunks: a conv's forward
-    // and a transposed conv's input gradient.
+    // out_s (rows, ColCols) = W (rows, ColRows) col(image_s), samples split across the workers: a conv's
+    // forward and a transposed conv's input gradient.
     private void ColumnsGemm(in ColShape shape, int batch, float* w, int rows, float* images, long imageSize,
         float* outputs, long outputSize)
     {
-        int chunk = ChunkOf(shape, batch);
-        for (int start = 0; start < batch; start += chunk)
-        {
-            int count = Math.Min(chunk, batch - start);
-            float* cols = scratch;
-            Im2Col(shape, images + start * imageSize, cols, count);
-            for (int s = 0; s < count; s++)
-                gemm.Run(GemmLayout.NN, rows, shape.ColCols, shape.ColRows, w,
-                    ColOf(shape, cols, images + (start + s) * imageSize, s),
-                    outputs + (start + s) * outputSize, false, null, Activation.Identity);
-        }
+        samples.Set(ConvSampleMode.Columns, shape, batch, w, rows, 0, images, imageSize, outputs, outputSize);
+        pool.Run(samples, Threads);
     }
 
-    // image_s = col2im(W^T (ColRows, depth) in_s (depth, ColCols)), sample by sample in chunks: a transposed
-    // conv's forward and a conv's input gradient.
+    // image_s = col2im(W^T (ColRows, depth) in_s (depth, ColCols)), samples split across the workers: a
+    // transposed conv's forward and a conv's input gradient.
     private void GemmCol2Im(in ColShape shape, int batch, float* w, int depth, float* inputs, long inputSize,
         float* images, long imageSize)
     {
-        int chunk = ChunkOf(shape, batch);
-        for (int start = 0; start < batch; start += chunk)
-        {
-            int count = Math.Min(chunk, batch - start);
-            float* cols = scratch;
-            for (int s = 0; s < count; s++)
-                gemm.Run(GemmLayout.TN, shape.ColRows, shape.ColCols, depth, w,
-                    inputs + (start + s) * inputSize, ColOf(shape, cols, images + (start + s) * imageSize, s),
-                    false, null, Activation.Identity);
-            Col2Im(shape, cols, images + start * imageSize, count);
-        }
+        samples.Set(ConvSampleMode.Col2Im, shape, batch, w, 0, depth, images, imageSize, inputs, inputSize);
+        pool.Run(samples, Threads);
     }
 
     // A conv's column matrix comes from its input image, sampled at the output positions.
@@ -134,34 +110,6 @@ public unsafe partial class CpuAccelerator
     // A transposed conv's column matrix belongs to its output image, sampled at the input positions.
     private static ColShape TransposedShape(in Conv2dGeometry g) => new(g.OutChannels, g.OutHeight,
         g.OutWidth, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, g.InHeight, g.InWidth);
-
-    // Sample s's column matrix: the image itself for an identity shape, else its slot in the chunk.
-    private static float* ColOf(in ColShape shape, float* cols, float* image, int s) =>
-        shape.IsIdentity ? image : cols + s * shape.ColSize;
-
-    private void Im2Col(in ColShape shape, float* images, float* cols, int count)
-    {
-        if (shape.IsIdentity) return;
-        Dispatch(new Im2ColWork(images, cols, shape, shape.ColSize, shape.ColCols), count * shape.Channels, 1,
-            (long)shape.KernelHeight * shape.KernelWidth * shape.ColCols);
-    }
-
-    private void Col2Im(in ColShape shape, float* cols, float* images, int count)
-    {
-        if (shape.IsIdentity) return;
-        Dispatch(new Col2ImWork(cols, images, shape, shape.ColSize, shape.ColCols), count * shape.Channels, 1,
-            (long)shape.KernelHeight * shape.KernelWidth * shape.ColCols);
-    }
-
-    // Samples per chunk whose column matrices fit the scratch budget (at least one); the scratch grows
-    // once to the largest chunk seen. An identity shape needs no scratch.
-    private int ChunkOf(in ColShape shape, int batch)
-    {
-        if (shape.IsIdentity) return batch;
-        int chunk = (int)Math.Clamp(ScratchBudget / shape.ColSize, 1, batch);
-        EnsureScratch(chunk * shape.ColSize);
-        return chunk;
-    }
 
     private void EnsureScratch(long floats)
     {

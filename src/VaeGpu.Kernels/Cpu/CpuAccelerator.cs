@@ -23,6 +23,7 @@ public unsafe partial class CpuAccelerator : Accelerator
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
         pool = new CpuWorkerPool(Threads);
         gemm = new CpuGemm(pool, kernel);
+        samples = new CpuConvSamples(pool, kernel);
         Info = new AcceleratorInfo(AcceleratorKind.Cpu, 0, CpuName(), "host",
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             Environment.ProcessorCount, $"{Threads} threads, {kernel} GEMM");
@@ -30,6 +31,7 @@ public unsafe partial class CpuAccelerator : Accelerator
 
     private readonly CpuWorkerPool pool;
     private readonly CpuGemm gemm;
+    private readonly CpuConvSamples samples;
 
     /// <summary>Managed bytes allocated so far by this instance's worker threads (for tests).</summary>
     internal long WorkerAllocatedBytes => pool.WorkerAllocatedBytes;
@@ -93,6 +95,7 @@ public unsafe partial class CpuAccelerator : Accelerator
     {
         pool.Dispose();
         gemm.Dispose();
+        samples.Dispose();
         FreeScratch();
     }
 

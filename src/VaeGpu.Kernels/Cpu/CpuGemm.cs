@@ -52,6 +52,23 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     public void Run(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c, bool accumulate,
         float* bias, Activation activation)
     {
+        int workers = Set(layout, m, n, k, a, b, c, accumulate, bias, activation);
+        pool.Run(this, workers);
+    }
+
+    /// <summary>C (m x n) = [C +] op(A) op(B) on the calling thread alone, which may be a pool worker
+    /// inside a dispatch of its own (each worker then needs its own instance).</summary>
+    public void RunAlone(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c,
+        bool accumulate)
+    {
+        Set(layout, m, n, k, a, b, c, accumulate, null, Activation.Identity);
+        Execute(0, 1);
+    }
+
+    // Stores the arguments and sizes the packs; returns the workers the GEMM is worth.
+    private int Set(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c, bool accumulate,
+        float* bias, Activation activation)
+    {
         this.layout = layout;
         (this.m, this.n, this.k) = (m, n, k);
         this.a = a; this.b = b; this.c = c; this.bias = bias;
@@ -64,8 +81,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         blocksN = (n + NC - 1) / NC;
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
-        int workers = (long)m * n * k < ParallelMacs ? 1 : pool.Size;
-        pool.Run(this, workers);
+        return (long)m * n * k < ParallelMacs ? 1 : pool.Size;
     }
 
     /// <inheritdoc/>
@@ -78,7 +94,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
             if (step < steps)
             {
                 PackStep(worker, workers, step);
-                pool.Barrier(worker);
+                if (workers > 1) pool.Barrier(worker); // alone: maybe inside another dispatch
             }
         }
     }

@@ -74,7 +74,7 @@ internal sealed class TrainOptions
                 config = setting.Apply(config, parse.GetResult(option) is { Tokens.Count: 0 } ? ""
                     : parse.GetValue(option) ?? "", option.Name);
         foreach (var (setting, option) in _settings)
-            if (Given(parse, option) && SettingsTable.ScopeError(setting, config.Model) is { } message)
+            if (Given(parse, option) && SettingsTable.ScopeError(setting, config) is { } message)
                 throw new UserErrorException(message);
         return config;
     }

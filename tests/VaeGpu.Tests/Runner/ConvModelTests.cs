@@ -145,6 +145,26 @@ public sealed class ConvModelTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(dir));
     }
 
+    // The conv-only options would be silently ignored by an MLP, whether --arch mlp is typed or is the
+    // default.
+    [DataTheory("usps")]
+    [InlineData("--channels 16,32", "--channels: applies to --arch conv only")]
+    [InlineData("--arch mlp --channels 32,64", "--channels: applies to --arch conv only")]
+    [InlineData("--batch-norm", "--batch-norm: applies to --arch conv only")]
+    [InlineData("--arch mlp --batch-norm false", "--batch-norm: applies to --arch conv only")]
+    [InlineData("--model gan --channels 16,32", "--channels: applies to the VAEs")]
+    public void ConvOnlyOptionsWithTheMlpAreOneLineAndExitCode2(string options, string message)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"vaegpu-mlp-bad-{Guid.NewGuid():N}");
+        var result = RunnerHarness.Run([.. new[] { "--dataset", "usps", "--data-dir", UspsDir, "--out", dir },
+            .. options.Split(' ')]);
+        output.WriteLine(result.ToString());
+        Assert.Equal(2, result.Code);
+        Assert.Single(result.ErrLines);
+        Assert.Contains(message, result.Err);
+        Assert.False(Directory.Exists(dir));
+    }
+
     [OpenCLUspsFact]
     public void ConvOnOpenCLMatchesTheCpuRun()
     {

@@ -83,11 +83,17 @@ public sealed class SettingsTableTests
     public void CliAndSweepGiveTheSameConfiguration(string name, string value)
     {
         var setting = SettingsTable.Find(name)!;
-        // A setting of the GANs only is typed with --model gan (alone it is a user error).
-        bool gan = setting.Scope == SettingScope.Gan;
-        var baseline = gan ? new RunConfig { Model = VaeGpu.Layers.ModelKind.Gan } : new RunConfig();
-        var (cli, error) = ParseCli([.. gan ? ["--model", "gan"] : Array.Empty<string>(), setting.OptionName,
-            value]);
+        // A setting of the GANs only is typed with --model gan, one of conv VAEs only with --arch conv
+        // (alone each is a user error).
+        string[] context = setting.Scope switch
+        {
+            SettingScope.Gan => ["--model", "gan"],
+            SettingScope.Conv => ["--arch", "conv"],
+            _ => [],
+        };
+        var baseline = context.Length == 0 ? new RunConfig()
+            : SettingsTable.Find(context[0][2..])!.Apply(new RunConfig(), context[1], context[0]);
+        var (cli, error) = ParseCli([.. context, setting.OptionName, value]);
         Assert.Null(error);
         Assert.NotEqual(baseline.ToJson(), cli!.ToJson());
         if (setting.InConfig) Assert.Equal(value.Replace(':', ','), setting.Format(cli));

@@ -79,6 +79,8 @@ public enum SettingScope
     Vae,
     /// <summary>The GANs only (gan, lsgan, cgan).</summary>
     Gan,
+    /// <summary>The VAEs built with --arch conv only.</summary>
+    Conv,
 }
 
 /// <summary>Parses the text of a setting; false when it is not a value of the type.</summary>

@@ -31,17 +31,22 @@ public static partial class SettingsTable
         return config.Arch == ModelArch.Conv ? ConvProblem(config) : null;
     }
 
-    /// <summary>Null when <paramref name="setting"/> applies to <paramref name="model"/>, else the one-line
-    /// message saying which models it is for.</summary>
-    public static string? ScopeError(Setting setting, ModelKind model)
+    /// <summary>Null when <paramref name="setting"/> applies to the model and architecture of
+    /// <paramref name="config"/>, else the one-line message saying which ones it is for.</summary>
+    public static string? ScopeError(Setting setting, RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(setting);
+        ArgumentNullException.ThrowIfNull(config);
+        var model = config.Model;
         return setting.Scope switch
         {
-            SettingScope.Vae when model.IsGan() =>
+            SettingScope.Vae or SettingScope.Conv when model.IsGan() =>
                 $"{setting.OptionName}: applies to the VAEs (vae, cvae, ae), not to a {model.Name()}",
             SettingScope.Gan when !model.IsGan() => $"{setting.OptionName}: applies to the GANs (gan, lsgan, "
                 + $"cgan), not to a {model.Name()}",
+            // Silently ignored otherwise: the MLP has no convolutions to widen or normalise.
+            SettingScope.Conv when config.Arch != ModelArch.Conv =>
+                $"{setting.OptionName}: applies to --arch conv only, not to --arch {config.Arch.Name()}",
             _ => null,
         };
     }

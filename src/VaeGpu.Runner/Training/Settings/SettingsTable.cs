@@ -29,10 +29,10 @@ public static partial class SettingsTable
             c => c.Arch, WithArch).For(SettingScope.Vae),
         new Setting<int[]>("channels", "Conv channels of the stride-2 layers (conv only, e.g. 32,64)", Sizes,
             LayerList, v => v.Length > 0, c => c.Channels, (c, v) => c with { Channels = v }, FormatSizes)
-            .For(SettingScope.Vae),
+            .For(SettingScope.Conv),
         new Setting<bool>("batch-norm", "BatchNorm2d after each hidden conv (conv only)",
             "true or false (or no value for true)", Flag, _ => true, c => c.BatchNorm,
-            (c, v) => c with { BatchNorm = v }, v => v ? "true" : "false").For(SettingScope.Vae),
+            (c, v) => c with { BatchNorm = v }, v => v ? "true" : "false").For(SettingScope.Conv),
         new Setting<int[]>("encoder", "Encoder hidden sizes (e.g. 512,256)", Sizes, LayerList,
             v => v.Length > 0, c => c.Encoder, (c, v) => c with { Encoder = v }, FormatSizes)
             .For(SettingScope.Vae),
