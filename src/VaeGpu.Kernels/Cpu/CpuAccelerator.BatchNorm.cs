@@ -3,7 +3,7 @@
 // accurate and independent of the thread count; the element-wise passes are float32.
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     /// <inheritdoc/>
     protected override void BatchNormForwardCore(bool training, int batch, int channels, int spatial,

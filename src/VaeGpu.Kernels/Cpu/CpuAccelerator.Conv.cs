@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     // Floats of column matrices per chunk: 8 MiB, so a chunk's im2col and GEMMs stay near L3.
     private const long ScratchBudget = 2L << 20;

@@ -6,7 +6,7 @@
 // the thread count.
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     // Column-matrix rows (C kh kw) from which the side-by-side path pays: with fewer (one input channel)
     // the per-sample GEMMs are small enough to run unsplit, while the side-by-side weight gradient

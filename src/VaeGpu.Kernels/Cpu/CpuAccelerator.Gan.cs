@@ -4,7 +4,7 @@ using VaeGpu.Kernels.Random;
 
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     /// <inheritdoc/>
     protected override void FillUniformCore(BufferView<float> destination, int n, float low, float high,

@@ -3,7 +3,7 @@
 // windows (stride < kernel) sum in a fixed order whatever the thread count.
 namespace VaeGpu.Kernels.Cpu;
 
-public sealed unsafe partial class CpuAccelerator
+public unsafe partial class CpuAccelerator
 {
     /// <inheritdoc/>
     protected override void MaxPool2dForwardCore(in Pool2dGeometry geometry, int batch, BufferView<float> x,
