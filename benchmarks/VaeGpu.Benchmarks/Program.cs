@@ -2,6 +2,9 @@
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-table [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-backends [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
+//     [vae|gan]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gan-drift [data] [opencl|cpu-ulp|cpu-lr]
+//     [limit] [epochs]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- conv-table [threads] [cpu]
 // OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
@@ -16,6 +19,7 @@ var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["gemm-backends"] = GemmBackends.Run,
     ["conv-table"] = VaeGpu.Benchmarks.Conv.ConvTable.Run,
     ["epoch-profile"] = EpochProfile.Run,
+    ["gan-drift"] = VaeGpu.Benchmarks.Drift.GanDrift.Run,
 };
 
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode(args[1..]);
