@@ -24,7 +24,10 @@ limit_args=()
 dotnet build src/VaeGpu.Runner -c Release -v quiet >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-median() { sort -g | awk '{v[NR] = $1} END {m = int((NR + 1) / 2); print (NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2)}'; }
+# the median as Python's statistics.median takes it (the mean of the middle two for an even count)
+median() {
+  sort -g | awk '{v[NR] = $1} END {m = int((NR + 1) / 2); print (NR % 2 ? v[m] : (v[m] + v[m + 1]) / 2)}'
+}
 echo "load before: $(uptime)"
 dotnet src/VaeGpu.Runner/bin/Release/net10.0/VaeGpu.Runner.dll --model "$model" --epochs "$epochs" \
   --threads "$threads" "${limit_args[@]}" --data-dir "$data" --out "$out/run" --quiet

@@ -138,7 +138,8 @@ def main():
         print(f"epoch {epoch} train_seconds={seconds[-1]:.3f} d_loss={d_sum / count:.4f} "
               f"g_loss={g_sum / count:.4f}", flush=True)
     print(f"pytorch {torch.__version__} model={args.model} images={count} threads={torch.get_num_threads()} "
-          f"omp_wait_policy={os.environ.get('OMP_WAIT_POLICY', 'unset')} median_train_seconds={statistics.median(seconds):.3f}")
+          f"omp_wait_policy={os.environ.get('OMP_WAIT_POLICY', 'unset')} "
+          f"median_train_seconds={statistics.median(seconds):.3f}")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ public static class GanDrift
             + Fmt(Distance(Values(a), Values(b), 0, a.Parameters.Count)));
 
         int steps = (count + batch - 1) / batch, g = a.GeneratorCount, all = a.Parameters.Count;
-        Console.WriteLine("epoch,step,d_loss_a,d_loss_b,d_rel,g_loss_a,g_loss_b,g_rel,params_g_rel,params_d_rel");
+        Console.WriteLine(
+            "epoch,step,d_loss_a,d_loss_b,d_rel,g_loss_a,g_loss_b,g_rel,params_g_rel,params_d_rel");
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             var order = EpochShuffle.Permutation(count, config.Seed, epoch);
@@ -157,7 +158,8 @@ public static class GanDrift
         foreach (int i in top)
         {
             var info = table.Last(t => t.Offset <= i);
-            Console.WriteLine($"  jump: {info.Name}[{i - info.Offset}]: value {G(beforeA[i])} -> {G(afterA[i])}"
+            Console.WriteLine($"  jump: {info.Name}[{i - info.Offset}]: "
+                + $"value {G(beforeA[i])} -> {G(afterA[i])}"
                 + $" vs {G(beforeB[i])} -> {G(afterB[i])}; grad {G(gradA[i])} vs {G(gradB[i])}; "
                 + $"m {G(m1A[i])} vs {G(m1B[i])}; v {G(m2A[i])} vs {G(m2B[i])}");
         }
@@ -173,8 +175,9 @@ public static class GanDrift
         var preB = PreActivations(a, beforeB, n);
         var all = preA.SelectMany(p => p).ToList();
         double median = all.Select(e => Math.Abs(e.Pre)).Order().ElementAt(all.Count / 2);
-        Console.WriteLine($"  ReLU inputs of G's pass ({all.Count}), median |pre| {Fmt(median)}; nearest zero: "
-            + string.Join("; ", all.OrderBy(e => Math.Abs(e.Pre)).Take(3).Select(e => $"{e.Where}: {Fmt(e.Pre)}")));
+        Console.WriteLine($"  ReLU inputs of G's pass ({all.Count}), median |pre| {Fmt(median)}; "
+            + "nearest zero: " + string.Join("; ",
+                all.OrderBy(e => Math.Abs(e.Pre)).Take(3).Select(e => $"{e.Where}: {Fmt(e.Pre)}")));
         if (watch < 0) return;
         var last = preA.Count - 1;
         int hidden = a.Config.GHidden[^1];
@@ -205,7 +208,8 @@ public static class GanDrift
         Forward(a, mixB, "discriminator", fakeB, c.InputDim, c.DHidden, 1, 0.01, tiesB);
         var order = Enumerable.Range(0, tiesA.Count).OrderBy(i => Math.Abs(tiesA[i].Pre)).Take(3);
         Console.WriteLine($"  D's LeakyReLU inputs on G's fakes ({tiesA.Count}), nearest zero (a / b): "
-            + string.Join("; ", order.Select(i => $"{tiesA[i].Where}: {Fmt(tiesA[i].Pre)} / {Fmt(tiesB[i].Pre)}")));
+            + string.Join("; ",
+                order.Select(i => $"{tiesA[i].Where}: {Fmt(tiesA[i].Pre)} / {Fmt(tiesB[i].Pre)}")));
     }
 
     private static double[] Noise(GanModel a, int n)
@@ -235,7 +239,8 @@ public static class GanDrift
                 for (int unit = 0; unit < next; unit++)
                 {
                     double pre = p[bias + unit];
-                    for (int k = 0; k < width; k++) pre += (double)p[w + unit * width + k] * x[sample * width + k];
+                    for (int k = 0; k < width; k++)
+                        pre += (double)p[w + unit * width + k] * x[sample * width + k];
                     if (!top) ties?.Add((pre, $"{prefix}.{2 * layer} unit {unit} image {sample}"));
                     h[sample * next + unit] = top ? (prefix == "generator" ? Math.Tanh(pre) : pre)
                         : pre > 0 ? pre : slope * pre;
