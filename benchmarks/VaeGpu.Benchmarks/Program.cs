@@ -3,8 +3,11 @@
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-backends [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-tune [TMxTNxTKxWMxWN ...]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
+//     [vae|gan]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- launches [steps] [data] [models]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- fusion-times [reps]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gan-drift [data] [opencl|cpu-ulp|cpu-lr]
+//     [limit] [epochs]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- conv-table [threads] [cpu]
 // OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
@@ -22,6 +25,7 @@ var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["epoch-profile"] = EpochProfile.Run,
     ["launches"] = LaunchCount.Run,
     ["fusion-times"] = FusionTimes.Run,
+    ["gan-drift"] = VaeGpu.Benchmarks.Drift.GanDrift.Run,
 };
 
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode(args[1..]);
