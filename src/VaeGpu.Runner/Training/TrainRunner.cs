@@ -98,8 +98,9 @@ public static class TrainRunner
         int batch = Math.Min(config.BatchSize, images), last = images - (images - 1) / batch * batch;
         if (config.Model == ModelKind.Dcgan && last == 1)
             throw new UserErrorException(
-                $"--batch-size {config.BatchSize}: {images} training images leave a last batch of 1 image, "
-                + "and the dcgan's batch norm needs at least 2; pick another --batch-size or --limit");
+                $"--batch-size {config.BatchSize}: {images} training images in batches of {batch} leave a "
+                + "last batch of 1 image, and the dcgan's batch norm needs at least 2; pick another "
+                + "--batch-size or --limit");
     }
 
     /// <summary>One line for each setting that is valid but probably not what was meant (issue 19 item 3):
