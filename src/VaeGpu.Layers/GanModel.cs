@@ -80,9 +80,6 @@ public sealed partial class GanModel : IDisposable
     /// <summary>G's and D's layers as torch.nn specs.</summary>
     public GanArchitecture Layout { get; }
 
-    /// <summary>Every layer of G, then of D, for tests and tools.</summary>
-    public IEnumerable<Layer> AllLayers => _generator.Layers.Concat(_discriminator.Layers);
-
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatch { get; }
 
