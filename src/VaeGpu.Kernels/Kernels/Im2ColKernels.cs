@@ -3,8 +3,10 @@
 // side by side, and the shuffle between a batch (samples, C, plane) and the channel-major layout
 // (C, samples plane) the GEMM reads and writes. An image is (C, H, W); its column matrix is
 // (C kh kw, samples gridH gridW): row (c, i, j), column (sample, gy, gx) holds pixel
-// (gy s - p + i, gx s - p + j) of that sample's channel c, or 0 outside the image. col2im gathers
-// (one work-item per pixel, taps in (i, j) order, no atomics), so its sums are reproducible.
+// (gy s - p + i, gx s - p + j) of that sample's channel c, or 0 outside the image. col2im gathers (each
+// pixel sums its taps in (i, j) order, no atomics), so its sums are reproducible. A work-item handles a
+// whole row (of the grid, image or plane): the index arithmetic's integer divisions are paid once per
+// row, not per element (per element they cost as much as the GEMM on PoCL).
 using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.Kernels;
