@@ -35,7 +35,8 @@ public static class FusionTimes
     {
         var random = new Random(1);
         DeviceBuffer<float> Buffer(int n) =>
-            acc.Upload<float>(Enumerable.Range(0, n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray());
+            acc.Upload<float>(Enumerable.Range(0, n).Select(_ => (float)random.NextDouble() - 0.5f)
+                .ToArray());
         using var mu = Buffer(Batch * Latent);
         using var logvar = Buffer(Batch * Latent);
         using var eps = Buffer(Batch * Latent);

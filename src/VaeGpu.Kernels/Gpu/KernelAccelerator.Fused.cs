@@ -12,7 +12,8 @@ public abstract partial class KernelAccelerator
         int cols, BufferView<float> eps, BufferView<float> z, ulong seed, ulong stream,
         BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale) =>
         FusedKernels.LaunchReparameterizeKl(Launcher, RowDims(rows), z, eps, rowLoss, dmu, dlogvar, mu,
-            logvar, rows, cols, (uint)seed, (uint)(seed >> 32), (uint)stream, (uint)(stream >> 32), gradScale);
+            logvar, rows, cols, (uint)seed, (uint)(seed >> 32), (uint)stream, (uint)(stream >> 32),
+            gradScale);
 
     /// <inheritdoc/>
     protected override void ActivationBackwardColumnSumCore(Activation activation, BufferView<float> y,

@@ -106,7 +106,8 @@ public abstract partial class ConformanceSuite
                     BufferView<float> yView = Put(y), dyView = Put(dy);
                     var dx = inPlace ? dyView : Output0(n);
                     var sums = accumulate ? Put(s0) : Output0(cols);
-                    Acc.ActivationBackwardColumnSum(activation, yView, dyView, dx, rows, cols, sums, accumulate);
+                    Acc.ActivationBackwardColumnSum(activation, yView, dyView, dx, rows, cols, sums,
+                        accumulate);
                     Close(dx, dxRef, dxTolerance, what + " dx");
                     Close(sums, sumRef, sumAtol, 0, what + " sums");
 
