@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The comparison the report could not make: VAE, CVAE, GAN, LSGAN and cGAN on MNIST, 10 epochs each,
-# seed 1, every one scored by `eval` with the same yardsticks (digit-FID, digit-KID, conditional
-# accuracy where it applies), plus parameters and the median epoch time; prints a Markdown table and
-# copies one sample grid per model to docs/images/compare-<model>.png. The conv VAE and the DCGAN join
-# the list once the conv layers are merged. Needs the MNIST digit classifier
+# The comparison the report could not make: VAE, CVAE, conv VAE, GAN, LSGAN, DCGAN and cGAN on MNIST,
+# 10 epochs each, seed 1, every one scored by `eval` with the same yardsticks (digit-FID, digit-KID,
+# conditional accuracy where it applies), plus parameters (batch-norm running statistics are buffers,
+# not parameters, as in PyTorch) and the median epoch time; prints a Markdown table and copies one
+# sample grid per model to docs/images/compare-<folder>.png. The conv VAE is `--model vae --arch conv`
+# in the folder convvae. Needs the MNIST digit classifier
 # (`VaeGpu.Runner classifier --dataset mnist`). Usage: docs/gan-comparison.sh [runs-folder] [extra options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,24 +12,30 @@ out=${1:-runs/gan-comparison}
 shift || true
 runner=(dotnet run -c Release --project src/VaeGpu.Runner --)
 mkdir -p "$out" docs/images
-for model in vae cvae gan lsgan cgan; do
-    if [ ! -f "$out/$model/model.safetensors" ]; then
-        "${runner[@]}" --model "$model" --epochs 10 --seed 1 --out "$out/$model" --quiet "$@"
+models=(vae cvae convvae gan lsgan dcgan cgan)
+for folder in "${models[@]}"; do
+    case $folder in
+        convvae) options=(--model vae --arch conv) ;;
+        *) options=(--model "$folder") ;;
+    esac
+    if [ ! -f "$out/$folder/model.safetensors" ]; then
+        "${runner[@]}" "${options[@]}" --epochs 10 --seed 1 --out "$out/$folder" --quiet "$@"
     fi
-    "${runner[@]}" eval --run "$out/$model" --importance-samples 1 --quiet
-    cp "$out/$model/samples.png" "docs/images/compare-$model.png"
+    "${runner[@]}" eval --run "$out/$folder" --importance-samples 1 --quiet
+    cp "$out/$folder/samples.png" "docs/images/compare-$folder.png"
 done
-python3 - "$out" <<'PY'
+python3 - "$out" "${models[@]}" <<'PY'
 import csv, json, math, statistics, struct, sys, os
-out = sys.argv[1]
+out, models = sys.argv[1], sys.argv[2:]
 print("| model | digit-FID (floor) | digit-KID +- std (floor) | cond. accuracy | parameters | epoch s |")
 print("|---|---:|---:|---:|---:|---:|")
-for model in ["vae", "cvae", "gan", "lsgan", "cgan"]:
+for model in models:
     run = os.path.join(out, model)
     e = json.load(open(os.path.join(run, "eval.json")))
     with open(os.path.join(run, "model.safetensors"), "rb") as f:
         header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
-    params = sum(math.prod(v["shape"]) for k, v in header.items() if k != "__metadata__")
+    params = sum(math.prod(v["shape"]) for k, v in header.items()
+                 if k != "__metadata__" and not k.endswith((".running_mean", ".running_var")))
     seconds = statistics.median(float(r["epoch_seconds"]) for r in csv.DictReader(open(os.path.join(run, "metrics.csv"))))
     acc = e.get("conditional_accuracy")
     print(f"| {model} | {e['digit_fid']:.1f} ({e['fid_floor']:.2f}) | {e['digit_kid']:.4f} +- {e['digit_kid_std']:.4f} "

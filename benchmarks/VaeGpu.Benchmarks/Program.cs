@@ -1,7 +1,13 @@
 // Benchmark entry point: named quick modes first, everything else goes to BenchmarkDotNet.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-table [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-backends [threads]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-tune [TMxTNxTKxWMxWN ...]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
+//     [vae|gan]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- launches [steps] [data] [models]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- fusion-times [reps]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gan-drift [data] [opencl|cpu-ulp|cpu-lr]
+//     [limit] [epochs]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- conv-table [threads] [cpu]
 // OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
@@ -14,8 +20,12 @@ var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
 {
     ["gemm-table"] = GemmTable.Run,
     ["gemm-backends"] = GemmBackends.Run,
+    ["gemm-tune"] = GemmTune.Run,
     ["conv-table"] = VaeGpu.Benchmarks.Conv.ConvTable.Run,
     ["epoch-profile"] = EpochProfile.Run,
+    ["launches"] = LaunchCount.Run,
+    ["fusion-times"] = FusionTimes.Run,
+    ["gan-drift"] = VaeGpu.Benchmarks.Drift.GanDrift.Run,
 };
 
 if (args.Length > 0 && modes.TryGetValue(args[0], out var mode)) return mode(args[1..]);

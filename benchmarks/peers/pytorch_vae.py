@@ -20,9 +20,15 @@ import statistics
 import time
 
 import numpy as np
-import torch
-from torch import nn
-from torch.nn import functional as F
+
+# OpenMP's PASSIVE wait policy is PyTorch's best case on this machine: Debian's torch runs element-wise ops
+# on OpenMP threads and GEMMs on OpenBLAS's, and under OpenMP's default spin-wait the two pools spin against
+# each other on 2 cores (pytorch_gan.py measures it). Set before torch loads OpenMP; OMP_WAIT_POLICY in the
+# environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import torch  # noqa: E402 (after the wait policy is set)
+from torch import nn  # noqa: E402
+from torch.nn import functional as F  # noqa: E402
 
 
 def read_idx(path):
@@ -125,6 +131,7 @@ def main():
         print(f"epoch {epoch} train_seconds={seconds[-1]:.3f} train_loss={total / train.shape[0]:.4f} "
               f"test_loss={test_loss:.4f}", flush=True)
     print(f"pytorch {torch.__version__} arch={args.arch} threads={torch.get_num_threads()} "
+          f"omp_wait_policy={os.environ.get('OMP_WAIT_POLICY')} "
           f"median_train_seconds={statistics.median(seconds):.3f}")
 
 

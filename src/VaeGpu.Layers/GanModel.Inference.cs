@@ -17,8 +17,9 @@ public sealed partial class GanModel
     }
 
     /// <summary>
-    /// G on noise z (batch, Noise) [+ one-hot labels for a cgan]: returns a view of the images (batch,
-    /// InputDim) in [-1, 1], valid until the model's next call.
+    /// G in eval mode (batch norm uses its running statistics) on noise z (batch, Noise) [+ one-hot
+    /// labels for a cgan]: returns a view of the images (batch, InputDim) in [-1, 1], valid until the
+    /// model's next call.
     /// </summary>
     public Tensor Generate(BufferView<float> z, BufferView<float> labels, int batch)
     {
@@ -26,6 +27,7 @@ public sealed partial class GanModel
         if (z.IsEmpty || z.Length < (long)batch * Config.Noise)
             throw new ArgumentException(
                 $"z view holds {z.Length} floats, batch {batch} x {Config.Noise} needed", nameof(z));
+        _generator.SetTraining(false); // running statistics, like PyTorch's model.eval()
         return GenerateFrom(new Tensor(z, batch, Config.Noise), y);
     }
 

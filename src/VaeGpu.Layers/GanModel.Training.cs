@@ -132,6 +132,12 @@ public sealed partial class GanModel
     /// </summary>
     private Tensor GenerateCore(Tensor labels, int batch, ulong stream)
     {
+        // Batch norm in training mode needs two images per channel for its unbiased running variance
+        // (PyTorch refuses one too: "Expected more than 1 value per channel when training").
+        if (Config.IsConvolutional && batch < 2)
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"a dcgan training step needs a batch of at least 2 (batch norm), got {batch}");
+        _generator.SetTraining(true); // batch statistics; the running ones move (PyTorch's train())
         var z = _noise.FirstRows(batch);
         Accelerator.FillUniform(z.View, z.Length, -1f, 1f, Config.Seed, stream);
         return GenerateFrom(z, labels);

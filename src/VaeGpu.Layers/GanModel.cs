@@ -1,7 +1,9 @@
-// The fully connected GANs (gan, lsgan, cgan): a generator G (noise [+ label] -> Tanh image in [-1, 1])
-// and a discriminator D (image [+ label] -> one logit). One parameter arena holds G's parameters, then
-// D's, under PyTorch nn.Sequential names (generator.0.weight, discriminator.4.bias, ...); each half has
-// its own optimizer step counter and updates only its own slice of the arena and of the Adam state.
+// The GANs (gan, lsgan, cgan, dcgan): a generator G (noise [+ label] -> Tanh image in [-1, 1]) and a
+// discriminator D (image [+ label] -> one logit), built from GanArchitecture's layer specs. One
+// parameter arena holds G's parameters, then D's, under PyTorch nn.Sequential names
+// (generator.0.weight, generator.2.running_mean, discriminator.4.bias, ...); each half updates only its
+// own slice of the arena and of the Adam state. The dcgan's batch norms (all in G) run in training mode
+// inside a training step and in eval mode (running statistics) in Generate, like model.eval().
 using VaeGpu.Kernels;
 
 namespace VaeGpu.Layers;
@@ -39,15 +41,17 @@ public sealed partial class GanModel : IDisposable
         Accelerator = accelerator;
         Config = config;
         MaxBatch = maxBatch;
-        Parameters = new ParameterArena(accelerator, ParameterShapes(config));
+        Layout = GanArchitecture.Of(config);
+        Parameters = new ParameterArena(accelerator, Layout.ParameterShapes());
         GeneratorCount = Parameters.Table
             .Where(p => p.Name.StartsWith("generator.", StringComparison.Ordinal)).Sum(p => p.Length);
         _workspace = new Workspace(accelerator, maxBatch);
         var ws = _workspace;
         int d = config.InputDim, c = config.LabelColumns, n = config.Noise;
-        _generator = Build(ws, "generator", n + c, config.GHidden, d, Activation.Relu, Activation.Tanh);
-        _discriminator = Build(ws, "discriminator", d + c, config.DHidden, 1, Activation.LeakyRelu,
-            Activation.Identity);
+        _generator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Generator, 0,
+            Layout.Generator.Count));
+        _discriminator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Discriminator, 0,
+            Layout.Discriminator.Count));
         _real = ws.Batch(d);
         _noise = ws.Batch(n);
         if (c > 0)
@@ -73,6 +77,9 @@ public sealed partial class GanModel : IDisposable
     /// <summary>The architecture.</summary>
     public GanConfig Config { get; }
 
+    /// <summary>G's and D's layers as torch.nn specs.</summary>
+    public GanArchitecture Layout { get; }
+
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatch { get; }
 
@@ -92,34 +99,28 @@ public sealed partial class GanModel : IDisposable
     public Tensor Noise => _noise;
 
     /// <summary>The parameter table of a config, in arena order (generator first).</summary>
-    public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(GanConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        int c = config.LabelColumns;
-        foreach (var entry in Shapes("generator", config.Noise + c, config.GHidden, config.InputDim))
-            yield return entry;
-        foreach (var entry in Shapes("discriminator", config.InputDim + c, config.DHidden, 1))
-            yield return entry;
-    }
+    public static IEnumerable<(string Name, int[] Shape)> ParameterShapes(GanConfig config) =>
+        GanArchitecture.Of(config).ParameterShapes();
 
     /// <summary>
-    /// The PyTorch modules of G and D in order ("Linear(96, 1024)", "ReLU()", ...), for config.json.
+    /// The PyTorch modules of G and D in order ("Linear(in_features=96, out_features=1024)", "ReLU()",
+    /// ...), for the checkpoint's metadata.
     /// </summary>
     public static (string[] Generator, string[] Discriminator) Architecture(GanConfig config)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        int c = config.LabelColumns;
-        return (Modules(config.Noise + c, config.GHidden, config.InputDim, "ReLU()", "Tanh()"),
-            Modules(config.InputDim + c, config.DHidden, 1, "LeakyReLU(negative_slope=0.01)", null));
+        var layout = GanArchitecture.Of(config);
+        return ([.. layout.Generator.Select(s => s.ToString())],
+            [.. layout.Discriminator.Select(s => s.ToString())]);
     }
 
     /// <summary>
-    /// Re-initializes every parameter like PyTorch's nn.Linear from SplitMix64(Config.Seed), zeroes the
-    /// gradients, the optimizer state and the step counter.
+    /// Re-initializes every parameter like PyTorch (Linear and conv uniform in +-1/sqrt(fan_in), batch
+    /// norm 1, 0 and running 0, 1) from SplitMix64(Config.Seed), zeroes the gradients, the optimizer
+    /// state and the step counter.
     /// </summary>
     public void Initialize()
     {
-        Linear.InitializeParameters(Parameters, Config.Seed);
+        SpecLayers.InitializeParameters(Parameters, Config.Seed);
         Parameters.ZeroGradients();
         Parameters.ResetOptimizerState();
         StepCount = 0;
@@ -131,49 +132,5 @@ public sealed partial class GanModel : IDisposable
         _workspace.Dispose();
         _lossSums.Dispose();
         Parameters.Dispose();
-    }
-
-    private Sequential Build(Workspace ws, string prefix, int input, int[] hidden, int output,
-        Activation act, Activation last)
-    {
-        var layers = new List<Layer>();
-        int width = input;
-        for (int i = 0; i <= hidden.Length; i++)
-        {
-            bool top = i == hidden.Length;
-            int next = top ? output : hidden[i];
-            layers.Add(new Linear(ws, Parameters, $"{prefix}.{2 * i}", width, next, top ? last : act));
-            width = next;
-        }
-        return new Sequential(layers);
-    }
-
-    // Linear i of a stack sits at nn.Sequential index 2 i (an activation module follows each one).
-    private static IEnumerable<(string Name, int[] Shape)> Shapes(string prefix, int input, int[] hidden,
-        int output)
-    {
-        int width = input;
-        for (int i = 0; i <= hidden.Length; i++)
-        {
-            int next = i == hidden.Length ? output : hidden[i];
-            foreach (var entry in Linear.ParameterShapes($"{prefix}.{2 * i}", width, next))
-                yield return entry;
-            width = next;
-        }
-    }
-
-    private static string[] Modules(int input, int[] hidden, int output, string act, string? last)
-    {
-        var modules = new List<string>();
-        int width = input;
-        for (int i = 0; i <= hidden.Length; i++)
-        {
-            int next = i == hidden.Length ? output : hidden[i];
-            modules.Add($"Linear(in_features={width}, out_features={next})");
-            if (i < hidden.Length) modules.Add(act);
-            else if (last is not null) modules.Add(last);
-            width = next;
-        }
-        return [.. modules];
     }
 }

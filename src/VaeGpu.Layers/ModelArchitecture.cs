@@ -103,18 +103,10 @@ public sealed record ModelArchitecture(IReadOnlyList<LayerSpec> Encoder, int Enc
             foreach (var entry in ParameterShapes(spec)) yield return entry;
     }
 
-    private static IEnumerable<(string Name, int[] Shape)> ParameterShapes(LayerSpec spec) => spec.Type switch
-    {
-        "Linear" => Linear.ParameterShapes(spec.Name!, spec.Int("in_features"), spec.Int("out_features")),
-        "Conv2d" => Conv2d.ParameterShapes(spec.Name!, spec.Int("in_channels"), spec.Int("out_channels"),
-            Kernel),
-        "ConvTranspose2d" => ConvTranspose2d.ParameterShapes(spec.Name!, spec.Int("in_channels"),
-            spec.Int("out_channels"), Kernel),
-        "BatchNorm2d" => BatchNorm.ParameterShapes(spec.Name!, spec.Int("num_features")),
-        _ => [],
-    };
+    private static IEnumerable<(string Name, int[] Shape)> ParameterShapes(LayerSpec spec) =>
+        SpecLayers.ParameterShapes(spec);
 
-    private static LayerSpec LinearSpec(string name, int inputs, int outputs) =>
+    internal static LayerSpec LinearSpec(string name, int inputs, int outputs) =>
         new("Linear", [new("in_features", inputs), new("out_features", outputs)], name,
             ImageShape.Flat(inputs), ImageShape.Flat(outputs));
 

@@ -20,14 +20,16 @@ public enum ModelKind
     Lsgan,
     /// <summary>Conditional GAN: the one-hot label after D's pixels and after the noise.</summary>
     Cgan,
+    /// <summary>Deep convolutional GAN: conv D, transposed-conv G with batch norm, the GAN's loss.</summary>
+    Dcgan,
 }
 
 /// <summary>Questions about a model kind.</summary>
 public static class ModelKinds
 {
-    /// <summary>True for the generative adversarial kinds (gan, lsgan, cgan).</summary>
+    /// <summary>True for the generative adversarial kinds (gan, lsgan, cgan, dcgan).</summary>
     public static bool IsGan(this ModelKind kind) =>
-        kind is ModelKind.Gan or ModelKind.Lsgan or ModelKind.Cgan;
+        kind is ModelKind.Gan or ModelKind.Lsgan or ModelKind.Cgan or ModelKind.Dcgan;
 
     /// <summary>True for the kinds that take one-hot labels (cvae, cgan).</summary>
     public static bool IsConditional(this ModelKind kind) => kind is ModelKind.Cvae or ModelKind.Cgan;

@@ -33,19 +33,29 @@ public sealed partial class VaeModel
                 $"KL weight must be finite and >= 0, got {klWeight}");
         Parameters.ZeroGradients();
         SetTraining(true);
-        var logits = ForwardCore(x, y, sample: true, RngStreams.Train(StepCount));
         float scale = 1f / batch;
+        Tensor logits;
+        if (_logvarHead is null)
+        {
+            logits = ForwardCore(x, y, sample: false, 0);
+        }
+        else
+        {
+            // Forward with the KL term fused into the sampling (one op; ForwardCore with sample: true,
+            // then KlDivergence, give the same values). dmu and dlogvar are assigned here; the
+            // reparameterization's backward adds to them below.
+            var mu = Encode(x, y, out var logvar);
+            var z = _z.FirstRows(batch);
+            var klRows = _klRows.FirstRows(batch);
+            Accelerator.ReparameterizeKl(mu.View, logvar.View, batch, Config.Latent,
+                _eps.FirstRows(batch).View, z.View, Config.Seed, RngStreams.Train(StepCount), klRows.View,
+                _muHead.OutputGrad.View, _logvarHead.OutputGrad.View, klWeight * scale);
+            Accelerator.SumInto(klRows.View, batch, _lossSums.Slice(TrainKl, 1));
+            logits = DecodeLogits(z, y);
+        }
         var reconRows = _reconRows.FirstRows(batch);
         ReconstructionLoss(logits, x, reconRows, _decoder.OutputGrad.View, scale);
         Accelerator.SumInto(reconRows.View, batch, _lossSums.Slice(TrainRecon, 1));
-        if (_logvarHead is not null)
-        {
-            // dmu and dlogvar are assigned here; the reparameterization's backward adds to them below.
-            var klRows = _klRows.FirstRows(batch);
-            Accelerator.KlDivergence(_muHead.Output.View, _logvarHead.Output.View, batch, Config.Latent,
-                klRows.View, _muHead.OutputGrad.View, _logvarHead.OutputGrad.View, klWeight * scale);
-            Accelerator.SumInto(klRows.View, batch, _lossSums.Slice(TrainKl, 1));
-        }
         _trainCount += batch;
         BackwardCore(batch);
     }

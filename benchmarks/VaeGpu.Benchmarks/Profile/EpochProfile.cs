@@ -1,8 +1,10 @@
-// Where one default epoch goes on `cpu`: trains the default VAE (784-400-20, batch 128, Adam) on MNIST
-// with every op timed by family (ProfilingCpuAccelerator), then replays the epoch's recorded GEMM calls
-// alone for the GEMM-only floor. One warm-up epoch, then REPS profiled epochs, each followed by its
-// floor (alternating, one process); prints the medians.
+// Where one default epoch goes on `cpu`: trains the default VAE (784-400-20, batch 128, Adam) or the
+// issue-17 GAN (`gan`: D 784-256-256-1, G 96-1024-1024-784, batch 128, Adam) on MNIST with every op timed
+// by family (ProfilingCpuAccelerator), then replays the epoch's recorded GEMM calls alone for the
+// GEMM-only floor. One warm-up epoch, then REPS profiled epochs, each followed by its floor
+// (alternating, one process); prints the medians.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
+//     [vae|gan]
 using System.Diagnostics;
 using System.Globalization;
 using VaeGpu.Layers;
@@ -14,20 +16,32 @@ namespace VaeGpu.Benchmarks.Profile;
 /// <summary>The epoch profile by op family and the GEMM-only floor.</summary>
 public static class EpochProfile
 {
-    /// <summary>Runs the profile; args: repetitions (3), threads (0 = all cores), data folder.</summary>
+    /// <summary>Runs the profile; args: repetitions (3), threads (0 = all cores), data folder, model
+    /// (vae or gan).</summary>
     public static int Run(string[] args)
     {
         int reps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
         string dataDir = args.Length > 2 ? args[2] : Path.Combine("..", "shared", "datasets");
-        var config = new RunConfig();
+        string kind = args.Length > 3 ? args[3] : "vae";
+        if (kind is not ("vae" or "gan"))
+        {
+            Console.Error.WriteLine($"epoch-profile: model '{kind}': expected vae or gan");
+            return 2;
+        }
+        var config = new RunConfig { Model = kind == "gan" ? ModelKind.Gan : ModelKind.Vae };
         var data = DatasetLoader.Load(config.Dataset, dataDir);
         using var acc = new ProfilingCpuAccelerator(threads);
-        using var model = ModelFactory.CreateModel(acc, config, config.BatchSize);
-        using var train = new DeviceSplit(acc, data.Train, data.Train.Count, model.MaxBatch, 0);
+        using var vae = kind == "vae" ? ModelFactory.CreateModel(acc, config, config.BatchSize) : null;
+        using var gan = kind == "gan" ? ModelFactory.CreateGan(acc, config, config.BatchSize) : null;
+        using var train = new DeviceSplit(acc, data.Train, data.Train.Count, config.BatchSize, 0);
         var settings = ModelFactory.OptimizerSettings(config);
-        Console.WriteLine($"default VAE, MNIST {train.Count} images, batch {config.BatchSize}, {acc.Name}");
-        Epoch(model, train, config, settings, epoch: 1); // warm-up: JIT, page faults, caches
+        Console.WriteLine($"default {(gan is null ? "VAE" : "gan")}, MNIST {train.Count} images, "
+            + $"batch {config.BatchSize}, {acc.Name}");
+        Func<int, double> epoch = gan is null
+            ? e => Epoch(vae!, train, config, settings, e)
+            : e => Epoch(gan, train, config, settings, e);
+        epoch(1); // warm-up: JIT, page faults, caches
         var families = Enum.GetValues<OpFamily>();
         var runs = new List<Rep>();
         for (int rep = 0; rep < reps; rep++)
@@ -35,7 +49,7 @@ public static class EpochProfile
             acc.Reset();
             acc.Recording = true;
             TimeSpan cpu0 = Cpu();
-            double wall = Epoch(model, train, config, settings, epoch: 2 + rep);
+            double wall = epoch(2 + rep);
             TimeSpan cpu1 = Cpu();
             acc.Recording = false;
             var byFamily = families.Select(f => (acc.Seconds(f), acc.Calls(f))).ToArray();
@@ -77,6 +91,24 @@ public static class EpochProfile
             int first = step * batch, n = Math.Min(batch, count - first);
             train.GatherFromOrder(first, n);
             model.TrainStep(train.Images, train.OneHot, n, model.Config.FinalKlWeight, settings);
+            if ((step + 1) % Trainer.LossReadInterval == 0 || step + 1 == steps)
+                model.ReadAndResetLosses();
+        }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    // One epoch as GanTrainer.Run runs it (order, gather, TrainStep, loss sums every LossReadInterval).
+    private static double Epoch(GanModel model, DeviceSplit train, RunConfig config,
+        VaeGpu.Kernels.OptimizerParams settings, int epoch)
+    {
+        int count = train.Count, batch = config.BatchSize, steps = (count + batch - 1) / batch;
+        train.UploadOrder(EpochShuffle.Permutation(count, config.Seed, epoch));
+        long start = Stopwatch.GetTimestamp();
+        for (int step = 0; step < steps; step++)
+        {
+            int first = step * batch, n = Math.Min(batch, count - first);
+            train.GatherFromOrder(first, n);
+            model.TrainStep(train.Images, train.OneHot, n, settings);
             if ((step + 1) % Trainer.LossReadInterval == 0 || step + 1 == steps)
                 model.ReadAndResetLosses();
         }

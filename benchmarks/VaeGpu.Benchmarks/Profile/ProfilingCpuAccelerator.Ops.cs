@@ -1,5 +1,6 @@
 // The timed overrides of the ops other than GEMM, bias gradients and activations: sampling, losses,
-// the optimizer, gathers, host copies and synchronization, device copies and fills.
+// the optimizer, gathers, host copies and synchronization, device copies and fills, and the GAN's
+// uniform noise, image scaling (counted with the gathers) and squared error (a loss).
 using System.Diagnostics;
 using VaeGpu.Kernels;
 
@@ -127,5 +128,21 @@ public sealed partial class ProfilingCpuAccelerator
         long t = Stopwatch.GetTimestamp();
         base.CopyColumnsCore(source, rows, srcCols, srcColOffset, destination, dstCols, dstColOffset, cols);
         Add(OpFamily.Copy, t);
+    }
+
+    protected override void FillUniformCore(BufferView<float> destination, int n, float low, float high,
+        ulong seed, ulong stream)
+    {
+        long t = Stopwatch.GetTimestamp();
+        base.FillUniformCore(destination, n, low, high, seed, stream);
+        Add(OpFamily.Noise, t);
+    }
+
+    protected override void AffineCore(BufferView<float> x, BufferView<float> y, int n, float scale,
+        float shift)
+    {
+        long t = Stopwatch.GetTimestamp();
+        base.AffineCore(x, y, n, scale, shift);
+        Add(OpFamily.Gather, t);
     }
 }

@@ -10,7 +10,7 @@ namespace VaeGpu.Benchmarks.Profile;
 /// <summary>Op families of the profile, in the order the table prints them.</summary>
 public enum OpFamily
 {
-    Gemm, BiasGradient, Activation, Reparameterize, Loss, Optimizer, Gather, HostSync, Copy,
+    Gemm, BiasGradient, Activation, Reparameterize, Loss, Optimizer, Gather, HostSync, Copy, Noise,
 }
 
 /// <summary>A <see cref="CpuAccelerator"/> that times every op by family and records GEMM calls.</summary>

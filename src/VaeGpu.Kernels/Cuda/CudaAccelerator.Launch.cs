@@ -67,6 +67,7 @@ public sealed partial class CudaAccelerator
             var config = new KernelConfig(grid, new Index2D(dims.LocalX, dims.LocalY));
             invoker(owner._device.DefaultStream, config, _args);
             _args.Clear();
+            owner.CountLaunch();
         }
 
         public void Dispose() => _args.Clear();

@@ -17,6 +17,10 @@ public abstract partial class KernelAccelerator : Accelerator
 
     private DeviceBuffer<float>? _placeholder; // (1): bound to absent optional buffers
     private DeviceBuffer<float>? _partials;    // (MaxPartials): first-stage sums of SumInto
+    private long _launches;
+
+    /// <summary>Kernels enqueued on this accelerator so far (for benchmarks: launches per step).</summary>
+    public long Launches => _launches;
 
     /// <summary>Runs the generated kernels of this accelerator's program; created by the subclass.</summary>
     protected abstract IKernelLauncher Launcher { get; }
@@ -35,11 +39,15 @@ public abstract partial class KernelAccelerator : Accelerator
     private BufferView<float> Partials =>
         (_partials ??= AllocateCore<float>(ReductionKernels.MaxPartials)).View;
 
+    /// <summary>Counts one launch; the backend's launcher calls it for every kernel it enqueues.</summary>
+    protected internal void CountLaunch() => _launches++;
+
     /// <inheritdoc/>
     protected sealed override void DisposeCore()
     {
         _placeholder?.Dispose();
         _partials?.Dispose();
+        _convWorkspace?.Dispose();
         DisposeDeviceCore();
     }
 
@@ -131,9 +139,16 @@ public abstract partial class KernelAccelerator : Accelerator
     protected override void SumIntoCore(BufferView<float> values, int n, BufferView<float> accumulator)
     {
         // Two stages in a fixed order: up to MaxPartials groups each sum a strided share into partials,
-        // then one group adds the partials to the accumulator.
+        // then one group adds the partials to the accumulator; both in one launch when one group covers n
+        // (a batch's row losses), with the same result.
         const int group = ReductionKernels.ReduceThreads;
         int groups = Math.Min(ReductionKernels.MaxPartials, (n + group - 1) / group);
+        if (groups == 1)
+        {
+            ReductionKernels.LaunchSumOneGroup(Launcher, new LaunchDims(group, 1, group, 1), accumulator,
+                values, n);
+            return;
+        }
         ReductionKernels.LaunchSumPartials(Launcher, new LaunchDims(groups * group, 1, group, 1), Partials,
             values, n);
         ReductionKernels.LaunchSumFinish(Launcher, new LaunchDims(group, 1, group, 1), accumulator, Partials,

@@ -1,7 +1,9 @@
 // The GEMM variant for CPU OpenCL devices (PoCL): the same C = act([C +] op(A) op(B) [+ bias]) with a
-// WideWptM x WideWptN block per work-item in private arrays, sized by overridable constants. PoCL keeps
-// such arrays in vector registers and runs fewer, fatter work-items faster; ILGPU would put them in
-// .local memory, so GPUs (and the CUDA backend) use GemmKernels.Gemm with its written-out 4 x 4 block.
+// WideWptM x WideWptN block per work-item in private arrays, sized by overridable constants. PoCL runs a
+// work-item as a CPU loop nest: with a contiguous block (WideContiguous) its inner loop over the block's
+// columns vectorizes (contiguous loads of the B tile, one broadcast of A), so few, fat work-items (16 per
+// group of 32 x 32 blocks) run fastest there (benchmarks/README.md section 6 has the tuning). ILGPU would
+// put such arrays in .local memory, so GPUs (and the CUDA backend) use GemmKernels.Gemm's 4 x 4 scalars.
 using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.Kernels;
@@ -15,15 +17,29 @@ internal static partial class GemmKernels
     /// <summary>Depth of the A and B tiles of the wide variant.</summary>
     public const int WideTileK = 8;
     /// <summary>Rows of C each work-item of the wide variant keeps in a private array.</summary>
-    public const int WideWptM = 8;
+    public const int WideWptM = 32;
     /// <summary>Columns of C each work-item of the wide variant keeps in a private array.</summary>
-    public const int WideWptN = 8;
+    public const int WideWptN = 32;
     /// <summary>Work-items along M in a wide group (derived).</summary>
     public const int WideThreadsM = WideTileM / WideWptM;
     /// <summary>Work-items along N in a wide group (derived).</summary>
     public const int WideThreadsN = WideTileN / WideWptN;
     /// <summary>Work-items per wide group (derived).</summary>
     public const int WideThreads = WideThreadsM * WideThreadsN;
+    /// <summary>
+    /// 1: each work-item's block of C is WideWptM whole rows of WideWptN adjacent columns, so its tile reads
+    /// and its stores are contiguous (vector loads on CPU devices); 0: its rows and columns are
+    /// interleaved with the other work-items' at strides WideThreadsM and WideThreadsN (coalesced on GPUs).
+    /// </summary>
+    public const int WideContiguous = 1;
+    /// <summary>Distance between the first columns of neighbouring work-items (derived).</summary>
+    public const int WideItemColStep = 1 + WideContiguous * (WideWptN - 1);
+    /// <summary>Distance between the columns of one work-item's block (derived).</summary>
+    public const int WideBlockColStep = WideThreadsN + WideContiguous * (1 - WideThreadsN);
+    /// <summary>Distance between the first rows of neighbouring work-items (derived).</summary>
+    public const int WideItemRowStep = 1 + WideContiguous * (WideWptM - 1);
+    /// <summary>Distance between the rows of one work-item's block (derived).</summary>
+    public const int WideBlockRowStep = WideThreadsM + WideContiguous * (1 - WideThreadsM);
 
     /// <summary>
     /// As <see cref="Gemm"/>, launched over (ceil(n / WideTileN) * WideThreadsN,
@@ -75,9 +91,9 @@ internal static partial class GemmKernels
             for (int step = 0; step < WideTileK; step++)
             {
                 for (int wm = 0; wm < WideWptM; wm++)
-                    aReg[wm] = tileA[step * WideTileM + localRow + wm * WideThreadsM];
+                    aReg[wm] = tileA[step * WideTileM + localRow * WideItemRowStep + wm * WideBlockRowStep];
                 for (int wn = 0; wn < WideWptN; wn++)
-                    bReg[wn] = tileB[step * WideTileN + localCol + wn * WideThreadsN];
+                    bReg[wn] = tileB[step * WideTileN + localCol * WideItemColStep + wn * WideBlockColStep];
                 for (int wm = 0; wm < WideWptM; wm++)
                     for (int wn = 0; wn < WideWptN; wn++)
                         acc[wm * WideWptN + wn] += aReg[wm] * bReg[wn];
@@ -87,10 +103,10 @@ internal static partial class GemmKernels
 
         for (int wm = 0; wm < WideWptM; wm++)
         {
-            int row = rowBase + localRow + wm * WideThreadsM;
+            int row = rowBase + localRow * WideItemRowStep + wm * WideBlockRowStep;
             for (int wn = 0; wn < WideWptN; wn++)
             {
-                int col = colBase + localCol + wn * WideThreadsN;
+                int col = colBase + localCol * WideItemColStep + wn * WideBlockColStep;
                 if (row < m && col < n)
                 {
                     float sum = acc[wm * WideWptN + wn];

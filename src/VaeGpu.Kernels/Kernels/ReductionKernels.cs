@@ -79,6 +79,22 @@ internal static partial class ReductionKernels
     }
 
     /// <summary>
+    /// SumInto in one launch when one group suffices (n &lt;= ReduceThreads): one group,
+    /// accumulator[0] += the tree sum of values[t] (t &lt; n). Bit for bit SumPartials with one group
+    /// followed by SumFinish with count 1 (which adds zeros to that one partial), in one launch.
+    /// </summary>
+    [Kernel]
+    public static void SumOneGroup(KernelContext k, Buf<float> accumulator, Buf<float> values, int n)
+    {
+        Buf<float> scratch = k.Shared<float>(ReduceThreads);
+        float sum = 0.0f;
+        for (int i = k.LocalId(0); i < n; i += ReduceThreads) sum += values[i];
+        float total = TreeSum(k, scratch, sum);
+        int lane = k.LocalId(0);
+        if (lane == 0) accumulator[0] = accumulator[0] + total;
+    }
+
+    /// <summary>
     /// One group per row: rowLoss[row] = sum over cols of the stable BCE on logits
     /// max(l, 0) - l x + log(1 + exp(-|l|)), which never exponentiates a positive number;
     /// if hasGrad, dlogits = gradScale (sigmoid(l) - x).

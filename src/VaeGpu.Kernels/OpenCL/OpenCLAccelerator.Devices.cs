@@ -1,5 +1,7 @@
 // Finding OpenCL devices: every device of every platform under one flat index (what `devices` lists and
 // `--device N` picks), and a probe that says precisely why there is none.
+using VaeGpu.Kernels.Gpu;
+
 namespace VaeGpu.Kernels.OpenCL;
 
 public sealed unsafe partial class OpenCLAccelerator
@@ -25,7 +27,13 @@ public sealed unsafe partial class OpenCLAccelerator
     }
 
     /// <summary>Creates the accelerator for device <paramref name="device"/> of the flat list.</summary>
-    public static OpenCLAccelerator Create(int device)
+    public static OpenCLAccelerator Create(int device) => Create(device, null);
+
+    /// <summary>
+    /// As <see cref="Create(int)"/> with the GEMM tile sizes given instead of chosen for the device (null:
+    /// chosen), as CLBlast's parameter override; for tuning. Invalid sizes throw ArgumentException.
+    /// </summary>
+    public static OpenCLAccelerator Create(int device, GemmTiling? tiling)
     {
         var devices = Enumerate(out string? reason);
         if (reason is not null)
@@ -34,7 +42,7 @@ public sealed unsafe partial class OpenCLAccelerator
             throw new AcceleratorUnavailableException(
                 $"OpenCL device {device} does not exist; this machine has devices 0..{devices.Count - 1} "
                 + $"({string.Join(", ", devices.Select(d => $"{d.Index}: {d.Info.Name}"))})");
-        return new OpenCLAccelerator(devices[device]);
+        return new OpenCLAccelerator(devices[device], tiling);
     }
 
     private static readonly object EnumerationLock = new();

@@ -20,7 +20,7 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
     private readonly Dictionary<(string Program, string Options), OpenCLModule> _modules = new();
     private OpenCLModule? _opsModule;
 
-    private OpenCLAccelerator(DeviceEntry entry)
+    private OpenCLAccelerator(DeviceEntry entry, GemmTiling? tiling)
     {
         Info = entry.Info;
         Device = entry.Device;
@@ -31,7 +31,7 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
                 + $"work-items; VaeGpu's kernels need {RequiredWorkGroup}");
         // CPU devices (PoCL) run fatter work-items faster; GPUs keep the compiled-in tiles.
         bool cpuDevice = (ClApi.DeviceValue<ulong>(Device, ClApi.DeviceType) & ClApi.DeviceTypeCpu) != 0;
-        _tiling = cpuDevice ? GemmTiling.CpuDevice : GemmTiling.Default;
+        _tiling = tiling ?? (cpuDevice ? GemmTiling.CpuDevice : GemmTiling.Default);
         _tiling.Validate(maxGroup);
         ClStatus status;
         nint device = Device;

@@ -117,6 +117,7 @@ public sealed unsafe class OpenCLModule : IKernelLauncher
         if (status != ClStatus.Success)
             throw new OpenCLException(status, $"OpenCL call clEnqueueNDRangeKernel failed with "
                 + $"{ClStatusNames.Describe(status)} (kernel {slot.Source.Name}, {dims})");
+        _owner.CountLaunch();
     }
 
     /// <summary>Releases the kernels and the program; called by the owning accelerator.</summary>

@@ -86,6 +86,12 @@ internal sealed class ConsoleProgress : ITrainingProgress, IDisposable
             + Invariant($"{m.SamplesPerSecond:F0} images/s"));
     }
 
+    public void EpochFinished(string summary)
+    {
+        _live?.Clear(); // as for a VAE epoch: the summary line replaces the bar
+        if (_style != ProgressStyle.Quiet) _output.WriteLine(summary);
+    }
+
     public void Info(string message)
     {
         if (_style != ProgressStyle.Quiet) _output.WriteLine(message);

@@ -1,6 +1,7 @@
 // config.json's "architecture": the model's encoder and decoder as lists of torch.nn layers (class
 // name and constructor arguments), the mu/logvar Linear heads, and where a CVAE appends its one-hot
-// label, so a PyTorch user rebuilds the module from config.json alone (README "Convolutional models").
+// label, so a PyTorch user rebuilds the module from config.json alone (README "Convolutional models");
+// for a GAN its generator and discriminator lists.
 using System.Text.Json.Nodes;
 using VaeGpu.Layers;
 
@@ -13,6 +14,7 @@ public static class ArchitectureJson
     public static JsonObject Of(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.IsGan) return Gan(config);
         var model = ModelFactory.ToModelConfig(config);
         var arch = ModelArchitecture.Of(model);
         var json = new JsonObject
@@ -32,6 +34,18 @@ public static class ArchitectureJson
             json["one_hot_classes"] = model.Classes;
         }
         return json;
+    }
+
+    /// <summary>A GAN's "architecture": its nn.Sequential attributes generator and discriminator.</summary>
+    private static JsonObject Gan(RunConfig config)
+    {
+        var arch = GanArchitecture.Of(ModelFactory.ToGanConfig(config));
+        return new JsonObject
+        {
+            ["parameter_names"] = "module_paths",
+            ["generator"] = List(arch.Generator),
+            ["discriminator"] = List(arch.Discriminator),
+        };
     }
 
     private static JsonArray List(IEnumerable<LayerSpec> specs) => [.. specs.Select(Layer)];

@@ -76,7 +76,7 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
                 fakeSum / trainCount, seconds, trainCount / Math.Max(seconds, 1e-9));
             metrics.Add(row);
             string health = SaveEpoch(model, test, metrics, epoch);
-            progress.Info(EpochLine(row) + health);
+            progress.EpochFinished(EpochLine(row) + health);
             if (cancel.IsCancellationRequested && epoch < config.Epochs)
                 return Stop(TrainOutcome.Interrupted, metrics,
                     $"interrupted after epoch {epoch}; {Kept(epoch)}");

@@ -15,6 +15,10 @@ public interface ITrainingProgress
     /// <summary>An epoch finished (after its test evaluation).</summary>
     void EpochFinished(EpochMetrics metrics);
 
+    /// <summary>A GAN epoch finished: its one summary line (losses, D's accuracy, health warnings).
+    /// </summary>
+    void EpochFinished(string summary);
+
     /// <summary>A line of information (run folder, device, resumed epoch, pictures written).</summary>
     void Info(string message);
 }
@@ -28,6 +32,8 @@ public sealed class SilentProgress : ITrainingProgress
     public void StepFinished(int step, int steps, double imagesPerSecond, double runningLoss) { }
     /// <inheritdoc/>
     public void EpochFinished(EpochMetrics metrics) { }
+    /// <inheritdoc/>
+    public void EpochFinished(string summary) { }
     /// <inheritdoc/>
     public void Info(string message) { }
 }

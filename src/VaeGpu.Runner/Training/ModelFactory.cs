@@ -24,7 +24,8 @@ public static class ModelFactory
 
     /// <summary>The layers library's view of a GAN run.</summary>
     public static GanConfig ToGanConfig(RunConfig run) =>
-        new(run.Model, run.InputDim, run.Classes, run.Noise, Seed: run.Seed);
+        new(run.Model, run.InputDim, run.Classes, run.Noise, Seed: run.Seed,
+            Image: new ImageShape(1, run.ImageHeight, run.ImageWidth));
 
     /// <summary>Builds a GAN for batches of up to <paramref name="maxBatch"/>.</summary>
     public static GanModel CreateGan(Accelerator accelerator, RunConfig run, int maxBatch)

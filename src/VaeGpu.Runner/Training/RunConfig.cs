@@ -74,7 +74,7 @@ public sealed record RunConfig
     /// <summary>True for the conditional models, cvae and cgan (labels are inputs).</summary>
     [JsonIgnore] public bool IsConditional => Model.IsConditional();
 
-    /// <summary>True for the GANs (gan, lsgan, cgan).</summary>
+    /// <summary>True for the GANs (gan, lsgan, cgan, dcgan).</summary>
     [JsonIgnore] public bool IsGan => Model.IsGan();
 
     /// <summary>True for the plain autoencoder (no sampling, no KL).</summary>

@@ -4,6 +4,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using VaeGpu.Kernels;
+using VaeGpu.Layers;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Output;
 using VaeGpu.Runner.Training.Settings;
@@ -92,6 +93,14 @@ public static class TrainRunner
         if (config.IsConditional && dataset.Train.Classes > config.Classes)
             throw new UserErrorException(
                 $"{config.Dataset} has {dataset.Train.Classes} classes, the model {config.Classes}");
+        // Batch norm in training mode (the dcgan's G) cannot normalize a batch of one image.
+        int images = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
+        int batch = Math.Min(config.BatchSize, images), last = images - (images - 1) / batch * batch;
+        if (config.Model == ModelKind.Dcgan && last == 1)
+            throw new UserErrorException(
+                $"--batch-size {config.BatchSize}: {images} training images in batches of {batch} leave a "
+                + "last batch of 1 image, and the dcgan's batch norm needs at least 2; pick another "
+                + "--batch-size or --limit");
     }
 
     /// <summary>One line for each setting that is valid but probably not what was meant (issue 19 item 3):

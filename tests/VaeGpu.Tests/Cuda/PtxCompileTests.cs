@@ -26,7 +26,8 @@ public sealed class PtxCompileTests(ITestOutputHelper output)
     {
         "Gemm" => (GemmKernels.Threads, GemmKernels.Threads),
         "GemmWide" => (GemmKernels.WideThreads, GemmKernels.WideThreads),
-        "SumPartials" or "SumFinish" or "BceWithLogits" or "MseOnSigmoid" or "KlDivergence" =>
+        "SumPartials" or "SumFinish" or "BceWithLogits" or "MseOnSigmoid" or "KlDivergence"
+            or "ConvBackwardBias" =>
             (ReductionKernels.ReduceThreads, ReductionKernels.ReduceThreads),
         "CopyColumns" => (32 * 8, 0),
         _ => (ActivationKernels.GroupSize, 0),

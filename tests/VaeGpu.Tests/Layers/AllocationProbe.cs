@@ -47,6 +47,7 @@ internal static class AllocationProbe
     public static int Run(string model, int batch)
     {
         if (model == "conv-layers") return ConvAllocationProbe.Run(batch);
+        if (model == "dcgan") return DcganAllocationProbe.Run(batch);
         var config = model switch
         {
             "ae-mse" => ModelConfig.Default with { Kind = ModelKind.Ae, Recon = ReconstructionLoss.Mse },

@@ -1,5 +1,6 @@
 // Float64 forwards of the convolutional layers over a whole parameter vector p (arena layout) and a
 // batch x, for the finite-difference gradient checks: each returns y for the batch.
+using System.Collections.Concurrent;
 using VaeGpu.Kernels;
 using VaeGpu.Layers;
 using VaeGpu.Tests.Conformance.Conv;
@@ -8,13 +9,16 @@ namespace VaeGpu.Tests.Layers;
 
 internal static class ConvLayerReference
 {
+    // The connection list of a geometry, built once: the gradient checks call Conv thousands of times.
+    private static readonly ConcurrentDictionary<Conv2dGeometry, List<(int X, int Y, int W)>> Links = new();
+
     /// <summary>conv2d or conv_transpose2d of x with the weight and bias at their arena offsets.</summary>
     public static double[] Conv(Conv2dGeometry g, int batch, double[] x, double[] p, int w, int b)
     {
         var y = new double[batch * g.OutSize];
         int plane = g.OutHeight * g.OutWidth;
         for (int i = 0; i < y.Length; i++) y[i] = p[b + i / plane % g.OutChannels];
-        var links = ConvReference.Connections(g);
+        var links = Links.GetOrAdd(g, ConvReference.Connections);
         for (int n = 0; n < batch; n++)
             foreach (var (xi, yi, wi) in links) y[n * g.OutSize + yi] += x[n * g.InSize + xi] * p[w + wi];
         return y;

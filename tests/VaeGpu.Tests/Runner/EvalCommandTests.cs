@@ -184,6 +184,28 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     }
 
     [DataFact("usps")]
+    public void EvalOfADcganGivesDigitFidAndKid()
+    {
+        string dir = Path.Combine(runs.Root, "dcgan");
+        var train = RunnerHarness.Run("--dataset", "usps", "--data-dir", UspsDir, "--model", "dcgan",
+            "--limit", "600", "--epochs", "1", "--quiet", "--out", dir);
+        Assert.True(train.Code == 0, train.ToString());
+        var result = RunnerHarness.Run("eval", "--run", dir, "--data-dir", UspsDir, "--fid-samples", "2000",
+            "--classifier", runs.ClassifierDir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.StartsWith("no_test_loss", result.OutLines[^1]);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval.json"))).RootElement;
+        double fid = json.GetProperty("digit_fid").GetDouble();
+        double kid = json.GetProperty("digit_kid").GetDouble();
+        Assert.True(fid > json.GetProperty("fid_floor").GetDouble(), $"digit_fid {fid}");
+        Assert.True(kid > json.GetProperty("kid_floor").GetDouble(), $"digit_kid {kid}");
+        Assert.False(json.TryGetProperty("conditional_accuracy", out var accuracy)
+            && accuracy.ValueKind != JsonValueKind.Null, "an unconditional GAN has no conditional accuracy");
+        Assert.Equal(1, json.GetProperty("epoch").GetInt32());
+    }
+
+    [DataFact("usps")]
     public void WithoutAClassifierEvalSaysHowToGetOne()
     {
         string none = Path.Combine(runs.Root, "no-classifier");

@@ -16,7 +16,7 @@ public static class EnumNames
         [typeof(ModelKind)] =
         [
             (ModelKind.Vae, "vae"), (ModelKind.Cvae, "cvae"), (ModelKind.Ae, "ae"), (ModelKind.Gan, "gan"),
-            (ModelKind.Lsgan, "lsgan"), (ModelKind.Cgan, "cgan"),
+            (ModelKind.Lsgan, "lsgan"), (ModelKind.Cgan, "cgan"), (ModelKind.Dcgan, "dcgan"),
         ],
         [typeof(ModelArch)] = [(ModelArch.Mlp, "mlp"), (ModelArch.Conv, "conv")],
         [typeof(Activation)] =

@@ -77,7 +77,7 @@ public enum SettingScope
     Any,
     /// <summary>The VAEs and the autoencoder only (vae, cvae, ae).</summary>
     Vae,
-    /// <summary>The GANs only (gan, lsgan, cgan).</summary>
+    /// <summary>The GANs only (gan, lsgan, cgan, dcgan).</summary>
     Gan,
     /// <summary>The VAEs built with --arch conv only.</summary>
     Conv,

@@ -28,6 +28,9 @@ public static partial class SettingsTable
                 "and cvae";
         if (config.IsAutoencoder && config.KlWarmup != 0)
             return $"--kl-warmup {config.KlWarmup}: an ae has no KL term to warm up; it is for vae and cvae";
+        if (config.Model == ModelKind.Dcgan
+            && ModelFactory.ToGanConfig(config).ConvProblem() is { } dcgan)
+            return $"--model dcgan: {dcgan[(dcgan.IndexOf(':') + 1)..].Trim()} ({config.Dataset} images)";
         return config.Arch == ModelArch.Conv ? ConvProblem(config) : null;
     }
 
@@ -43,7 +46,7 @@ public static partial class SettingsTable
             SettingScope.Vae or SettingScope.Conv when model.IsGan() =>
                 $"{setting.OptionName}: applies to the VAEs (vae, cvae, ae), not to a {model.Name()}",
             SettingScope.Gan when !model.IsGan() => $"{setting.OptionName}: applies to the GANs (gan, lsgan, "
-                + $"cgan), not to a {model.Name()}",
+                + $"cgan, dcgan), not to a {model.Name()}",
             // Silently ignored otherwise: the MLP has no convolutions to widen or normalise.
             SettingScope.Conv when config.Arch != ModelArch.Conv =>
                 $"{setting.OptionName}: applies to --arch conv only, not to --arch {config.Arch.Name()}",
