@@ -10,7 +10,8 @@ using VaeGpu.Kernels;
 namespace VaeGpu.Layers;
 
 /// <summary>G's and D's layers of a GAN as torch.nn specs.</summary>
-public sealed record GanArchitecture(IReadOnlyList<LayerSpec> Generator, IReadOnlyList<LayerSpec> Discriminator)
+public sealed record GanArchitecture(IReadOnlyList<LayerSpec> Generator,
+    IReadOnlyList<LayerSpec> Discriminator)
 {
     /// <summary>The architecture of <paramref name="config"/> (validated first).</summary>
     public static GanArchitecture Of(GanConfig config)
@@ -59,8 +60,8 @@ public sealed record GanArchitecture(IReadOnlyList<LayerSpec> Generator, IReadOn
         {
             var conv = Conv2d.OutputShapeOf(shape, channels, 5, 1, 0);
             d.Add(new("Conv2d", [new("in_channels", shape.Channels), new("out_channels", channels),
-                new("kernel_size", 5), new("stride", 1), new("padding", 0)], $"discriminator.{d.Count}", shape,
-                conv));
+                new("kernel_size", 5), new("stride", 1), new("padding", 0)], $"discriminator.{d.Count}",
+                shape, conv));
             d.Add(ModelArchitecture.Act(Activation.LeakyRelu, conv));
             shape = MaxPool2d.OutputShapeOf(conv, 2, 2);
             d.Add(new("MaxPool2d", [new("kernel_size", 2), new("stride", 2)], null, conv, shape));

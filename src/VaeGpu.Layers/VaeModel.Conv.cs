@@ -17,7 +17,8 @@ public sealed partial class VaeModel
             .. _logvarHead is null ? [] : new Layer[] { _logvarHead }, .. _decoder.Layers];
 
     private static List<Layer> BuildLayers(Workspace ws, ParameterArena parameters,
-        IReadOnlyList<LayerSpec> specs, int from, int to) => SpecLayers.Build(ws, parameters, specs, from, to);
+        IReadOnlyList<LayerSpec> specs, int from, int to) =>
+        SpecLayers.Build(ws, parameters, specs, from, to);
 
     /// <summary>Training mode for batch norm (training steps) or eval mode (evaluation, encode,
     /// decode); a loop over a few layers, no allocation.</summary>

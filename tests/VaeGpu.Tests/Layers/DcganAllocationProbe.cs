@@ -40,7 +40,8 @@ internal static class DcganAllocationProbe
                 + FormattableString.Invariant($"{elapsed.TotalMilliseconds / MeasuredSteps:F1} ms/step"));
         }
         var losses = model.ReadAndResetLosses(); // the steps ran: finite losses over every image
-        Console.WriteLine(FormattableString.Invariant($"losses over {losses.Count} images: d {losses.DLoss:F4}"));
+        Console.WriteLine(
+            FormattableString.Invariant($"losses over {losses.Count} images: d {losses.DLoss:F4}"));
         Console.WriteLine(FormattableString.Invariant($"allocated {allocated} bytes in the last window"));
         return double.IsFinite(losses.DLoss) && losses.Count > 0 ? 0 : 1;
     }
@@ -58,6 +59,7 @@ public sealed class DcganSteadyStateTests(ITestOutputHelper output)
         Assert.True(exitCode == 0, $"allocation probe failed (exit code {exitCode}):\n{text}");
         var line = text.Split('\n').Single(l => l.StartsWith("allocated ", StringComparison.Ordinal));
         long allocated = long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(allocated == 0, $"{allocated} managed bytes allocated per window of dcgan steps:\n{text}");
+        Assert.True(allocated == 0,
+            $"{allocated} managed bytes allocated per window of dcgan steps:\n{text}");
     }
 }

@@ -150,18 +150,21 @@ public abstract class DcganStepTests(ITestOutputHelper output)
         public double[] Generator(double[] p, double[] z) => Generator(p, z, Batch, true);
 
         // Linear ReLU BatchNorm1d Linear ReLU BatchNorm1d Unflatten ConvT ReLU BatchNorm2d ConvT Tanh.
-        public double[] Generator(double[] p, double[] z, int batch, bool training, List<double[]>? normInputs = null)
+        public double[] Generator(double[] p, double[] z, int batch, bool training,
+            List<double[]>? normInputs = null)
         {
             var h = LinearForward(z, batch, Noise, Width, p, At("generator.0.weight"), At("generator.0.bias"),
                 Activation.Relu);
             h = Norm(training, batch, ImageShape.Flat(Width), h, p, "generator.2", normInputs);
-            h = LinearForward(h, batch, Width, Small.Size, p, At("generator.3.weight"), At("generator.3.bias"),
-                Activation.Relu);
+            h = LinearForward(h, batch, Width, Small.Size, p, At("generator.3.weight"),
+                At("generator.3.bias"), Activation.Relu);
             h = Norm(training, batch, ImageShape.Flat(Small.Size), h, p, "generator.5", normInputs);
-            h = Conv(Transposed(Small, Middle), batch, h, p, At("generator.7.weight"), At("generator.7.bias"));
+            h = Conv(Transposed(Small, Middle), batch, h, p, At("generator.7.weight"),
+                At("generator.7.bias"));
             h = Array.ConvertAll(h, v => Act(Activation.Relu, v));
             h = Norm(training, batch, Middle, h, p, "generator.9", normInputs);
-            h = Conv(Transposed(Middle, Image), batch, h, p, At("generator.10.weight"), At("generator.10.bias"));
+            h = Conv(Transposed(Middle, Image), batch, h, p, At("generator.10.weight"),
+                At("generator.10.bias"));
             return Array.ConvertAll(h, Math.Tanh);
         }
 
@@ -257,7 +260,8 @@ public sealed class DcganLayoutTests
         var config = new GanConfig(ModelKind.Dcgan, 784, Image: new ImageShape(1, 28, 28));
         var arch = GanArchitecture.Of(config);
         Assert.Equal(["Linear", "ReLU", "BatchNorm1d", "Linear", "ReLU", "BatchNorm1d", "Unflatten",
-            "ConvTranspose2d", "ReLU", "BatchNorm2d", "ConvTranspose2d", "Tanh"], arch.Generator.Select(s => s.Type));
+            "ConvTranspose2d", "ReLU", "BatchNorm2d", "ConvTranspose2d", "Tanh"],
+            arch.Generator.Select(s => s.Type));
         Assert.Equal(["Conv2d", "LeakyReLU", "MaxPool2d", "Conv2d", "LeakyReLU", "MaxPool2d", "Flatten",
             "Linear", "LeakyReLU", "Linear"], arch.Discriminator.Select(s => s.Type));
         var shapes = arch.ParameterShapes().ToDictionary(e => e.Name, e => e.Shape);
