@@ -1,5 +1,9 @@
 // Device memory of the CUDA backend through ILGPU: allocation, and copies on the accelerator's default
 // stream, which orders them after every kernel launched before (host copies wait for the stream).
+// ILGPU's CopyFromCPU/CopyToCPU take a raw reference to host memory without pinning it, so a managed array
+// is pinned for the call: a compacting GC that moved it mid-copy would copy stale memory (seen as zeros in
+// a conformance test's guard cells under load). Copies with pageable host memory are done with the host
+// side when the call returns (on CUDA staged or completed, on ILGPU's CPU accelerator synchronous).
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -12,19 +16,19 @@ public sealed partial class CudaAccelerator
         new CudaBuffer<T>(this, _device, length);
 
     /// <inheritdoc/>
-    protected override void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination)
+    protected override unsafe void CopyFromHostCore<T>(ReadOnlySpan<T> source, BufferView<T> destination)
     {
         if (source.IsEmpty) return;
-        View(destination).CopyFromCPU(_device.DefaultStream, ref System.Runtime.InteropServices.MemoryMarshal
-            .GetReference(source), source.Length);
+        fixed (T* pinned = source)
+            View(destination).CopyFromCPU(_device.DefaultStream, ref *pinned, source.Length);
     }
 
     /// <inheritdoc/>
-    protected override void CopyToHostCore<T>(BufferView<T> source, Span<T> destination)
+    protected override unsafe void CopyToHostCore<T>(BufferView<T> source, Span<T> destination)
     {
         if (destination.IsEmpty) return;
-        View(source).CopyToCPU(_device.DefaultStream,
-            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
+        fixed (T* pinned = destination)
+            View(source).CopyToCPU(_device.DefaultStream, ref *pinned, destination.Length);
     }
 
     /// <inheritdoc/>
