@@ -62,7 +62,7 @@ public sealed class IlgpuCpuBackendTests(ITestOutputHelper output)
     [DataFact("mnist")]
     public void OneEpochEndsAtTheCpuBackendsTestLoss()
     {
-        const int trainImages = 512, testImages = 256;
+        const int testImages = 256;
         var mnist = TestData.Mnist;
         var test = mnist.Test with
         {
@@ -81,13 +81,15 @@ public sealed class IlgpuCpuBackendTests(ITestOutputHelper output)
             + $"|difference| {difference:G3} > 1e-4");
     }
 
+    private const int TrainImages = 512; // MNIST training images of that epoch
+
     private static (double TestLoss, double Seconds) TrainOneEpoch(Accelerator accelerator, Dataset data)
     {
         using var owned = accelerator;
         var config = new RunConfig
         {
             Epochs = 1,
-            Limit = 512,
+            Limit = TrainImages,
             Seed = 1,
             Encoder = [64],
             Decoder = [64],

@@ -1,6 +1,6 @@
 // The dcgan through the CLI on USPS (16x16: D's F is 64, G starts from 4x4): every file of its run
-// folder with PyTorch names for the batch norms, sample --run, --resume equal bit for bit to an
-// uninterrupted run (the running statistics are part of the checkpoint), and the bad-input lines.
+// folder with PyTorch names for the batch norms, sample --run, and the bad-input lines. Its --resume
+// check (running statistics are part of the checkpoint) is a case of GanRunnerTests' resume theory.
 using System.Text.Json;
 using VaeGpu.Layers;
 using VaeGpu.Runner.Output;
@@ -66,39 +66,6 @@ public sealed class DcganRunnerTests(ITestOutputHelper output)
             Assert.Single(label.ErrLines);
         }
         finally { Directory.Delete(dir, recursive: true); }
-    }
-
-    [DataFact("usps")]
-    public void ResumedDcganEndsBitForBitLikeAnUninterruptedRun()
-    {
-        string whole = RunnerHarness.TempDir("dcgan-whole"), parts = RunnerHarness.TempDir("dcgan-parts");
-        try
-        {
-            // 200 images in batches of 64: the last batch of each epoch is partial (8 images).
-            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--model", "dcgan",
-                "--limit", "200", "--batch-size", "64", "--noise", "17", "--seed", "5", "--quiet"];
-            var uninterrupted = RunnerHarness.Run([.. common, "--epochs", "2", "--out", whole]);
-            Assert.True(uninterrupted.Code == 0, uninterrupted.ToString());
-            var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
-            Assert.True(first.Code == 0, first.ToString());
-            var resumed = RunnerHarness.Run("--resume", parts, "--epochs", "2", "--data-dir", Usps,
-                "--quiet");
-            Assert.True(resumed.Code == 0, resumed.ToString());
-            Assert.Equal(uninterrupted.OutLines[^1].Split(" run=")[0],
-                resumed.OutLines[^1].Split(" run=")[0]);
-            foreach (var file in new[] { "model.safetensors", "optimizer.safetensors" })
-            {
-                var a = SafeTensors.Read(Path.Combine(whole, file)).Tensors;
-                var b = SafeTensors.Read(Path.Combine(parts, file)).Tensors;
-                Assert.Equal(a.Select(t => t.Name), b.Select(t => t.Name));
-                for (int i = 0; i < a.Count; i++) Assert.Equal(a[i].Data, b[i].Data);
-            }
-        }
-        finally
-        {
-            Directory.Delete(whole, recursive: true);
-            Directory.Delete(parts, recursive: true);
-        }
     }
 
     [Theory]

@@ -181,7 +181,7 @@ public sealed class NewUserTests(ITestOutputHelper output)
     ];
 
     private static Dictionary<string, string> Snapshot(string dir) =>
-        Directory.GetFiles(dir).ToDictionary(Path.GetFileName, f => Convert.ToHexString(
+        Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(
             System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
 
     internal static void AssertUserError(RunnerResult result, string mentioned)
