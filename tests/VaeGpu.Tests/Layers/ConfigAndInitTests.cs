@@ -6,6 +6,8 @@ using VaeGpu.Layers;
 using Xunit.Abstractions;
 using static VaeGpu.Tests.Layers.Float64Reference;
 
+using VaeGpu.Tests.Support;
+
 namespace VaeGpu.Tests.Layers;
 
 public sealed class ConfigAndInitTests(ITestOutputHelper output)
@@ -103,7 +105,7 @@ public sealed class ConfigAndInitTests(ITestOutputHelper output)
     [InlineData(OptimizerKind.Adagrad)]
     public void OptimizerUpdatesTheWholeArenaLikePyTorch(OptimizerKind kind)
     {
-        int seed = System.Random.Shared.Next();
+        int seed = TestRandom.FreshSeed();
         var random = new System.Random(seed);
         using var acc = new CpuAccelerator(2);
         using var arena = new ParameterArena(acc, [("a.weight", [3, 7]), ("a.bias", [3]), ("b", [11])]);

@@ -25,7 +25,7 @@ public abstract class InferenceTests(ITestOutputHelper output)
     [InlineData(ModelKind.Ae, 3)]
     public void EvaluateEncodeDecodeMatchFloat64(ModelKind kind, int batch)
     {
-        int seed = System.Random.Shared.Next();
+        int seed = TestRandom.FreshSeed();
         var random = new System.Random(seed);
         const int InputDim = 17, Classes = 3, Latent = 2;
         var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, [11], [7, 5],

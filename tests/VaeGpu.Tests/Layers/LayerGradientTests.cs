@@ -29,7 +29,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
     [InlineData(Activation.Tanh, 7, 9, 4)]
     public void LinearMatchesFloat64(Activation activation, int batch, int inSize, int outSize)
     {
-        int seed = System.Random.Shared.Next();
+        int seed = TestRandom.FreshSeed();
         var random = new System.Random(seed);
         string context = $"seed {seed}, {activation}, batch {batch}, {inSize} -> {outSize}";
         output.WriteLine(context);
@@ -85,7 +85,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
     [InlineData(Activation.Tanh, 2, 33)]
     public void ActivationLayerMatchesFloat64(Activation activation, int batch, int size)
     {
-        int seed = System.Random.Shared.Next();
+        int seed = TestRandom.FreshSeed();
         var random = new System.Random(seed);
         string context = $"seed {seed}, {activation}, batch {batch}, size {size}";
         output.WriteLine(context);
@@ -109,7 +109,7 @@ public abstract class LayerGradientTests(ITestOutputHelper output)
     [BackendFact]
     public void SequentialMatchesFloat64()
     {
-        int seed = System.Random.Shared.Next();
+        int seed = TestRandom.FreshSeed();
         var random = new System.Random(seed);
         const int Batch = 3, In = 6, Hidden = 5, Out = 4;
         string context = $"seed {seed}, Linear(tanh) -> Sigmoid -> Linear, batch {Batch}";

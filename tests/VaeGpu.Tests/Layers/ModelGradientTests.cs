@@ -38,7 +38,7 @@ public abstract class ModelGradientTests(ITestOutputHelper output)
     public void LossAndGradientsMatchFloat64(string name, ModelKind kind, Activation activation,
         ReconstructionLoss recon, int[] encoder, float klWeight)
     {
-        int seed = System.Random.Shared.Next();
+        int seed = TestRandom.FreshSeed();
         var random = new System.Random(seed);
         const int InputDim = 13, Classes = 4, Latent = 3, Batch = 5;
         var config = new ModelConfig(kind, InputDim, kind == ModelKind.Cvae ? Classes : 0, encoder, [6, 4],

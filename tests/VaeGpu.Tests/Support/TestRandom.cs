@@ -16,11 +16,15 @@ public sealed class TestRandom
     /// </summary>
     public TestRandom(ITestOutputHelper? output, int? seed = null)
     {
-        Seed = seed ?? (int.TryParse(Environment.GetEnvironmentVariable("VAEGPU_TEST_SEED"), out int replay)
-            ? replay : System.Random.Shared.Next());
+        Seed = seed ?? FreshSeed();
         _rng = new System.Random(Seed);
         output?.WriteLine($"random inputs from seed {Seed}");
     }
+
+    /// <summary>A fresh seed, or VAEGPU_TEST_SEED from the environment (to replay a logged failure).</summary>
+    public static int FreshSeed() =>
+        int.TryParse(Environment.GetEnvironmentVariable("VAEGPU_TEST_SEED"), out int replay)
+            ? replay : System.Random.Shared.Next();
 
     /// <summary>The seed of this run; failure messages include it.</summary>
     public int Seed { get; }
