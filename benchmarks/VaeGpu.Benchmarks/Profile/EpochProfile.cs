@@ -1,10 +1,11 @@
-// Where one default epoch goes on `cpu`: trains the default VAE (784-400-20, batch 128, Adam) or the
-// issue-17 GAN (`gan`: D 784-256-256-1, G 96-1024-1024-784, batch 128, Adam) on MNIST with every op timed
-// by family (ProfilingCpuAccelerator), then replays the epoch's recorded GEMM calls alone for the
-// GEMM-only floor. One warm-up epoch, then REPS profiled epochs, each followed by its floor
-// (alternating, one process); prints the medians.
+// Where one default epoch goes on `cpu`: trains the default VAE (784-400-20, batch 128, Adam), the conv VAE
+// (`conv`: --arch conv), the issue-17 GAN (`gan`: D 784-256-256-1, G 96-1024-1024-784, batch 128, Adam) or
+// the DCGAN (`dcgan`) on MNIST with every op timed by family (ProfilingCpuAccelerator), then replays the
+// epoch's recorded GEMM calls alone for the GEMM-only floor (the convs' own GEMMs are inside the conv
+// rows, which a second table splits by layer and pass with their GFLOP/s). One warm-up epoch, then REPS
+// profiled epochs, each followed by its floor (alternating, one process); prints the medians.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
-//     [vae|gan]
+//     [vae|conv|gan|dcgan]
 using System.Diagnostics;
 using System.Globalization;
 using VaeGpu.Layers;
@@ -17,26 +18,34 @@ namespace VaeGpu.Benchmarks.Profile;
 public static class EpochProfile
 {
     /// <summary>Runs the profile; args: repetitions (3), threads (0 = all cores), data folder, model
-    /// (vae or gan).</summary>
+    /// (vae, conv, gan or dcgan).</summary>
     public static int Run(string[] args)
     {
         int reps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
         string dataDir = args.Length > 2 ? args[2] : Path.Combine("..", "shared", "datasets");
         string kind = args.Length > 3 ? args[3] : "vae";
-        if (kind is not ("vae" or "gan"))
+        RunConfig? config = kind switch
         {
-            Console.Error.WriteLine($"epoch-profile: model '{kind}': expected vae or gan");
+            "vae" => new RunConfig(),
+            "conv" => new RunConfig { Arch = ModelArch.Conv },
+            "gan" => new RunConfig { Model = ModelKind.Gan },
+            "dcgan" => new RunConfig { Model = ModelKind.Dcgan },
+            _ => null,
+        };
+        if (config is null)
+        {
+            Console.Error.WriteLine($"epoch-profile: model '{kind}': expected vae, conv, gan or dcgan");
             return 2;
         }
-        var config = new RunConfig { Model = kind == "gan" ? ModelKind.Gan : ModelKind.Vae };
+        bool isGan = kind is "gan" or "dcgan";
         var data = DatasetLoader.Load(config.Dataset, dataDir);
         using var acc = new ProfilingCpuAccelerator(threads);
-        using var vae = kind == "vae" ? ModelFactory.CreateModel(acc, config, config.BatchSize) : null;
-        using var gan = kind == "gan" ? ModelFactory.CreateGan(acc, config, config.BatchSize) : null;
+        using var vae = !isGan ? ModelFactory.CreateModel(acc, config, config.BatchSize) : null;
+        using var gan = isGan ? ModelFactory.CreateGan(acc, config, config.BatchSize) : null;
         using var train = new DeviceSplit(acc, data.Train, data.Train.Count, config.BatchSize, 0);
         var settings = ModelFactory.OptimizerSettings(config);
-        Console.WriteLine($"default {(gan is null ? "VAE" : "gan")}, MNIST {train.Count} images, "
+        Console.WriteLine($"{kind} (default settings), MNIST {train.Count} images, "
             + $"batch {config.BatchSize}, {acc.Name}");
         Func<int, double> epoch = gan is null
             ? e => Epoch(vae!, train, config, settings, e)
@@ -53,11 +62,12 @@ public static class EpochProfile
             TimeSpan cpu1 = Cpu();
             acc.Recording = false;
             var byFamily = families.Select(f => (acc.Seconds(f), acc.Calls(f))).ToArray();
+            var convs = acc.ConvPasses.ToList();
             int gemms = acc.RecordedGemms;
             double floor = acc.ReplayGemms();
             TimeSpan cpu2 = Cpu();
             runs.Add(new Rep(wall, (cpu1 - cpu0).TotalSeconds, floor, (cpu2 - cpu1).TotalSeconds, gemms,
-                byFamily));
+                byFamily, convs));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rep {rep + 1}: epoch {wall:F3} s ({(cpu1 - cpu0).TotalSeconds:F2} s cpu), "
                 + $"GEMM in epoch {byFamily[0].Item1:F3} s, "
@@ -70,7 +80,9 @@ public static class EpochProfile
     // One profiled epoch and the replay of its GEMMs: wall and process-cpu seconds, time and calls by
     // family.
     private sealed record Rep(double Wall, double WallCpu, double Floor, double FloorCpu, int Gemms,
-        (double Seconds, long Calls)[] ByFamily);
+        (double Seconds, long Calls)[] ByFamily,
+        List<(string Pass, VaeGpu.Kernels.Conv2dGeometry Geometry, double Seconds, long Calls, long Macs)>
+            Convs);
 
     private static TimeSpan Cpu()
     {
@@ -136,6 +148,20 @@ public static class EpochProfile
             $"| outside ops (layers, loop) | | {outside:F3} | {100 * outside / median.Wall:F1}% |"));
         Console.WriteLine(string.Create(c, $"| **epoch** | | **{median.Wall:F3}** | 100% |"));
         Console.WriteLine();
+        if (median.Convs.Count > 0)
+        {
+            Console.WriteLine("| conv layer (per sample) | pass | seconds | share of epoch | GFLOP/s |");
+            Console.WriteLine("|---|---|---:|---:|---:|");
+            foreach (var p in median.Convs.OrderBy(p => p.Geometry.ToString()).ThenBy(p => p.Pass))
+            {
+                var g = p.Geometry;
+                string layer = $"{(g.Transposed ? "ConvT" : "Conv")} {g.InChannels}x{g.InHeight}x{g.InWidth}"
+                    + $" -> {g.OutChannels}x{g.OutHeight}x{g.OutWidth} k{g.KernelHeight}s{g.Stride}";
+                Console.WriteLine(string.Create(c, $"| {layer} | {p.Pass} | {p.Seconds:F3} | "
+                    + $"{100 * p.Seconds / median.Wall:F1}% | {2.0 * p.Macs / p.Seconds / 1e9:F1} |"));
+            }
+            Console.WriteLine();
+        }
         double floor = Median(runs.Select(r => r.Floor).ToList());
         double wall = Median(runs.Select(r => r.Wall).ToList());
         double ratioCpu = Median(runs.Select(r => r.WallCpu / r.FloorCpu).ToList());

@@ -10,7 +10,8 @@ namespace VaeGpu.Benchmarks.Profile;
 /// <summary>Op families of the profile, in the order the table prints them.</summary>
 public enum OpFamily
 {
-    Gemm, BiasGradient, Activation, Reparameterize, Loss, Optimizer, Gather, HostSync, Copy, Noise,
+    Gemm, ConvForward, ConvBackwardInput, ConvBackwardWeights, PoolAndNorm, BiasGradient, Activation,
+    Reparameterize, Loss, Optimizer, Gather, HostSync, Copy, Noise,
 }
 
 /// <summary>A <see cref="CpuAccelerator"/> that times every op by family and records GEMM calls.</summary>
@@ -42,6 +43,7 @@ public sealed partial class ProfilingCpuAccelerator(int threads) : CpuAccelerato
         Array.Clear(_ticks);
         Array.Clear(_calls);
         _gemms.Clear();
+        _convs.Clear();
     }
 
     /// <summary>Runs the recorded GEMM calls again, in order, untimed by family; returns seconds.</summary>
