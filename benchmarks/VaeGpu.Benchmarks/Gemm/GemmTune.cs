@@ -3,7 +3,8 @@
 // against the cpu backend's, then GFLOP/s per shape and layout (median of 5 repetitions of ~30 ms) and
 // the geometric mean over all cells.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gemm-tune [TMxTNxTKxWMxWN[xC] ...]
-// (C: 1 contiguous, 0 interleaved work-item blocks; wide kernel only)
+//     [MxKxN ...]
+// (C: 1 contiguous, 0 interleaved work-item blocks; wide kernel only; MxKxN: shapes instead of the VAE's)
 using System.Diagnostics;
 using System.Globalization;
 using VaeGpu.Kernels;
@@ -23,9 +24,12 @@ internal static class GemmTune
 
     public static int Run(string[] args)
     {
-        var candidates = args.Length > 0 ? args.Select(Parse).ToArray() : Candidates;
+        // Three numbers name a shape (MxKxN), five or six a tiling.
+        var tilings = args.Where(a => a.Split('x').Length > 3).Select(Parse).ToArray();
+        var named = args.Where(a => a.Split('x').Length == 3).Select(GemmShapes.Parse).ToArray();
+        var candidates = tilings.Length > 0 ? tilings : Candidates;
         using var cpu = Accelerators.Create(AcceleratorKind.Cpu, threads: 2);
-        var shapes = GemmShapes.All;
+        var shapes = named.Length > 0 ? named : GemmShapes.All;
         var layouts = Enum.GetValues<GemmLayout>();
         var random = new Random(1);
         var operands = shapes.Select(s => (A: Values(random, s.M * s.K), B: Values(random, s.K * s.N)))

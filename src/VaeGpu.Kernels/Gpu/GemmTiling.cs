@@ -24,6 +24,19 @@ public readonly record struct GemmTiling(int TileM, int TileN, int TileK, int Wp
         GemmKernels.WideTileK, GemmKernels.WideWptM, GemmKernels.WideWptN, GemmKernels.WideContiguous != 0);
 
     /// <summary>
+    /// CPU OpenCL devices, GEMMs of at most 32 rows (a conv's 32 output channels): 32 x 256 tiles of 8
+    /// work-items with contiguous 32 x 32 blocks, about 2.3x CpuDevice's 128-row tiles at 32 x 16 x 25088
+    /// (gemm-tune).
+    /// </summary>
+    public static GemmTiling CpuDeviceRows32 => new(32, 256, GemmKernels.WideTileK, 32, 32, true);
+
+    /// <summary>
+    /// CPU OpenCL devices, GEMMs of 33 to 64 rows: 64 x 128 tiles of 8 work-items with contiguous 32 x 32
+    /// blocks, about 1.45x CpuDevice's at the conv VAE's 64-channel shapes (gemm-tune).
+    /// </summary>
+    public static GemmTiling CpuDeviceRows64 => new(64, 128, GemmKernels.WideTileK, 32, 32, true);
+
+    /// <summary>
     /// True when the block per work-item is not the written-out 4 x 4 of GemmKernels.Gemm: then
     /// GemmKernels.GemmWide runs, whose block size is a build option (OpenCL only).
     /// </summary>

@@ -32,6 +32,12 @@ public abstract partial class KernelAccelerator : Accelerator
     protected virtual GemmTiling Tiling => GemmTiling.Default;
 
     /// <summary>
+    /// The program and tiling for a product of <paramref name="m"/> rows: by default the accelerator's own;
+    /// a backend with tilings fitted to thin products (CPU OpenCL devices) picks one of those.
+    /// </summary>
+    protected virtual (IKernelLauncher Launcher, GemmTiling Tiling) GemmProgram(int m) => (Launcher, Tiling);
+
+    /// <summary>
     /// A one-element buffer passed where an optional buffer is absent (its flag tells the kernel).
     /// </summary>
     private BufferView<float> Placeholder => (_placeholder ??= AllocateCore<float>(1)).View;
@@ -71,11 +77,12 @@ public abstract partial class KernelAccelerator : Accelerator
         int bRowStride = layout == GemmLayout.NT ? 1 : n, bColStride = layout == GemmLayout.NT ? k : 1;
         BufferView<float> biasOrNone = bias.IsEmpty ? Placeholder : bias;
         int add = accumulate ? 1 : 0, hasBias = bias.IsEmpty ? 0 : 1, act = (int)activation;
-        if (Tiling.Wide)
-            GemmKernels.LaunchGemmWide(Launcher, Tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
+        var (launcher, tiling) = GemmProgram(m);
+        if (tiling.Wide)
+            GemmKernels.LaunchGemmWide(launcher, tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
                 aColStride, bRowStride, bColStride, add, hasBias, act);
         else
-            GemmKernels.LaunchGemm(Launcher, Tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
+            GemmKernels.LaunchGemm(launcher, tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
                 aColStride, bRowStride, bColStride, add, hasBias, act);
     }
 

@@ -17,6 +17,10 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
     private const int RequiredWorkGroup = 256;
 
     private readonly GemmTiling _tiling;
+    // CPU devices with the default tiling: tilings for products of at most 32 and 64 rows, whose programs
+    // (GEMM kernels only used) are built on first use; empty where a tiling was given or on GPUs.
+    private readonly GemmTiling[] _thinTilings;
+    private readonly OpenCLModule?[] _thinModules;
     private readonly Dictionary<(string Program, string Options), OpenCLModule> _modules = new();
     private OpenCLModule? _opsModule;
 
@@ -33,6 +37,10 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
         bool cpuDevice = (ClApi.DeviceValue<ulong>(Device, ClApi.DeviceType) & ClApi.DeviceTypeCpu) != 0;
         _tiling = tiling ?? (cpuDevice ? GemmTiling.CpuDevice : GemmTiling.Default);
         _tiling.Validate(maxGroup);
+        _thinTilings = tiling is null && cpuDevice
+            ? [GemmTiling.CpuDeviceRows32, GemmTiling.CpuDeviceRows64] : [];
+        foreach (var thin in _thinTilings) thin.Validate(maxGroup);
+        _thinModules = new OpenCLModule?[_thinTilings.Length];
         ClStatus status;
         nint device = Device;
         Context = ClApi.CreateContext(null, 1, &device, 0, 0, &status);
@@ -62,6 +70,19 @@ public sealed unsafe partial class OpenCLAccelerator : KernelAccelerator
 
     /// <inheritdoc/>
     protected override GemmTiling Tiling => _tiling;
+
+    /// <inheritdoc/>
+    protected override (IKernelLauncher Launcher, GemmTiling Tiling) GemmProgram(int m)
+    {
+        for (int i = 0; i < _thinTilings.Length; i++)
+        {
+            if (m > _thinTilings[i].TileM) continue;
+            _thinModules[i] ??= LoadModule(GeneratedKernels.OpenCLProgram, GeneratedKernels.All,
+                $"{BuildOptions} {_thinTilings[i].Defines}");
+            return (_thinModules[i]!, _thinTilings[i]);
+        }
+        return (Launcher, _tiling);
+    }
 
     /// <summary>
     /// Builds an OpenCL C program (once per accelerator, program text and options; later calls return the

@@ -1,8 +1,9 @@
 // The OpenCL GEMM under tilings other than the device's own (OpenCLAccelerator.Create(device, tiling)):
 // the GPU tiling (GemmKernels.Gemm) and the wide kernel with interleaved and contiguous work-item blocks
 // at sizes that are not the defaults, so every variant that a device may be given is checked against
-// float64 on PoCL, not only the one PoCL picks. Bounds as in the conformance suite: gamma_(k+2) times the
-// sum of |terms|, so any blocking passes while a wrong or missing term does not.
+// float64 on PoCL, not only the one PoCL picks; and PoCL's own choice, by the product's rows, at every
+// boundary. Bounds as in the conformance suite: gamma_(k+2) times the sum of |terms|, so any blocking
+// passes while a wrong or missing term does not.
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Gpu;
 using VaeGpu.Kernels.OpenCL;
@@ -32,7 +33,24 @@ public sealed class GemmTilingTests(ITestOutputHelper output)
     {
         var tiling = new GemmTiling(tileM, tileN, tileK, wptM, wptN, contiguous);
         using var acc = OpenCLAccelerator.Create(0, tiling);
-        var shapes = new (int M, int N, int K)[] { (1, 1, 1), (7, 17, 3), (33, 65, 129), (130, 47, 400) };
+        CheckShapes(acc, [(1, 1, 1), (7, 17, 3), (33, 65, 129), (130, 47, 400)],
+            $"tiling {tileM}x{tileN}x{tileK}x{wptM}x{wptN} contiguous={contiguous}");
+    }
+
+    /// <summary>
+    /// A CPU device's own choice picks the tiling by the product's rows (GemmTiling.CpuDeviceRows32 up to 32,
+    /// CpuDeviceRows64 up to 64, CpuDevice above): every boundary is checked.
+    /// </summary>
+    [OpenCLFact]
+    public void TheDevicesOwnTilingsMatchFloat64AtEveryRowBoundary()
+    {
+        using var acc = OpenCLAccelerator.Create(0);
+        CheckShapes(acc, [(32, 300, 16), (33, 70, 25), (64, 129, 40), (65, 33, 17), (129, 17, 9)],
+            "the device's own tilings");
+    }
+
+    private void CheckShapes(Accelerator acc, (int M, int N, int K)[] shapes, string what)
+    {
         foreach (var layout in Enum.GetValues<GemmLayout>())
             foreach (var (m, n, k) in shapes)
             {
@@ -62,8 +80,7 @@ public sealed class GemmTilingTests(ITestOutputHelper output)
                 acc.Gemm(layout, m, n, k, da, db, dc, accumulate: true, bias: dbias,
                     activation: Activation.Relu);
                 NumericAssert.Close(acc.ToArray<float>(dc), expected, atol, 0,
-                    $"tiling {tileM}x{tileN}x{tileK}x{wptM}x{wptN} contiguous={contiguous} Gemm {layout} "
-                    + $"m={m} n={n} k={k}", _rng.Seed);
+                    $"{what}: Gemm {layout} m={m} n={n} k={k}", _rng.Seed);
             }
     }
 
