@@ -1,7 +1,7 @@
 // The timed overrides of the ops other than GEMM, bias gradients, activations and convs: sampling, losses,
-// the fused ops (counted with reparameterization and activations), the optimizer, gathers, host copies and
-// synchronization, device copies and fills, and the GAN's uniform noise, image scaling (counted with the
-// gathers) and squared error (a loss).
+// the optimizer, gathers, host copies and synchronization (on cpu a fused op calls its two parts, which
+// are timed in their families), device copies and fills, and the GAN's uniform noise, image scaling
+// (counted with the gathers) and squared error (a loss).
 using System.Diagnostics;
 using VaeGpu.Kernels;
 
@@ -145,24 +145,5 @@ public sealed partial class ProfilingCpuAccelerator
         long t = Stopwatch.GetTimestamp();
         base.AffineCore(x, y, n, scale, shift);
         Add(OpFamily.Gather, t);
-    }
-
-    protected override void ReparameterizeKlCore(BufferView<float> mu, BufferView<float> logvar, int rows,
-        int cols, BufferView<float> eps, BufferView<float> z, ulong seed, ulong stream,
-        BufferView<float> rowLoss, BufferView<float> dmu, BufferView<float> dlogvar, float gradScale)
-    {
-        long t = Stopwatch.GetTimestamp();
-        base.ReparameterizeKlCore(mu, logvar, rows, cols, eps, z, seed, stream, rowLoss, dmu, dlogvar,
-            gradScale);
-        Add(OpFamily.Reparameterize, t);
-    }
-
-    protected override void ActivationBackwardColumnSumCore(Activation activation, BufferView<float> y,
-        BufferView<float> dy, BufferView<float> dx, int rows, int cols, BufferView<float> sums,
-        bool accumulate)
-    {
-        long t = Stopwatch.GetTimestamp();
-        base.ActivationBackwardColumnSumCore(activation, y, dy, dx, rows, cols, sums, accumulate);
-        Add(OpFamily.Activation, t);
     }
 }
