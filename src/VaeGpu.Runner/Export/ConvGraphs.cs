@@ -1,7 +1,7 @@
 // The ONNX graphs of the conv models (vae, cvae, ae), built by walking their ModelArchitecture: each
 // torch.nn layer becomes its ONNX operator (Linear -> Gemm, Conv2d -> Conv, ConvTranspose2d ->
-// ConvTranspose, Flatten/Unflatten -> Flatten/Reshape). Images stay rows (B, C H W) at the graph's
-// edges, as in the MLP graphs. Batch norm is not exported yet (a user error says so).
+// ConvTranspose, Flatten/Unflatten -> Flatten/Reshape, batch norm -> BatchNormalization). Images stay
+// rows (B, C H W) at the graph's edges, as in the MLP graphs.
 using VaeGpu.Kernels;
 using VaeGpu.Layers;
 using VaeGpu.Runner.Output;
@@ -19,9 +19,6 @@ public static class ConvGraphs
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parameters);
-        if (config.BatchNorm)
-            throw new UserErrorException("export: conv models with --batch-norm cannot be exported to ONNX "
-                + "yet (batch norm folding is not wired to the conv graphs)");
         var arch = ModelArchitecture.Of(config);
         var byName = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         return part switch
@@ -90,8 +87,12 @@ public static class ConvGraphs
         return (b, new OnnxSignature(inputs, outputs));
     }
 
-    /// <summary>One torch.nn layer as its ONNX operator.</summary>
-    private static string Layer(OnnxGraphBuilder b, Dictionary<string, NamedTensor> parameters,
+    /// <summary>
+    /// One torch.nn layer as its ONNX operator (also the GANs' generators, GanGraphs). Batch norm in eval
+    /// form is a BatchNormalization node with the running statistics (BatchNorm1d on rows (B, F) is
+    /// viewed as (B, F, 1, 1) around it).
+    /// </summary>
+    internal static string Layer(OnnxGraphBuilder b, Dictionary<string, NamedTensor> parameters,
         LayerSpec spec, string x, string? output = null)
     {
         if (ModelArchitecture.ActivationOf(spec.Type) is { } act) return b.Activation(x, act, output);
@@ -100,6 +101,7 @@ public static class ConvGraphs
             case "Flatten": return b.Flatten(x, output);
             case "Unflatten":
                 return b.Reshape(x, [spec.Output.Channels, spec.Output.Height, spec.Output.Width], output);
+            case "BatchNorm1d" or "BatchNorm2d": return BatchNorm(b, parameters, spec, x, output);
         }
         var weight = Parameter(parameters, spec.Name + ".weight");
         var bias = Parameter(parameters, spec.Name + ".bias");
@@ -114,6 +116,27 @@ public static class ConvGraphs
             _ => throw new NotSupportedException($"no ONNX operator for {spec}"),
         };
     }
+
+    // y = gamma (x - running_mean) / sqrt(running_var + eps) + beta per channel (PyTorch's eval mode).
+    private static string BatchNorm(OnnxGraphBuilder b, Dictionary<string, NamedTensor> parameters,
+        LayerSpec spec, string x, string? output)
+    {
+        string Tensor(string suffix)
+        {
+            var t = Parameter(parameters, spec.Name + suffix);
+            return b.Initializer(t.Name, t.Shape, t.Data);
+        }
+        bool rows = spec.Type == "BatchNorm1d";
+        int features = spec.Int("num_features");
+        string input = rows ? b.Reshape(x, [features, 1, 1]) : x; // (B, F) -> (B, F, 1, 1)
+        string y = b.Node("BatchNormalization",
+            [input, Tensor(".weight"), Tensor(".bias"), Tensor(".running_mean"), Tensor(".running_var")],
+            rows ? null : output, OnnxGraphBuilder.FloatAttribute("epsilon", BatchNormEpsilon));
+        return rows ? b.Flatten(y, output) : y;
+    }
+
+    // PyTorch's default, which the layers use (VaeGpu.Layers.BatchNorm).
+    private const float BatchNormEpsilon = 1e-5f;
 
     private static NamedTensor Parameter(Dictionary<string, NamedTensor> parameters, string name) =>
         parameters.TryGetValue(name, out var tensor) ? tensor

@@ -12,13 +12,13 @@ using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Export;
 
-/// <summary>Exports a trained model's decoder or encoder (later a GAN's generator) as ONNX.</summary>
+/// <summary>Exports a trained model's decoder or encoder, or a GAN's generator, as ONNX.</summary>
 public static class OnnxExporter
 {
     /// <summary>Metadata keys stored in every exported file.</summary>
     public const string PartKey = "part", InputsKey = "inputs", OutputsKey = "outputs", ConfigKey = "config",
         EpochKey = "epoch", WidthKey = "image_width", HeightKey = "image_height", LatentKey = "latent",
-        ClassesKey = "classes";
+        NoiseKey = "noise", ClassesKey = "classes";
 
     /// <summary>The part names accepted by <see cref="ParsePart"/>.</summary>
     public static IReadOnlyList<string> PartNames { get; } = ["decoder", "encoder", "generator"];
@@ -36,26 +36,29 @@ public static class OnnxExporter
             $"--part: expected {string.Join(", ", PartNames)}, got '{text}'"),
     };
 
-    /// <summary>The parts a run's model has (decoder and encoder for vae, cvae and ae).</summary>
+    /// <summary>
+    /// The parts a run's model has, the default first: decoder and encoder for vae, cvae and ae; the
+    /// generator for the GANs.
+    /// </summary>
     public static IReadOnlyList<ExportPart> PartsOf(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Model is ModelKind.Vae or ModelKind.Cvae or ModelKind.Ae
-            ? [ExportPart.Decoder, ExportPart.Encoder]
-            : [];
+        return config.IsGan ? [ExportPart.Generator] : [ExportPart.Decoder, ExportPart.Encoder];
     }
 
     /// <summary>
-    /// Exports <paramref name="part"/> of the run in <paramref name="runDir"/> to
-    /// <paramref name="outPath"/> (default RUN/PART.onnx).
+    /// Exports <paramref name="part"/> (null: the model's default part, the decoder of a VAE and the
+    /// generator of a GAN) of the run in <paramref name="runDir"/> to <paramref name="outPath"/> (default
+    /// RUN/PART.onnx).
     /// </summary>
-    public static ExportResult Export(string runDir, ExportPart part, string? outPath = null)
+    public static ExportResult Export(string runDir, ExportPart? part, string? outPath = null)
     {
         PathOptions.Required(runDir, "--run");
-        if (!Enum.IsDefined(part)) throw new ArgumentOutOfRangeException(nameof(part), part, null);
+        if (part is { } p && !Enum.IsDefined(p))
+            throw new ArgumentOutOfRangeException(nameof(part), part, null);
         if (outPath is not null && string.IsNullOrWhiteSpace(outPath))
             throw new UserErrorException("--out: expected a file name, got an empty one");
-        return ExportCore(runDir, part, outPath ?? Path.Combine(runDir, DefaultFileName(part)));
+        return ExportCore(runDir, part, outPath);
     }
 
     /// <summary>The ONNX model of a part from a config and its named parameters.</summary>
@@ -65,9 +68,11 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parameters);
         CheckPart(config, part, "this run");
-        var model = ModelFactory.ToModelConfig(config);
-        var (builder, signature) = config.Arch == ModelArch.Conv
-            ? ConvGraphs.Build(model, part, parameters) : MlpGraphs.Build(model, part, parameters);
+        var (builder, signature) = config.IsGan
+            ? GanGraphs.Generator(ModelFactory.ToGanConfig(config), parameters)
+            : config.Arch == ModelArch.Conv
+                ? ConvGraphs.Build(ModelFactory.ToModelConfig(config), part, parameters)
+                : MlpGraphs.Build(ModelFactory.ToModelConfig(config), part, parameters);
         string doc = $"VaeGpu {config.Model.Name()} {part.ToString().ToLowerInvariant()} trained on "
             + $"{config.Dataset} for {epoch} epochs. Inputs: {signature.InputsText}. "
             + $"Outputs: {signature.OutputsText}.";
@@ -80,17 +85,20 @@ public static class OnnxExporter
             [EpochKey] = epoch.ToString(CultureInfo.InvariantCulture),
             [WidthKey] = config.ImageWidth.ToString(CultureInfo.InvariantCulture),
             [HeightKey] = config.ImageHeight.ToString(CultureInfo.InvariantCulture),
-            [LatentKey] = config.Latent.ToString(CultureInfo.InvariantCulture),
+            [config.IsGan ? NoiseKey : LatentKey] =
+                (config.IsGan ? config.Noise : config.Latent).ToString(CultureInfo.InvariantCulture),
             [ClassesKey] =
                 (config.IsConditional ? config.Classes : 0).ToString(CultureInfo.InvariantCulture),
         };
         return (builder.Build(doc, metadata), signature);
     }
 
-    private static ExportResult ExportCore(string runDir, ExportPart part, string outPath)
+    private static ExportResult ExportCore(string runDir, ExportPart? asked, string? outPath)
     {
         var config = RunConfig.Load(Path.Combine(runDir, Checkpoint.ConfigFile));
+        var part = asked ?? PartsOf(config)[0];
         CheckPart(config, part, runDir);
+        outPath ??= Path.Combine(runDir, DefaultFileName(part));
         if (Directory.Exists(outPath))
             throw new UserErrorException($"--out {outPath}: is a folder; give a file name such as "
                 + $"{Path.Combine(outPath, DefaultFileName(part))}");
@@ -114,6 +122,14 @@ public static class OnnxExporter
     private static (List<NamedTensor> Parameters, int Epoch) LoadParameters(string runDir, RunConfig config)
     {
         using var accelerator = ModelFactory.CreateAccelerator(AcceleratorKind.Cpu, 0, 1);
+        if (config.IsGan)
+        {
+            using var gan = ModelFactory.CreateGan(accelerator, config, maxBatch: 1);
+            int ganEpoch = Checkpoint.Load(runDir, gan, withOptimizer: false);
+            var ganValues = new float[gan.Parameters.Count];
+            gan.Parameters.ReadValues(ganValues);
+            return (Checkpoint.Split(gan.Parameters, ganValues, ""), ganEpoch);
+        }
         using var model = ModelFactory.CreateModel(accelerator, config, maxBatch: 1);
         int epoch = Checkpoint.Load(runDir, model, withOptimizer: false);
         var values = new float[model.Parameters.Count];
@@ -125,7 +141,7 @@ public static class OnnxExporter
     {
         var parts = PartsOf(config);
         if (parts.Contains(part)) return;
-        string has = parts.Count == 0 ? "no exportable part" : "parts " + string.Join(" and ",
+        string has = (parts.Count == 1 ? "part " : "parts ") + string.Join(" and ",
             parts.Select(p => p.ToString().ToLowerInvariant()));
         throw new UserErrorException($"--part {part.ToString().ToLowerInvariant()}: {where} holds a "
             + $"{config.Model.Name()}, which has no {part.ToString().ToLowerInvariant()} ({has})");

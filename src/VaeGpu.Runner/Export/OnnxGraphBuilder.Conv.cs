@@ -1,7 +1,7 @@
-// The operators convolutional models need, ready for when Conv2d, ConvTranspose2d and MaxPool2d layers
-// land: NCHW convolutions with PyTorch's weight layouts, max pooling, and the views between a batch of
-// flat rows and NCHW (Reshape, Flatten). Batch norm is not an operator here: BatchNormFolding folds its
-// eval form into the convolution before it.
+// The operators convolutional models need: NCHW convolutions with PyTorch's weight layouts, max
+// pooling, and the views between a batch of flat rows and NCHW (Reshape, Flatten). Batch norm is a plain
+// BatchNormalization node (ConvGraphs.Layer); BatchNormFolding can instead fold its eval form into the
+// convolution or Linear right before it, where one is.
 namespace VaeGpu.Runner.Export;
 
 public sealed partial class OnnxGraphBuilder

@@ -54,6 +54,31 @@ internal static class OnnxTestRuns
         return labels;
     }
 
+    /// <summary>
+    /// Gives every batch norm of the arena random eval-mode values (gamma in [0.5, 1.5], beta and running
+    /// mean in [-0.5, 0.5], running variance in [0.2, 2]) instead of the fresh 1, 0, 0, 1, so a graph that
+    /// drops or misplaces a batch norm cannot match.
+    /// </summary>
+    public static void RandomizeNorms(ParameterArena arena, System.Random random)
+    {
+        var values = new float[arena.Count];
+        arena.ReadValues(values);
+        foreach (var info in arena.Table)
+        {
+            string prefix = info.Name[..info.Name.LastIndexOf('.')];
+            if (!arena.Table.Any(t => t.Name == prefix + ".running_mean")) continue;
+            var (lo, hi) = info.Name[(prefix.Length + 1)..] switch
+            {
+                "weight" => (0.5, 1.5),
+                "running_var" => (0.2, 2.0),
+                _ => (-0.5, 0.5),
+            };
+            for (int i = 0; i < info.Length; i++)
+                values[info.Offset + i] = (float)(lo + (hi - lo) * random.NextDouble());
+        }
+        arena.WriteValues(values);
+    }
+
     /// <summary>The model of a run folder on a cpu accelerator, its checkpoint loaded.</summary>
     public static VaeModel Load(Accelerator acc, string dir, RunConfig config, int maxBatch)
     {
