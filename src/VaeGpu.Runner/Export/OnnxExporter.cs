@@ -125,16 +125,19 @@ public static class OnnxExporter
         if (config.IsGan)
         {
             using var gan = ModelFactory.CreateGan(accelerator, config, maxBatch: 1);
-            int ganEpoch = Checkpoint.Load(runDir, gan, withOptimizer: false);
-            var ganValues = new float[gan.Parameters.Count];
-            gan.Parameters.ReadValues(ganValues);
-            return (Checkpoint.Split(gan.Parameters, ganValues, ""), ganEpoch);
+            int ganEpoch = Checkpoint.Load(runDir, gan, withOptimizer: false); // before the values are read
+            return (Named(gan.Parameters), ganEpoch);
         }
         using var model = ModelFactory.CreateModel(accelerator, config, maxBatch: 1);
         int epoch = Checkpoint.Load(runDir, model, withOptimizer: false);
-        var values = new float[model.Parameters.Count];
-        model.Parameters.ReadValues(values);
-        return (Checkpoint.Split(model.Parameters, values, ""), epoch);
+        return (Named(model.Parameters), epoch);
+
+        static List<NamedTensor> Named(ParameterArena arena)
+        {
+            var values = new float[arena.Count];
+            arena.ReadValues(values);
+            return Checkpoint.Split(arena, values, "");
+        }
     }
 
     private static void CheckPart(RunConfig config, ExportPart part, string where)

@@ -1,7 +1,7 @@
 // The operators convolutional models need: NCHW convolutions with PyTorch's weight layouts, max
 // pooling, and the views between a batch of flat rows and NCHW (Reshape, Flatten). Batch norm is a plain
-// BatchNormalization node (ConvGraphs.Layer); BatchNormFolding can instead fold its eval form into the
-// convolution or Linear right before it, where one is.
+// BatchNormalization node (ConvGraphs.Layer): in the dcgan's generator it follows a ReLU, so it cannot be
+// folded into the layer before it.
 namespace VaeGpu.Runner.Export;
 
 public sealed partial class OnnxGraphBuilder
