@@ -6,6 +6,7 @@ using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Evaluation;
 using VaeGpu.Runner.Output;
+using VaeGpu.Runner.Training.Settings;
 
 namespace VaeGpu.Runner.Training;
 
@@ -52,6 +53,11 @@ public sealed partial class SweepRunner
 
     private int RunCore(List<SweepRun> runs)
     {
+        // Sweeps compare VAEs (test loss, bound, loss curves); a GAN is refused before anything is written.
+        if (runs.FirstOrDefault(r => r.Config.IsGan) is { } gan)
+            throw new UserErrorException($"sweep: run '{gan.Name}' is a {gan.Config.Model.Name()}; sweeps "
+                + "train the VAEs (vae, cvae, ae) only for now: train GANs one by one, or compare them with "
+                + "docs/gan-comparison.sh");
         foreach (var run in runs) CheckRunFolder(Path.Combine(_sweep.Folder, run.Name), run);
         OutputFolder.EnsureWritable(_sweep.Folder, "sweep");
         var lines = runs.Select(r =>

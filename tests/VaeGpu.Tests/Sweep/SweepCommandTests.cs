@@ -166,6 +166,8 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
     [InlineData("error: --importance-samples: expected 1 to 100000", "sweep", "--grid", "latent=2",
         "--importance-samples", "0", "--out", "x")]
     [InlineData("error: --plan missing.txt: cannot read", "sweep", "--plan", "missing.txt", "--out", "x")]
+    [InlineData("error: sweep: run 'model-lsgan' is a lsgan; sweeps train the VAEs (vae, cvae, ae) only",
+        "sweep", "--grid", "model=vae,lsgan", "--out", "x")]
     public void BadSweepOptionsGiveOneLine(string expected, params string[] args)
     {
         var result = RunnerHarness.Run(args);
