@@ -38,7 +38,10 @@ public unsafe partial class CpuAccelerator
     {
         public void Run(int begin, int end)
         {
-            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+            // The geometry's derived sizes once, not per window; the mode once per plane.
+            int inWidth = g.InWidth, inPlane = g.InHeight * inWidth;
+            int outHeight = g.OutHeight, outWidth = g.OutWidth, outPlane = outHeight * outWidth;
+            int stride = g.Stride;
             for (int item = begin; item < end; item++)
             {
                 float* image = input + (long)item * inPlane;
@@ -46,21 +49,63 @@ public unsafe partial class CpuAccelerator
                 int* index = argmax + (long)item * outPlane; // unused (null based) for average pooling
                 if (mode is PoolMode.MaxBackward or PoolMode.AvgBackward)
                     new Span<float>(image, inPlane).Clear();
-                for (int oh = 0; oh < g.OutHeight; oh++)
-                    for (int ow = 0; ow < g.OutWidth; ow++)
+                if (mode == PoolMode.MaxBackward)
+                {
+                    for (int o = 0; o < outPlane; o++) image[index[o]] += pooled[o];
+                    continue;
+                }
+                if (mode == PoolMode.MaxForward && g.Kernel == 2 && stride == 2)
+                {
+                    MaxWindows2x2(image, inWidth, outHeight, outWidth, pooled, index);
+                    continue;
+                }
+                for (int oh = 0; oh < outHeight; oh++)
+                    for (int ow = 0; ow < outWidth; ow++)
                     {
-                        int o = oh * g.OutWidth + ow, top = oh * g.Stride, left = ow * g.Stride;
+                        int o = oh * outWidth + ow, top = oh * stride, left = ow * stride;
                         switch (mode)
                         {
                             case PoolMode.MaxForward:
                                 MaxWindow(image, top, left, pooled + o, index + o);
                                 break;
-                            case PoolMode.MaxBackward: image[index[o]] += pooled[o]; break;
                             case PoolMode.AvgForward: pooled[o] = AvgWindow(image, top, left); break;
                             default: SpreadWindow(image, top, left, pooled[o]); break;
                         }
                     }
             }
+        }
+
+        // MaxWindow for the common 2 x 2, stride-2 window, written out: the same comparisons in the same
+        // order (so the same maximum, index and NaN handling), without the loops and their index math.
+        private static void MaxWindows2x2(float* image, int inWidth, int outHeight, int outWidth,
+            float* pooled, int* index)
+        {
+            for (int oh = 0; oh < outHeight; oh++)
+            {
+                int rowStart = 2 * oh * inWidth;
+                float* best = pooled + oh * outWidth;
+                int* where = index + oh * outWidth;
+                for (int ow = 0; ow < outWidth; ow++)
+                {
+                    int p = rowStart + 2 * ow;
+                    float max = float.NegativeInfinity;
+                    int at = p;
+                    Take(image, p, ref max, ref at);
+                    Take(image, p + 1, ref max, ref at);
+                    Take(image, p + inWidth, ref max, ref at);
+                    Take(image, p + inWidth + 1, ref max, ref at);
+                    best[ow] = max;
+                    where[ow] = at;
+                }
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(
+            System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Take(float* image, int p, ref float max, ref int at)
+        {
+            float v = image[p];
+            if (v > max || (float.IsNaN(v) && !float.IsNaN(max))) { max = v; at = p; }
         }
 
         // The first maximum in row-major window order; a NaN wins and stays (as in PyTorch).
