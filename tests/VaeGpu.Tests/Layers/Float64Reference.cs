@@ -18,21 +18,23 @@ internal static class Float64Reference
     }
 
     /// <summary>
-    /// The reference of a gradient check and the absolute tolerance to compare it with. The reference is
-    /// the central difference at <paramref name="h"/> for each index, except where it misses
-    /// <paramref name="actual"/> and the difference at h/10 differs from it beyond the tolerance: there a
-    /// (Leaky)ReLU or max-pool kink lies within h of the parameter, the step straddles it and the reference
-    /// itself moves with the step (DcganStepTests seed 5446004: 19 G gradients), so the smaller step, nearer
-    /// the derivative at the point, is the reference; where the two steps agree a mismatch stays one.
-    /// The absolute tolerance <paramref name="atol"/> holds for gradients of 0.01 and more; where the largest
-    /// reference gradient is smaller it shrinks in proportion, so a check of small gradients (a GAN's G
-    /// seen through a random D's LeakyReLU slopes of 0.01: seed 1110457242 gives G gradients of 1e-5) still
-    /// compares digits and not noise. Fails when every reference gradient is below 1e-7 (nothing to check).
+    /// A gradient check: <paramref name="grads"/> at <paramref name="indices"/> against a float64
+    /// reference, with the result logged to <paramref name="output"/>. The reference is the central
+    /// difference at <paramref name="h"/> for each index, except where it misses the gradient and the
+    /// difference at h/10 differs from it beyond the tolerance: there a (Leaky)ReLU or max-pool kink lies
+    /// within h of the parameter, the step straddles it and the reference itself moves with the step
+    /// (DcganStepTests seed 5446004: 19 G gradients), so the smaller step, nearer the derivative at the
+    /// point, is the reference; where the two steps agree a mismatch stays one. The absolute tolerance
+    /// <paramref name="atol"/> holds for gradients of 0.01 and more; where the largest reference gradient
+    /// is smaller it shrinks in proportion, so a check of small gradients (a GAN's G seen through a random
+    /// D's LeakyReLU slopes of 0.01: seed 1110457242 gives G gradients of 1e-5) still compares digits and
+    /// not noise. Fails when every reference gradient is below 1e-7 (nothing to check).
     /// </summary>
-    public static (double[] Expected, double Atol) ReferenceGradients(double[] p, IReadOnlyList<int> indices,
-        IReadOnlyList<float> actual, Func<double[], double> loss, double h, double atol, double rtol,
-        string what, string context)
+    public static void CheckGradients(Xunit.Abstractions.ITestOutputHelper output, string what, double[] p,
+        IReadOnlyList<int> indices, float[] grads, Func<double[], double> loss, double h, double atol,
+        double rtol, string context)
     {
+        var actual = indices.Select(i => grads[i]).ToArray();
         var expected = indices.Select(i => CentralDifference(p, i, loss, h)).ToArray();
         double largest = expected.Max(Math.Abs);
         if (largest < 1e-7)
@@ -46,7 +48,9 @@ internal static class Float64Reference
             double finer = CentralDifference(p, indices[k], loss, h / 10);
             if (Math.Abs(finer - expected[k]) > atol + rtol * Math.Abs(finer)) expected[k] = finer;
         }
-        return (expected, atol);
+        AssertClose(what, actual, expected, atol, rtol, context, indices);
+        output.WriteLine($"{what}: {indices.Count} gradients, largest {largest:G3}, atol {atol:G3}, "
+            + $"worst error / tolerance {WorstRatio(actual, expected, atol, rtol):F4}");
     }
 
     public static double Act(Activation activation, double x) => activation switch

@@ -99,16 +99,9 @@ public abstract class GanStepTests(ITestOutputHelper output)
     }
 
     private void CheckGradients(string what, double[] p, float[] grads, int first, int end,
-        Func<double[], double> loss, string context)
-    {
-        var indices = Enumerable.Range(first, end - first).ToList();
-        var actual = indices.Select(i => grads[i]).ToArray();
-        var (expected, atol) = Float64Reference.ReferenceGradients(p, indices, actual, loss, H, Atol, Rtol,
-            what, context);
-        AssertClose(what, actual, expected, atol, Rtol, context, indices);
-        output.WriteLine($"{what}: {indices.Count} gradients, largest {expected.Max(Math.Abs):G3}, "
-            + $"atol {atol:G3}, worst error / tolerance {WorstRatio(actual, expected, atol, Rtol):F4}");
-    }
+        Func<double[], double> loss, string context) =>
+        Float64Reference.CheckGradients(output, what, p, Enumerable.Range(first, end - first).ToList(), grads,
+            loss, H, Atol, Rtol, context);
 
     private static double[] NoiseOf(GanConfig config, ulong stream) =>
         Enumerable.Range(0, Batch * config.Noise)
