@@ -47,9 +47,12 @@ public static class EpochProfile
         var settings = ModelFactory.OptimizerSettings(config);
         Console.WriteLine($"{kind} (default settings), MNIST {train.Count} images, "
             + $"batch {config.BatchSize}, {acc.Name}");
-        Func<int, double> epoch = gan is null
-            ? e => Epoch(vae!, train, config, settings, e)
-            : e => Epoch(gan, train, config, settings, e);
+        // One training step on the gathered batch of n images, and the loss read-back, of either model.
+        Action<int> step = gan is null
+            ? n => vae!.TrainStep(train.Images, train.OneHot, n, vae.Config.FinalKlWeight, settings)
+            : n => gan.TrainStep(train.Images, train.OneHot, n, settings);
+        Action readLosses = gan is null ? () => vae!.ReadAndResetLosses() : () => gan.ReadAndResetLosses();
+        Func<int, double> epoch = e => Epoch(train, config, e, step, readLosses);
         epoch(1); // warm-up: JIT, page faults, caches
         var families = Enum.GetValues<OpFamily>();
         var runs = new List<Rep>();
@@ -90,39 +93,20 @@ public static class EpochProfile
         return self.TotalProcessorTime;
     }
 
-    // One epoch as Trainer.TrainEpoch runs it: the epoch's order uploaded once, a gather and a step per
-    // batch, the loss sums read back every LossReadInterval steps. Returns the wall seconds.
-    private static double Epoch(VaeModel model, DeviceSplit train, RunConfig config,
-        VaeGpu.Kernels.OptimizerParams settings, int epoch)
+    // One epoch as Trainer.TrainEpoch and GanTrainer.Run run it: the epoch's order uploaded once, a gather
+    // and a step per batch, the loss sums read back every LossReadInterval steps. Returns the wall seconds.
+    private static double Epoch(DeviceSplit train, RunConfig config, int epoch, Action<int> step,
+        Action readLosses)
     {
         int count = train.Count, batch = config.BatchSize, steps = (count + batch - 1) / batch;
         train.UploadOrder(EpochShuffle.Permutation(count, config.Seed, epoch));
         long start = Stopwatch.GetTimestamp();
-        for (int step = 0; step < steps; step++)
+        for (int s = 0; s < steps; s++)
         {
-            int first = step * batch, n = Math.Min(batch, count - first);
+            int first = s * batch, n = Math.Min(batch, count - first);
             train.GatherFromOrder(first, n);
-            model.TrainStep(train.Images, train.OneHot, n, model.Config.FinalKlWeight, settings);
-            if ((step + 1) % Trainer.LossReadInterval == 0 || step + 1 == steps)
-                model.ReadAndResetLosses();
-        }
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-
-    // One epoch as GanTrainer.Run runs it (order, gather, TrainStep, loss sums every LossReadInterval).
-    private static double Epoch(GanModel model, DeviceSplit train, RunConfig config,
-        VaeGpu.Kernels.OptimizerParams settings, int epoch)
-    {
-        int count = train.Count, batch = config.BatchSize, steps = (count + batch - 1) / batch;
-        train.UploadOrder(EpochShuffle.Permutation(count, config.Seed, epoch));
-        long start = Stopwatch.GetTimestamp();
-        for (int step = 0; step < steps; step++)
-        {
-            int first = step * batch, n = Math.Min(batch, count - first);
-            train.GatherFromOrder(first, n);
-            model.TrainStep(train.Images, train.OneHot, n, settings);
-            if ((step + 1) % Trainer.LossReadInterval == 0 || step + 1 == steps)
-                model.ReadAndResetLosses();
+            step(n);
+            if ((s + 1) % Trainer.LossReadInterval == 0 || s + 1 == steps) readLosses();
         }
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
