@@ -27,7 +27,6 @@ and sums 100x longer), and a gan epoch 9x longer. PASSIVE is PyTorch's best case
         --data-dir ../shared/datasets --model gan --epochs 2 --threads 2
 """
 import argparse
-import gzip
 import os
 import statistics
 import time
@@ -55,22 +54,13 @@ import torch  # noqa: E402 (after the wait policy is set)
 from torch import nn  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 
+from mnist_idx import read_images  # noqa: E402 (beside this script)
+
 NOISE = 96
 
 
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
 def load_train(folder, limit):
-    name = os.path.join(folder, "train-images-idx3-ubyte")
-    path = name + ".gz" if os.path.exists(name + ".gz") else name
-    images = read_idx(path)
+    images = read_images(folder, "train")
     if limit is not None:
         images = images[:limit]
     # (N, 1, 28, 28) in [-1, 1]

@@ -14,7 +14,6 @@ the comparison favours PyTorch.
     python3 benchmarks/peers/pytorch_vae.py --data-dir ../shared/datasets --arch conv --epochs 1
 """
 import argparse
-import gzip
 import os
 import statistics
 import time
@@ -30,20 +29,11 @@ import torch  # noqa: E402 (after the wait policy is set)
 from torch import nn  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from mnist_idx import read_images  # noqa: E402 (beside this script)
 
 
 def load(folder, split):
-    name = os.path.join(folder, f"{split}-images-idx3-ubyte")
-    path = name + ".gz" if os.path.exists(name + ".gz") else name
-    images = read_idx(path).reshape(-1, 784)
+    images = read_images(folder, split).reshape(-1, 784)
     return torch.from_numpy(images.astype(np.float32) / 255.0)
 
 
