@@ -100,6 +100,7 @@ public unsafe partial class CpuAccelerator
             }
         }
 
+        // One element of a max window: the first maximum in window order wins; a NaN wins and stays.
         [System.Runtime.CompilerServices.MethodImpl(
             System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void Take(float* image, int p, ref float max, ref int at)
@@ -115,11 +116,7 @@ public unsafe partial class CpuAccelerator
             int at = top * g.InWidth + left;
             for (int i = 0; i < g.Kernel; i++)
                 for (int j = 0; j < g.Kernel; j++)
-                {
-                    int p = (top + i) * g.InWidth + left + j;
-                    float v = image[p];
-                    if (v > max || (float.IsNaN(v) && !float.IsNaN(max))) { max = v; at = p; }
-                }
+                    Take(image, (top + i) * g.InWidth + left + j, ref max, ref at);
             *best = max;
             *where = at;
         }
