@@ -20,7 +20,13 @@ internal sealed unsafe partial class CpuGemm
             if (layout == GemmLayout.TN)
             {
                 // A is stored k x m: each depth step is a contiguous run of rows.
-                for (int p = 0; p < kc; p++)
+                int p = 0;
+                if (rows == 6 && row + 8 <= m && Vector256.IsHardwareAccelerated)
+                {
+                    // 8-wide copies 6 apart: each overwrites the 2 extra floats of the one before.
+                    for (; p < kc - 1; p++) Vector256.Load(a + (long)(p0 + p) * m + row).Store(d + p * 6);
+                }
+                for (; p < kc; p++)
                 {
                     float* src = a + (long)(p0 + p) * m + row;
                     float* dp = d + p * mr;
@@ -28,6 +34,10 @@ internal sealed unsafe partial class CpuGemm
                     for (; r < rows; r++) dp[r] = src[r];
                     for (; r < mr; r++) dp[r] = 0;
                 }
+            }
+            else if (rows == 6 && Avx.IsSupported)
+            {
+                PackATransposed6x8(d, row, p0, kc);
             }
             else
             {
@@ -44,47 +54,83 @@ internal sealed unsafe partial class CpuGemm
         }
     }
 
-    /// <summary>Packs B slivers [first, end) of depths [p0, p0 + kc) x columns [j0, j0 + nc).</summary>
+    /// <summary>Packs a full 6-row sliver of an m x k A by 8 x 8 register transposes (6 rows and 2 of
+    /// zeros, 8 depths), written 8 floats at a time 6 apart; the last depth is written exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackATransposed6x8(float* d, int row, int p0, int kc)
+    {
+        float* s0 = a + (long)row * k + p0;
+        int p = 0;
+        for (; p + 8 <= kc - 1; p += 8)
+        {
+            var r0 = Vector256.Load(s0 + p);
+            var r1 = Vector256.Load(s0 + k + p);
+            var r2 = Vector256.Load(s0 + 2L * k + p);
+            var r3 = Vector256.Load(s0 + 3L * k + p);
+            var r4 = Vector256.Load(s0 + 4L * k + p);
+            var r5 = Vector256.Load(s0 + 5L * k + p);
+            Vector256<float> r6 = default, r7 = default;
+            CpuMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            float* dp = d + p * 6;
+            r0.Store(dp); r1.Store(dp + 6); r2.Store(dp + 12); r3.Store(dp + 18);
+            r4.Store(dp + 24); r5.Store(dp + 30); r6.Store(dp + 36); r7.Store(dp + 42);
+        }
+        for (; p < kc; p++)
+            for (int r = 0; r < 6; r++) d[p * 6 + r] = s0[(long)r * k + p];
+    }
+
+    /// <summary>Packs B slivers [first, end) of depths [p0, p0 + kc) x columns [j0, j0 + nc).</summary>
     private void PackB(float* dst, int j0, int nc, int p0, int kc, int first, int end)
     {
         for (int s = first; s < end; s++)
         {
-            int col = j0 + s * nr, cols = Math.Min(nr, j0 + nc - col);
-            float* d = dst + (long)s * nr * kc;
-            if (layout != GemmLayout.NT)
+            int col = j0 + s * nr;
+            PackBSliver(dst + (long)s * nr * kc, col, Math.Min(nr, j0 + nc - col), p0, kc);
+        }
+    }
+
+    /// <summary>Packs one B sliver: depths [p0, p0 + kc) x columns [col, col + cols), cols <= NR.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackBSliver(float* d, int col, int cols, int p0, int kc)
+    {
+        if (layout != GemmLayout.NT)
+        {
+            // B is stored k x n: each depth step is a contiguous run of columns.
+            for (int p = 0; p < kc; p++)
             {
-                // B is stored k x n: each depth step is a contiguous run of columns.
-                for (int p = 0; p < kc; p++)
+                float* src = b + (long)(p0 + p) * n + col;
+                float* dp = d + p * nr;
+                if (Sse.IsSupported && col + 2 * nr <= n)
                 {
-                    float* src = b + (long)(p0 + p) * n + col;
-                    float* dp = d + p * nr;
-                    if (cols == nr && Vector256.IsHardwareAccelerated)
-                    {
-                        for (int q = 0; q < nr; q += 8) Vector256.Store(Vector256.Load(src + q), dp + q);
-                        continue;
-                    }
-                    int cc = 0;
-                    for (; cc < cols; cc++) dp[cc] = src[cc];
-                    for (; cc < nr; cc++) dp[cc] = 0;
+                    // The next sliver's row, so its misses overlap this sliver's tiles.
+                    Sse.Prefetch1(src + nr);
+                    Sse.Prefetch1(src + nr + 16);
                 }
-            }
-            else if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
-            {
-                PackBTransposed8x8(d, col, p0, kc);
-            }
-            else
-            {
-                // B is stored n x k: read each column of op(B) contiguously, write with stride NR.
-                for (int cc = 0; cc < cols; cc++)
+                if (cols == nr && Vector256.IsHardwareAccelerated)
                 {
-                    float* src = b + (long)(col + cc) * k + p0;
-                    float* dp = d + cc;
-                    for (int p = 0; p < kc; p++) dp[p * nr] = src[p];
+                    for (int q = 0; q < nr; q += 8) Vector256.Store(Vector256.Load(src + q), dp + q);
+                    continue;
                 }
-                for (int cc = cols; cc < nr; cc++)
-                    for (int p = 0; p < kc; p++) d[p * nr + cc] = 0;
+                int cc = 0;
+                for (; cc < cols; cc++) dp[cc] = src[cc];
+                for (; cc < nr; cc++) dp[cc] = 0;
             }
+        }
+        else if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+        {
+            PackBTransposed8x8(d, col, p0, kc);
+        }
+        else
+        {
+            // B is stored n x k: read each column of op(B) contiguously, write with stride NR.
+            for (int cc = 0; cc < cols; cc++)
+            {
+                float* src = b + (long)(col + cc) * k + p0;
+                float* dp = d + cc;
+                for (int p = 0; p < kc; p++) dp[p * nr] = src[p];
+            }
+            for (int cc = cols; cc < nr; cc++)
+                for (int p = 0; p < kc; p++) d[p * nr + cc] = 0;
         }
     }
 

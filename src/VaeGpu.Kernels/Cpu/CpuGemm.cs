@@ -18,7 +18,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     // Rows of a packed A block: 144 x 256 floats (144 KiB) stay in L2 while B slivers stream by.
     internal const int MC = 144;
     // Columns of a packed B panel: 256 x 4096 floats (4 MiB) stay in L3.
-    internal const int NC = 4096;
+    internal const int NC = 2048;
     // Below this many multiply-adds a dispatch to the pool costs more than it saves.
     internal const long ParallelMacs = 1L << 18;
 
@@ -27,7 +27,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private readonly float*[] packA = new float*[2];
     private readonly float*[] packB = new float*[2];
     private long packALength, packBLength;
-    private readonly float* tiles;
+    private readonly float* tiles, slivers;
 
     private GemmLayout layout;
     private int m, n, k;
@@ -43,6 +43,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         Kernel = kernel;
         (mr, nr) = CpuGemmKernels.TileOf(kernel);
         tiles = (float*)NativeMemory.AlignedAlloc((nuint)(pool.Size * mr * nr * sizeof(float)), 64);
+        slivers = (float*)NativeMemory.AlignedAlloc((nuint)(pool.Size * nr * KC * sizeof(float)), 64);
     }
 
     /// <summary>The micro-kernel in use.</summary>
@@ -105,7 +106,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
         int slivers = (mc + mr - 1) / mr;
         PackA(packA[step & 1], i0, mc, p0, kc, slivers * worker / workers, slivers * (worker + 1) / workers);
-        if (step % blocksM == 0)
+        if (step % blocksM == 0 && !SliverB(mc, nc))
         {
             slivers = (nc + nr - 1) / nr;
             PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers,
@@ -127,26 +128,48 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         bool first = p0 == 0, last = p0 + kc == k;
         bool loadC = !first || accumulate;
         float* tile = tiles + worker * mr * nr;
+        bool sliverB1 = SliverB(mc, nc);
         for (int js = jBegin; js < jEnd; js++)
         {
             int col = j0 + js * nr, cols = Math.Min(nr, n - col);
             float* sliverB = pb + (long)js * nr * kc;
+            if (sliverB1)
+            {
+                sliverB = slivers + (long)worker * nr * KC;
+                PackBSliver(sliverB, col, cols, p0, kc);
+            }
             float* biasCols = last && bias != null ? bias + col : null;
             for (int i = iBegin; i < iEnd; i++)
             {
                 int row = i0 + i * mr, rows = Math.Min(mr, i0 + mc - row);
                 float* sliverA = pa + (long)i * mr * kc;
-                switch (Kernel)
+                if (rows == mr && cols == nr)
                 {
-                    case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, sliverA, sliverB, tile); break;
-                    case CpuGemmKernel.Avx512:
-                        CpuGemmKernels.Avx512Kernel6x32(kc, sliverA, sliverB, tile);
-                        break;
-                    default: CpuGemmKernels.PortableKernel4x8(kc, sliverA, sliverB, tile); break;
+                    // A full tile goes straight into C; the activation then runs over its rows.
+                    float* cTile = c + (long)row * n + col;
+                    Multiply(kc, sliverA, sliverB, cTile, n, loadC, biasCols);
+                    if (last && activation != Activation.Identity)
+                        for (long r = 0; r < mr; r++)
+                            CpuMath.Activate(activation, cTile + r * n, cTile + r * n, nr);
+                    continue;
                 }
+                Multiply(kc, sliverA, sliverB, tile, nr, false, null);
                 Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols,
                     last ? activation : Activation.Identity);
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Multiply(int kc, float* pa, float* pb, float* dst, long ld, bool load, float* bias)
+    {
+        switch (Kernel)
+        {
+            case CpuGemmKernel.Avx512:
+                CpuGemmKernels.Avx512Kernel6x32(kc, pa, pb, dst, ld, load, bias);
+                break;
+            case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, pa, pb, dst, ld, load, bias); break;
+            default: CpuGemmKernels.PortableKernel4x8(kc, pa, pb, dst, ld, load, bias); break;
         }
     }
 
@@ -179,6 +202,10 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
             if (act != Activation.Identity) CpuMath.Activate(act, cRow, cRow, cols);
         }
     }
+
+    // All of M in one block, split between workers by columns: each worker packs each B sliver it
+    // uses just before its tiles (it stays in L1) instead of the whole panel (which would not fit L2).
+    private bool SliverB(int mc, int nc) => blocksM == 1 && (nc + nr - 1) / nr >= (mc + mr - 1) / mr;
 
     private (int I0, int Mc, int P0, int Kc, int J0, int Nc, int Slice) Decompose(int step)
     {
@@ -231,5 +258,6 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
             packA[i] = packB[i] = null;
         }
         NativeMemory.AlignedFree(tiles);
+        NativeMemory.AlignedFree(slivers);
     }
 }

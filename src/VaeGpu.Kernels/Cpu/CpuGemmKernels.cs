@@ -1,5 +1,6 @@
 // GEMM micro-kernels: each computes one MR x NR tile of packed A times packed B over kc steps and
-// stores the raw sums into a tile buffer (row-major MR x NR); the driver merges the tile into C.
+// writes it to rows of stride ld: a full tile straight into C (adding C's values and the bias when
+// asked), an edge tile into a tile buffer (row-major MR x NR) that the driver merges into C.
 // Packed A sliver: [kc][MR] (MR rows side by side per k); packed B sliver: [kc][NR].
 // Every kernel sums over k in order with one fused multiply-add per step, so a C element's value
 // does not depend on where its tile lies: results are the same for any thread count.
@@ -49,8 +50,10 @@ internal static unsafe class CpuGemmKernels
 
     /// <summary>6 x 16 tile: 12 ymm accumulators, 2 B vectors, 1 A broadcast (15 of 16 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx2Kernel6x16(int kc, float* pa, float* pb, float* tile)
+    public static void Avx2Kernel6x16(int kc, float* pa, float* pb, float* dst, long ld, bool load,
+        float* bias)
     {
+        PrefetchRows(dst, ld, 6, 16);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
@@ -73,18 +76,17 @@ internal static unsafe class CpuGemmKernels
             pa += 6;
             pb += 16;
         }
-        Avx.Store(tile, c00); Avx.Store(tile + 8, c01);
-        Avx.Store(tile + 16, c10); Avx.Store(tile + 24, c11);
-        Avx.Store(tile + 32, c20); Avx.Store(tile + 40, c21);
-        Avx.Store(tile + 48, c30); Avx.Store(tile + 56, c31);
-        Avx.Store(tile + 64, c40); Avx.Store(tile + 72, c41);
-        Avx.Store(tile + 80, c50); Avx.Store(tile + 88, c51);
+        Put(dst, c00, c01, load, bias); Put(dst + ld, c10, c11, load, bias);
+        Put(dst + 2 * ld, c20, c21, load, bias); Put(dst + 3 * ld, c30, c31, load, bias);
+        Put(dst + 4 * ld, c40, c41, load, bias); Put(dst + 5 * ld, c50, c51, load, bias);
     }
 
     /// <summary>6 x 32 tile: 12 zmm accumulators (AVX-512 has 32 registers, so no spills).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx512Kernel6x32(int kc, float* pa, float* pb, float* tile)
+    public static void Avx512Kernel6x32(int kc, float* pa, float* pb, float* dst, long ld, bool load,
+        float* bias)
     {
+        PrefetchRows(dst, ld, 6, 32);
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
@@ -107,13 +109,14 @@ internal static unsafe class CpuGemmKernels
             pa += 6;
             pb += 32;
         }
-        c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
-        c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
-        c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
+        Put(dst, c00, c01, load, bias); Put(dst + ld, c10, c11, load, bias);
+        Put(dst + 2 * ld, c20, c21, load, bias); Put(dst + 3 * ld, c30, c31, load, bias);
+        Put(dst + 4 * ld, c40, c41, load, bias); Put(dst + 5 * ld, c50, c51, load, bias);
     }
 
     /// <summary>4 x 8 tile with Vector128 and an exact fused multiply-add (hardware or software).</summary>
-    public static void PortableKernel4x8(int kc, float* pa, float* pb, float* tile)
+    public static void PortableKernel4x8(int kc, float* pa, float* pb, float* dst, long ld, bool load,
+        float* bias)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -132,7 +135,44 @@ internal static unsafe class CpuGemmKernels
             pa += 4;
             pb += 8;
         }
-        c00.Store(tile); c01.Store(tile + 4); c10.Store(tile + 8); c11.Store(tile + 12);
-        c20.Store(tile + 16); c21.Store(tile + 20); c30.Store(tile + 24); c31.Store(tile + 28);
+        Put(dst, c00, c01, load, bias); Put(dst + ld, c10, c11, load, bias);
+        Put(dst + 2 * ld, c20, c21, load, bias); Put(dst + 3 * ld, c30, c31, load, bias);
+    }
+
+    // Touches the tile's rows in C before the loop, so their cache misses overlap the multiply-adds.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows(float* dst, long ld, int rows, int cols)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(dst + r * ld);
+            Sse.Prefetch0(dst + r * ld + cols - 1);
+        }
+    }
+
+    // One row of a tile: v [+ dst] [+ bias], the additions in the order the scalar merge makes them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* row, Vector512<float> v0, Vector512<float> v1, bool load, float* bias)
+    {
+        if (load) { v0 += Vector512.Load(row); v1 += Vector512.Load(row + 16); }
+        if (bias != null) { v0 += Vector512.Load(bias); v1 += Vector512.Load(bias + 16); }
+        v0.Store(row); v1.Store(row + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* row, Vector256<float> v0, Vector256<float> v1, bool load, float* bias)
+    {
+        if (load) { v0 += Vector256.Load(row); v1 += Vector256.Load(row + 8); }
+        if (bias != null) { v0 += Vector256.Load(bias); v1 += Vector256.Load(bias + 8); }
+        v0.Store(row); v1.Store(row + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* row, Vector128<float> v0, Vector128<float> v1, bool load, float* bias)
+    {
+        if (load) { v0 += Vector128.Load(row); v1 += Vector128.Load(row + 4); }
+        if (bias != null) { v0 += Vector128.Load(bias); v1 += Vector128.Load(bias + 4); }
+        v0.Store(row); v1.Store(row + 4);
     }
 }
