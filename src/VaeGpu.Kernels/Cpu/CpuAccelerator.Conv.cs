@@ -1,8 +1,9 @@
-// Convolutions on the CPU backend: im2col/col2im (CpuIm2Col.cs) around the packed GEMM. Plain convs with
-// a deep column matrix put a chunk of samples side by side in one GEMM (CpuAccelerator.ConvWide.cs); the
-// rest split the samples across the workers, one GEMM per sample on each (CpuConvSamples.cs). Either way
-// results do not depend on the thread count, and scratch grows once and is then reused (no allocation
-// per step). A 1 x 1, stride-1, unpadded kernel skips im2col: the image is its own column matrix.
+// Convolutions on the CPU backend: im2col/col2im (CpuIm2Col.cs) around the packed GEMM. Convs with a deep
+// column matrix put a chunk of samples side by side in one GEMM (CpuAccelerator.ConvWide.cs; a transposed
+// conv as its mirror conv); the rest split the samples across the workers, one GEMM per sample on each
+// (CpuConvSamples.cs). Either way results do not depend on the thread count, and scratch grows once and
+// is then reused (no allocation per step). A 1 x 1, stride-1, unpadded kernel skips im2col: the image is
+// its own column matrix.
 using System.Runtime.InteropServices;
 
 namespace VaeGpu.Kernels.Cpu;
@@ -14,6 +15,8 @@ public unsafe partial class CpuAccelerator
 
     private float* scratch;
     private long scratchLength;
+    private int* offsets;
+    private long offsetsLength;
 
     /// <inheritdoc/>
     protected override void Conv2dForwardCore(in Conv2dGeometry geometry, int batch, BufferView<float> x,
@@ -21,14 +24,16 @@ public unsafe partial class CpuAccelerator
     {
         var g = geometry;
         float* px = Ptr(x), pw = Ptr(weight), py = Ptr(y);
-        if (UsesWideGemm(g))
+        if (UsesWideGemm(g) && !g.Transposed)
         {
             ConvForwardWide(g, batch, px, pw, bias.IsEmpty ? null : Ptr(bias), py);
             return;
         }
         // Conv: y_s (Cout, HoWo) = W (Cout, Cin kh kw) col(x_s).
         // Transposed: col_s (Cout kh kw, HW) = W^T x_s (Cin, HW); y_s = col2im(col_s).
-        if (!g.Transposed) ColumnsGemm(ConvShape(g), batch, pw, g.OutChannels, px, g.InSize, py, g.OutSize);
+        if (UsesWideGemm(g)) ConvBackwardInputWide(Mirror(g), batch, px, pw, py);
+        else if (!g.Transposed)
+            ColumnsGemm(ConvShape(g), batch, pw, g.OutChannels, px, g.InSize, py, g.OutSize);
         else GemmCol2Im(TransposedShape(g), batch, pw, g.InChannels, px, g.InSize, py, g.OutSize);
         if (!bias.IsEmpty)
         {
@@ -45,7 +50,8 @@ public unsafe partial class CpuAccelerator
         float* pdy = Ptr(dy), pw = Ptr(weight), pdx = Ptr(dx);
         if (UsesWideGemm(g))
         {
-            ConvBackwardInputWide(g, batch, pdy, pw, pdx);
+            if (!g.Transposed) ConvBackwardInputWide(g, batch, pdy, pw, pdx);
+            else ConvForwardWide(Mirror(g), batch, pdy, pw, null, pdx);
             return;
         }
         // Conv: dcol_s (Cin kh kw, HoWo) = W^T dy_s; dx_s = col2im(dcol_s).
@@ -62,7 +68,11 @@ public unsafe partial class CpuAccelerator
         float* px = Ptr(x), pdy = Ptr(dy), pdw = Ptr(dweight);
         // Conv: dW (Cout, Cin kh kw) += dy_s (Cout, HoWo) col(x_s)^T.
         // Transposed: dW (Cin, Cout kh kw) += x_s (Cin, HW) col(dy_s)^T.
-        if (UsesWideGemm(g)) ConvBackwardWeightsWide(g, batch, px, pdy, pdw);
+        if (UsesWideGemm(g))
+        {
+            if (!g.Transposed) ConvBackwardWeightsWide(g, batch, px, pdy, pdw);
+            else ConvBackwardWeightsWide(Mirror(g), batch, pdy, px, pdw);
+        }
         else
         {
             var shape = g.Transposed ? TransposedShape(g) : ConvShape(g);
@@ -120,10 +130,21 @@ public unsafe partial class CpuAccelerator
         scratchLength = floats;
     }
 
+    private void EnsureOffsets(long count)
+    {
+        if (count <= offsetsLength) return;
+        NativeMemory.AlignedFree(offsets);
+        offsets = null;
+        offsets = (int*)NativeMemory.AlignedAlloc((nuint)(count * sizeof(int)), 64);
+        offsetsLength = count;
+    }
+
     private void FreeScratch()
     {
         NativeMemory.AlignedFree(scratch);
+        NativeMemory.AlignedFree(offsets);
         scratch = null;
-        scratchLength = 0;
+        offsets = null;
+        scratchLength = offsetsLength = 0;
     }
 }

@@ -93,7 +93,8 @@ internal sealed unsafe partial class CpuGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackBSliver(float* d, int col, int cols, int p0, int kc)
     {
-        if (layout != GemmLayout.NT)
+        if (image != null) GatherBSliver(d, col, cols, p0, kc);
+        else if (layout != GemmLayout.NT)
         {
             // B is stored k x n: each depth step is a contiguous run of columns.
             for (int p = 0; p < kc; p++)

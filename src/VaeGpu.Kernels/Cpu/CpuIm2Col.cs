@@ -127,6 +127,31 @@ internal readonly unsafe struct Col2ImWork(float* cols, float* images, ColShape 
     }
 }
 
+/// <summary>Items (sample, channel): each H x W plane copied into an (H + 2p) x (W + 2p) plane with a zero
+/// border of width p.</summary>
+internal readonly unsafe struct PadWork(float* images, float* padded, int height, int width, int padding)
+    : IRangeWork
+{
+    public void Run(int begin, int end)
+    {
+        int wp = width + 2 * padding, hp = height + 2 * padding;
+        for (int item = begin; item < end; item++)
+        {
+            float* src = images + (long)item * height * width;
+            float* dst = padded + (long)item * hp * wp;
+            new Span<float>(dst, padding * wp + padding).Clear();
+            for (int y = 0; y < height; y++)
+            {
+                float* row = dst + (long)(y + padding) * wp + padding;
+                new ReadOnlySpan<float>(src + y * width, width).CopyTo(new Span<float>(row, width));
+                // The right border of this row and the left border of the next one.
+                new Span<float>(row + width, 2 * padding).Clear();
+            }
+            new Span<float>(dst + (long)(height + padding) * wp + padding, padding * wp - padding).Clear();
+        }
+    }
+}
+
 /// <summary>Items (sample, channel): y[sample, channel, :] += bias[channel] over a plane.</summary>
 internal readonly unsafe struct BiasAddWork(float* y, float* bias, int channels, int plane) : IRangeWork
 {

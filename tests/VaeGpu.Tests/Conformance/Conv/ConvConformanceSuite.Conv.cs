@@ -1,6 +1,7 @@
 // Conv2d and ConvTranspose2d forward, input gradient and weight/bias gradients against float64, on
 // awkward shapes: odd H and W, kernels 1, 3, 4, 5 (and non-square), stride 1 and 2, padding 0-2,
-// output padding, batch 1, channels 1 and 3, and a batch large enough to span several scratch chunks.
+// output padding, batch 1, channels 1 and 3, and a batch large enough to span several scratch chunks
+// of the cpu's side-by-side path.
 using VaeGpu.Kernels;
 using VaeGpu.Tests.Support;
 
@@ -20,7 +21,10 @@ public abstract partial class ConvConformanceSuite
         (new(2, 7, 9, 3, 5, 3, 2, 2), 1, true),
         (new(3, 28, 28, 8, 4, 4, 2, 1), 2, false),
         (new(3, 11, 11, 17, 3, 3, 2, 0), 5, false),
-        (new(16, 29, 27, 2, 5, 5, 1, 2), 7, false), // 14 samples' column matrices > one scratch chunk
+        (new(16, 29, 27, 2, 5, 5, 1, 2), 7, false), // the cpu's side-by-side path (>= 128 column rows)
+        (new(16, 9, 10, 3, 3, 3, 2, 0), 3, false), // side by side, no padding: gathered from x itself
+        (new(8, 200, 199, 2, 4, 4, 2, 1), 7, false), // 7 padded images > one cpu scratch chunk
+        (new(8, 6, 6, 150, 4, 4, 2, 1), 2, false), // more output channels than one cpu GEMM row block
     ];
 
     /// <summary>The transposed cases: (in, H, W, out, kh, kw, stride, padding, output padding).</summary>
@@ -34,6 +38,7 @@ public abstract partial class ConvConformanceSuite
         (new(8, 7, 7, 4, 4, 4, 2, 1, 0, true), 2, false),
         (new(5, 9, 7, 3, 5, 3, 1, 0, 0, true), 1, false),
         (new(4, 13, 11, 3, 3, 3, 2, 2, 1, true), 4, false),
+        (new(5, 6, 5, 9, 4, 4, 2, 1, 1, true), 3, false), // the cpu's side-by-side path, as its mirror conv
     ];
 
     private IEnumerable<(Conv2dGeometry G, int Batch, bool Small)> Cases(bool transposed) =>
