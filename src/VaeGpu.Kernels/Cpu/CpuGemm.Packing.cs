@@ -140,14 +140,18 @@ internal sealed unsafe partial class CpuGemm
     private void PackBTransposed8x8(float* d, int col, int p0, int kc)
     {
         int kc8 = kc & ~7;
+        bool prefetch = Sse.IsSupported && col + 2 * nr <= n;
         for (int cb = 0; cb < nr; cb += 8)
         {
             float* src = b + (long)(col + cb) * k + p0;
+            float* next = src + (long)nr * k; // the same rows of the next sliver
             for (int cc = 0; cc < 8; cc++)
                 for (int p = kc8; p < kc; p++) d[(long)p * nr + cb + cc] = src[(long)cc * k + p];
             for (int p = 0; p < kc8; p += 8)
             {
                 float* s = src + p;
+                if (prefetch && (p & 15) == 0)
+                    for (int r = 0; r < 8; r++) Sse.Prefetch1(next + r * (long)k + p);
                 var r0 = Vector256.Load(s);
                 var r1 = Vector256.Load(s + k);
                 var r2 = Vector256.Load(s + 2L * k);

@@ -29,6 +29,23 @@ public sealed class CpuMathTests(ITestOutputHelper output)
         Assert.True(worst <= 3, $"Vector256.Log error {worst} ulp at {at:R}");
     }
 
+    // Tanh feeds the GAN generators' outputs (any float); 0.625 is where its two formulas meet.
+    [Fact]
+    public void VectorTanhIsWithinTwoUlps()
+    {
+        foreach (var (from, to) in new[] { (-0.7f, 0.7f), (-12f, 12f), (-100f, 100f) })
+        {
+            double worst = MaxUlpError(from, to, CpuMath.Tanh, Math.Tanh, out float at);
+            output.WriteLine($"CpuMath.Tanh on [{from}, {to}]: max error {worst:F3} ulp at x = {at:R}");
+            Assert.True(worst <= 2, $"CpuMath.Tanh error {worst} ulp at {at:R}");
+        }
+        var special = CpuMath.Tanh(Vector256.Create(0f, -0f, float.PositiveInfinity, float.NegativeInfinity,
+            float.NaN, 1e-30f, -1e-30f, 0.625f));
+        Assert.Equal([0f, -0f, 1f, -1f, float.NaN, 1e-30f, -1e-30f, (float)Math.Tanh(0.625)],
+            Enumerable.Range(0, 8).Select(i => special[i]).ToArray());
+        Assert.True(float.IsNegative(special[1]), "tanh(-0) is -0");
+    }
+
     private static double MaxUlpError(float from, float to, Func<Vector256<float>, Vector256<float>> f,
         Func<double, double> reference, out float worstAt)
     {
