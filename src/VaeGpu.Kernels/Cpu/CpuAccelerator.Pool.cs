@@ -1,6 +1,9 @@
 // Max and average pooling on the CPU backend, range-parallel over (sample, channel) planes. Backward
 // passes zero the input gradient's plane and add each window's share in window order, so overlapping
 // windows (stride < kernel) sum in a fixed order whatever the thread count.
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace VaeGpu.Kernels.Cpu;
 
 public unsafe partial class CpuAccelerator
@@ -85,7 +88,14 @@ public unsafe partial class CpuAccelerator
                 int rowStart = 2 * oh * inWidth;
                 float* best = pooled + oh * outWidth;
                 int* where = index + oh * outWidth;
-                for (int ow = 0; ow < outWidth; ow++)
+                int ow = 0;
+                if (Avx2.IsSupported)
+                    for (; ow + 8 <= outWidth; ow += 8)
+                        MaxWindows2x2x8(image, inWidth, rowStart + 2 * ow, best + ow, where + ow);
+                if (Sse2.IsSupported)
+                    for (; ow + 4 <= outWidth; ow += 4)
+                        MaxWindows2x2x4(image, inWidth, rowStart + 2 * ow, best + ow, where + ow);
+                for (; ow < outWidth; ow++)
                 {
                     int p = rowStart + 2 * ow;
                     float max = float.NegativeInfinity;
@@ -98,6 +108,77 @@ public unsafe partial class CpuAccelerator
                     where[ow] = at;
                 }
             }
+        }
+
+        // Eight 2 x 2 windows side by side in vector lanes, with Take's rule lane by lane (so the same
+        // maxima and indices): top row a b, bottom row c d, taken in that order after a.
+        private static void MaxWindows2x2x8(float* image, int inWidth, int first, float* best, int* where)
+        {
+            float* top = image + first;
+            var (a, b) = Deinterleave(Vector256.Load(top), Vector256.Load(top + 8));
+            var (c, d) = Deinterleave(Vector256.Load(top + inWidth), Vector256.Load(top + inWidth + 8));
+            var at = Vector256.Create(first) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            var max = a;
+            var taken = at;
+            Take(b, at + Vector256.Create(1), ref max, ref taken);
+            Take(c, at + Vector256.Create(inWidth), ref max, ref taken);
+            Take(d, at + Vector256.Create(inWidth + 1), ref max, ref taken);
+            max.Store(best);
+            taken.Store(where);
+        }
+
+        // The same for four windows (narrow planes, such as 8 x 8 pooled to 4 x 4).
+        private static void MaxWindows2x2x4(float* image, int inWidth, int first, float* best, int* where)
+        {
+            float* top = image + first, bottom = top + inWidth;
+            var a = Sse.Shuffle(Vector128.Load(top), Vector128.Load(top + 4), 0b10_00_10_00);
+            var b = Sse.Shuffle(Vector128.Load(top), Vector128.Load(top + 4), 0b11_01_11_01);
+            var c = Sse.Shuffle(Vector128.Load(bottom), Vector128.Load(bottom + 4), 0b10_00_10_00);
+            var d = Sse.Shuffle(Vector128.Load(bottom), Vector128.Load(bottom + 4), 0b11_01_11_01);
+            var at = Vector128.Create(first) + Vector128.Create(0, 2, 4, 6);
+            var max = a;
+            var taken = at;
+            Take(b, at + Vector128.Create(1), ref max, ref taken);
+            Take(c, at + Vector128.Create(inWidth), ref max, ref taken);
+            Take(d, at + Vector128.Create(inWidth + 1), ref max, ref taken);
+            max.Store(best);
+            taken.Store(where);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(
+            System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Take(Vector128<float> v, Vector128<int> p, ref Vector128<float> max,
+            ref Vector128<int> at)
+        {
+            var nan = Vector128.Equals(v, v) ^ Vector128<float>.AllBitsSet;
+            var take = Vector128.GreaterThan(v, max) | (nan & Vector128.Equals(max, max));
+            max = Vector128.ConditionalSelect(take, v, max);
+            at = Vector128.ConditionalSelect(take.AsInt32(), p, at);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(
+            System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Take(Vector256<float> v, Vector256<int> p, ref Vector256<float> max,
+            ref Vector256<int> at)
+        {
+            var nan = Vector256.Equals(v, v) ^ Vector256<float>.AllBitsSet;
+            var maxIsNumber = Vector256.Equals(max, max);
+            var take = Vector256.GreaterThan(v, max) | (nan & maxIsNumber);
+            max = Vector256.ConditionalSelect(take, v, max);
+            at = Vector256.ConditionalSelect(take.AsInt32(), p, at);
+        }
+
+        // Sixteen floats x0 y0 x1 y1 ... x7 y7 into x0..x7 and y0..y7.
+        [System.Runtime.CompilerServices.MethodImpl(
+            System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(Vector256<float> low,
+            Vector256<float> high)
+        {
+            // Within 128-bit halves: x0 x1 x4 x5 | x2 x3 x6 x7; then the 64-bit pairs back in order.
+            var even = Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble();
+            var odd = Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble();
+            return (Avx2.Permute4x64(even, 0b11_01_10_00).AsSingle(),
+                Avx2.Permute4x64(odd, 0b11_01_10_00).AsSingle());
         }
 
         // One element of a max window: the first maximum in window order wins; a NaN wins and stays.

@@ -33,6 +33,31 @@ public abstract partial class ConvConformanceSuite
         CheckGuards();
     }
 
+    // Ties, NaNs and -inf everywhere (five values only): the first maximum in window order wins, a NaN
+    // wins and stays, an all -inf window points at its first element, on every window width the cpu
+    // handles in vector lanes (8 and 4 windows) and the scalar tail.
+    [BackendFact]
+    public void MaxPoolBreaksTiesAndPropagatesNaNAsPyTorch()
+    {
+        float[] values = [float.NegativeInfinity, -1, 0, 1, float.NaN];
+        var cases = new (Pool2dGeometry G, int Batch)[] { (new(2, 4, 30, 2, 2), 2), (new(3, 5, 7, 3, 2), 1) };
+        foreach (var (g, batch) in cases)
+        {
+            float[] x = Rng.Uniform(batch * g.InSize, 0, values.Length)
+                .Select(u => values[Math.Min((int)u, values.Length - 1)]).ToArray();
+            var (y, at) = ConvReference.MaxPool(g, batch, x);
+            var yView = Output0(batch * g.OutSize);
+            var argmax = Put(new int[batch * g.OutSize], -7);
+            Acc.MaxPool2dForward(g, batch, Put(x), yView, argmax);
+            float[] got = Get(yView);
+            for (int o = 0; o < y.Length; o++)
+                Assert.True(got[o].Equals((float)y[o]), $"{Acc.Kind} MaxPool2dForward {g} output {o}: "
+                    + $"{got[o]}, expected {y[o]} (seed {Rng.Seed})");
+            Assert.Equal(at, Get(argmax));
+        }
+        CheckGuards();
+    }
+
     [BackendFact]
     public void AvgPoolMatchesFloat64()
     {

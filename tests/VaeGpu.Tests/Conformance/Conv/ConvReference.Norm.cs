@@ -21,12 +21,16 @@ public static partial class ConvReference
                 for (int ow = 0; ow < g.OutWidth; ow++)
                 {
                     int o = plane * outPlane + oh * g.OutWidth + ow;
+                    // PyTorch's rule: the first maximum in window order; the first NaN wins and stays;
+                    // a window of -inf points at its first element.
                     y[o] = double.NegativeInfinity;
+                    at[o] = oh * g.Stride * g.InWidth + ow * g.Stride;
                     for (int i = 0; i < g.Kernel; i++)
                         for (int j = 0; j < g.Kernel; j++)
                         {
                             int p = (oh * g.Stride + i) * g.InWidth + ow * g.Stride + j;
-                            if (x[plane * inPlane + p] > y[o]) { y[o] = x[plane * inPlane + p]; at[o] = p; }
+                            double v = x[plane * inPlane + p];
+                            if (v > y[o] || (double.IsNaN(v) && !double.IsNaN(y[o]))) { y[o] = v; at[o] = p; }
                         }
                 }
         return (y, at);
