@@ -4,7 +4,9 @@ and defaults as `VaeGpu.Runner --model gan|dcgan`) on the same MNIST files, with
 
 Both: noise 96 uniform in [-1, 1], images scaled to [-1, 1], Adam lr 1e-3 betas (0.5, 0.999), batch
 128; each step one D update on a real batch (target 1) and a fake batch (target 0, mean BCE-with-logits
-of each added), then one G update on fresh noise through D (target 1, the non-saturating loss).
+of each added), then one G update on fresh noise through D (target 1, the non-saturating loss), D frozen
+meanwhile (requires_grad_(False), so its weight gradients are not computed, as VaeGpu does;
+--no-freeze-d computes and discards them, as the plain training loop of most tutorials does).
   gan:   D Linear(784,256) LeakyReLU(0.01) Linear(256,256) LeakyReLU(0.01) Linear(256,1);
          G Linear(96,1024) ReLU Linear(1024,1024) ReLU Linear(1024,784) Tanh.
   dcgan: D Conv2d(1,32,5) LeakyReLU MaxPool2d(2) Conv2d(32,64,5) LeakyReLU MaxPool2d(2) Flatten
@@ -42,6 +44,8 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N images")
+    parser.add_argument("--no-freeze-d", dest="freeze_d", action="store_false",
+                        help="compute D's weight gradients in G's update too (and discard them)")
     parser.add_argument("--omp", choices=["passive", "default"], default="passive",
                         help="OpenMP wait policy (see the header)")
     return parser.parse_args()
@@ -118,9 +122,11 @@ def main():
             d_loss.backward()
             d_opt.step()
             g_opt.zero_grad()
+            d.requires_grad_(not args.freeze_d)
             logits = d(g(noise(n)))
             g_loss = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
             g_loss.backward()
+            d.requires_grad_(True)
             g_opt.step()
             d_sum += d_loss.item() * n
             g_sum += g_loss.item() * n
@@ -128,7 +134,7 @@ def main():
         print(f"epoch {epoch} train_seconds={seconds[-1]:.3f} d_loss={d_sum / count:.4f} "
               f"g_loss={g_sum / count:.4f}", flush=True)
     print(f"pytorch {torch.__version__} model={args.model} images={count} threads={torch.get_num_threads()} "
-          f"omp_wait_policy={os.environ.get('OMP_WAIT_POLICY', 'unset')} "
+          f"omp_wait_policy={os.environ.get('OMP_WAIT_POLICY', 'unset')} freeze_d={args.freeze_d} "
           f"median_train_seconds={statistics.median(seconds):.3f}")
 
 

@@ -14,6 +14,7 @@ public sealed class BatchNorm : Layer
     private readonly int _spatial;
     private readonly BufferView<float> _saveMean;   // (C) statistics of the last Forward
     private readonly BufferView<float> _saveInvStd; // (C) 1 / sqrt(var + eps) of the last Forward
+    private readonly BufferView<float> _frozenGrads; // (2C) where dgamma, dbeta go while Frozen
     private bool _forwardTraining;
 
     /// <summary>
@@ -46,6 +47,7 @@ public sealed class BatchNorm : Layer
         RunningVar = parameters.Value(name + ".running_var");
         _saveMean = workspace.Matrix(1, channels).View;
         _saveInvStd = workspace.Matrix(1, channels).View;
+        _frozenGrads = workspace.Matrix(1, 2 * channels).View;
     }
 
     /// <summary>The parameters' name prefix.</summary>
@@ -116,9 +118,13 @@ public sealed class BatchNorm : Layer
                 "BatchNorm assigns its input gradient; accumulation is not supported");
         if (inputGrad.IsEmpty)
             throw new NotSupportedException("BatchNorm computes dgamma and dbeta together with dx; give dx");
-        // dx (B, C S); dgamma, dbeta (C) += per-channel sums
-        Accelerator.BatchNormBackward(_forwardTraining, input.Rows, InputShape.Channels, _spatial, input.View,
-            outputGrad.View, Weight, _saveMean, _saveInvStd, inputGrad.View, WeightGrad, BiasGrad);
+        // dx (B, C S); dgamma, dbeta (C) += per-channel sums (into scratch while Frozen: one op makes all)
+        int channels = InputShape.Channels;
+        var (dgamma, dbeta) = Frozen
+            ? (_frozenGrads.Slice(0, channels), _frozenGrads.Slice(channels, channels))
+            : (WeightGrad, BiasGrad);
+        Accelerator.BatchNormBackward(_forwardTraining, input.Rows, channels, _spatial, input.View,
+            outputGrad.View, Weight, _saveMean, _saveInvStd, inputGrad.View, dgamma, dbeta);
     }
 
     /// <inheritdoc/>

@@ -63,8 +63,9 @@ public abstract class ConvLayer : Layer
             throw new NotSupportedException(
                 $"{GetType().Name} assigns its input gradient; accumulation is not supported");
         // dW += ..., db (Cout) += sums of dy
-        Accelerator.Conv2dBackwardWeights(Geometry, input.Rows, input.View, outputGrad.View, WeightGrad,
-            BiasGrad);
+        if (!Frozen)
+            Accelerator.Conv2dBackwardWeights(Geometry, input.Rows, input.View, outputGrad.View, WeightGrad,
+                BiasGrad);
         // dx (B, Cin H W): the op's input gradient of dy
         if (!inputGrad.IsEmpty)
             Accelerator.Conv2dBackwardInput(Geometry, input.Rows, outputGrad.View, Weight, inputGrad.View);

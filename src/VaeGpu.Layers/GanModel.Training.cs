@@ -45,7 +45,8 @@ public sealed partial class GanModel
     /// <summary>
     /// Zeroes G's gradients and leaves dL_G/dG in G's part of the gradient arena, for L_G = mean loss of
     /// D(G(z)) against 1 with fresh z from stream GeneratorNoise(StepCount); adds g_loss to the sums.
-    /// D's gradients are overwritten with junk (D's next pass zeroes them).
+    /// D is frozen meanwhile: its gradients are left as they were and not computed (as with PyTorch's
+    /// requires_grad_(False) on D), only dL/dfake passes through it.
     /// </summary>
     public void ComputeGeneratorGradients(BufferView<float> labels, int batch)
     {
@@ -53,16 +54,24 @@ public sealed partial class GanModel
         Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0);
         var fake = GenerateCore(y, batch, RngStreams.GeneratorNoise(StepCount));
         DiscriminatorPass(fake, y, _ones, -1, GLoss);
-        if (y.IsEmpty)
+        _discriminator.SetFrozen(true);
+        try
         {
-            _discriminator.Backward(_generator.OutputGrad); // dL/dfake (B, D) straight into G's top
+            if (y.IsEmpty)
+            {
+                _discriminator.Backward(_generator.OutputGrad); // dL/dfake (B, D) straight into G's top
+            }
+            else
+            {
+                var dInput = _dInputGrad.FirstRows(batch); // (B, D + C); the label columns are dropped
+                _discriminator.Backward(dInput);
+                Accelerator.CopyColumns(dInput.View, batch, dInput.Cols, 0, _generator.OutputGrad.View,
+                    Config.InputDim, 0, Config.InputDim);
+            }
         }
-        else
+        finally
         {
-            var dInput = _dInputGrad.FirstRows(batch); // (B, D + C); the label columns are dropped
-            _discriminator.Backward(dInput);
-            Accelerator.CopyColumns(dInput.View, batch, dInput.Cols, 0, _generator.OutputGrad.View,
-                Config.InputDim, 0, Config.InputDim);
+            _discriminator.SetFrozen(false);
         }
         _generator.Backward(default); // the noise needs no gradient
     }

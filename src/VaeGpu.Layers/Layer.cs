@@ -56,6 +56,12 @@ public abstract class Layer
     /// </summary>
     public bool Training { get; set; } = true;
 
+    /// <summary>
+    /// When set, Backward leaves the parameter gradients alone (PyTorch's requires_grad_(False)) and
+    /// only passes the input gradient on: a GAN's generator step freezes the discriminator.
+    /// </summary>
+    public bool Frozen { get; set; }
+
     /// <summary>True for layers that only reinterpret the shape and share the previous layer's
     /// buffers.</summary>
     public virtual bool IsView => false;

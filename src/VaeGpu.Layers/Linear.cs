@@ -88,15 +88,23 @@ public sealed class Linear : Layer
     {
         int batch = input.Rows;
         var dpre = outputGrad.View; // (B, out): dL/d(pre-activation), computed in place over dL/dy
-        // db (out) += column sums of dpre; with an activation, one fused op computes dpre and db.
-        if (Activation != Activation.Identity)
-            Accelerator.ActivationBackwardColumnSum(Activation, output.View, dpre, dpre, batch, OutputSize,
-                BiasGrad, accumulate: true);
+        if (Frozen)
+        {
+            if (Activation != Activation.Identity)
+                Accelerator.ActivationBackward(Activation, output.View, dpre, dpre, batch * OutputSize);
+        }
         else
-            Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: true);
-        // dW (out, in) += dpre^T (out, B) x (B, in)
-        Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad,
-            accumulate: true);
+        {
+            // db (out) += column sums of dpre; with an activation, one fused op computes dpre and db.
+            if (Activation != Activation.Identity)
+                Accelerator.ActivationBackwardColumnSum(Activation, output.View, dpre, dpre, batch,
+                    OutputSize, BiasGrad, accumulate: true);
+            else
+                Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: true);
+            // dW (out, in) += dpre^T (out, B) x (B, in)
+            Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad,
+                accumulate: true);
+        }
         // dx (B, in) (+)= dpre (B, out) W (out, in)
         if (!inputGrad.IsEmpty)
             Accelerator.Gemm(GemmLayout.NN, batch, InputSize, OutputSize, dpre, Weight, inputGrad.View,

@@ -60,6 +60,12 @@ public sealed class Sequential
         return x;
     }
 
+    /// <summary>Sets <see cref="Layer.Frozen"/> on every layer.</summary>
+    public void SetFrozen(bool frozen)
+    {
+        foreach (var layer in _layers) layer.Frozen = frozen;
+    }
+
     /// <summary>
     /// Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty.
     /// </summary>
