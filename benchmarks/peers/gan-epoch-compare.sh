@@ -3,7 +3,9 @@
 # networks, losses, data, batch (128) and thread count, run one after the other in one go. LIMIT trains
 # both on the first LIMIT MNIST images (a shorter epoch; its time per image is what compares). Needs
 # Debian's python3-torch; OpenBLAS tuning variables are unset for both, and PyTorch runs with OpenMP's
-# PASSIVE wait policy (its best case on this machine; see pytorch_gan.py) unless OMP=default.
+# PASSIVE wait policy (its best case on this machine; see pytorch_gan.py) unless OMP=default. Both
+# freeze D during G's update (equal work); FREEZE_D=no has PyTorch compute and discard D's gradients
+# there, as the tutorials' loop does.
 #   benchmarks/peers/gan-epoch-compare.sh [MODEL=gan] [DATA_DIR] [EPOCHS=2] [THREADS=2] [LIMIT=all]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,6 +15,8 @@ epochs=${3:-2}
 threads=${4:-2}
 limit=${5:-}
 omp=${OMP:-passive}
+freeze=()
+[[ "${FREEZE_D:-yes}" == no ]] && freeze=(--no-freeze-d)
 py=/usr/bin/python3
 if ! "$py" -c 'import torch' 2>/dev/null; then
   echo "skipped: $py has no torch (apt-get install python3-torch)" >&2
@@ -37,7 +41,7 @@ tail -n +2 "$out/run/metrics.csv" |
 ours=$(tail -n +2 "$out/run/metrics.csv" | cut -d, -f6 | median)
 echo "load between: $(uptime)"
 "$py" benchmarks/peers/pytorch_gan.py --model "$model" --data-dir "$data" --epochs "$epochs" \
-  --threads "$threads" --omp "$omp" "${limit_args[@]}" | tee "$out/pytorch.txt"
+  --threads "$threads" --omp "$omp" "${freeze[@]}" "${limit_args[@]}" | tee "$out/pytorch.txt"
 theirs=$(sed -n 's/.*median_train_seconds=\([0-9.]*\).*/\1/p' "$out/pytorch.txt")
 echo "load after: $(uptime)"
 echo "median $model training epoch (${limit:-all} images): vaegpu ${ours} s, pytorch ${theirs} s," \
