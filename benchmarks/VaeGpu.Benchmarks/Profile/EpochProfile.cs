@@ -3,7 +3,8 @@
 // the DCGAN (`dcgan`) on MNIST with every op timed by family (ProfilingCpuAccelerator), then replays the
 // epoch's recorded GEMM calls alone for the GEMM-only floor (the convs' own GEMMs are inside the conv
 // rows, which a second table splits by layer and pass with their GFLOP/s). One warm-up epoch, then REPS
-// profiled epochs, each followed by its floor (alternating, one process); prints the medians.
+// profiled epochs, each followed by its floor (alternating, one process); prints the medians, then the
+// longest GEMM shapes of the last replay with their GFLOP/s.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- epoch-profile [reps] [threads] [data]
 //     [vae|conv|gan|dcgan]
 using System.Diagnostics;
@@ -77,6 +78,7 @@ public static class EpochProfile
                 + $"GEMM alone {floor:F3} s ({(cpu2 - cpu1).TotalSeconds:F2} s cpu)"));
         }
         Print(families, runs);
+        PrintShapes(acc.ReplayShapes);
         return 0;
     }
 
@@ -153,6 +155,19 @@ public static class EpochProfile
             + $"replayed alone): median {floor:F3} s against the epoch's median {wall:F3} s: "
             + $"epoch / floor = {wall / floor:F2} by wall time, {ratioCpu:F2} by process cpu time "
             + $"(median of {runs.Count})"));
+    }
+
+    // The longest GEMM shapes of the last replay (M x K x N, layout, epilogue), with their rates.
+    private static void PrintShapes(
+        IReadOnlyList<(string Shape, int Calls, double Seconds, double Flops)> rows)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine("| GEMM in the last replay (M x K x N) | calls | seconds | GFLOP/s |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var row in rows.Take(12))
+            Console.WriteLine(string.Create(c, $"| {row.Shape} | {row.Calls:N0} | {row.Seconds:F3} | "
+                + $"{row.Flops / row.Seconds / 1e9:F1} |"));
     }
 
     private static double Median(List<double> values)

@@ -46,13 +46,32 @@ public sealed partial class ProfilingCpuAccelerator(int threads) : CpuAccelerato
         _convs.Clear();
     }
 
+    /// <summary>Per GEMM shape of the last <see cref="ReplayGemms"/>: calls, seconds and floating-point
+    /// operations, the longest first.</summary>
+    public IReadOnlyList<(string Shape, int Calls, double Seconds, double Flops)> ReplayShapes
+    {
+        get; private set;
+    } = [];
+
     /// <summary>Runs the recorded GEMM calls again, in order, untimed by family; returns seconds.</summary>
     public double ReplayGemms()
     {
+        var shapes = new Dictionary<string, (int Calls, double Seconds, double Flops)>();
         long start = Stopwatch.GetTimestamp();
         foreach (var g in _gemms)
+        {
+            long t = Stopwatch.GetTimestamp();
             base.GemmCore(g.Layout, g.M, g.N, g.K, g.A, g.B, g.C, g.Accumulate, g.Bias, g.Act);
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+            string shape = $"{g.M}x{g.K}x{g.N} {g.Layout}{(g.Accumulate ? " +=" : "")}"
+                + $"{(g.Bias.IsEmpty ? "" : " bias")}{(g.Act == Activation.Identity ? "" : $" {g.Act}")}";
+            var sum = shapes.GetValueOrDefault(shape);
+            shapes[shape] = (sum.Calls + 1, sum.Seconds + seconds, sum.Flops + 2.0 * g.M * g.N * g.K);
+        }
+        double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        ReplayShapes = shapes.Select(kv => (kv.Key, kv.Value.Calls, kv.Value.Seconds, kv.Value.Flops))
+            .OrderByDescending(row => row.Seconds).ToList();
+        return total;
     }
 
     private void Add(OpFamily family, long start)
