@@ -31,9 +31,7 @@ public unsafe partial class CpuAccelerator
         }
         // Conv: y_s (Cout, HoWo) = W (Cout, Cin kh kw) col(x_s).
         // Transposed: col_s (Cout kh kw, HW) = W^T x_s (Cin, HW); y_s = col2im(col_s).
-        if (UsesWideGemm(g)) ConvBackwardInputWide(Mirror(g), batch, px, pw, py);
-        else if (!g.Transposed)
-            ColumnsGemm(ConvShape(g), batch, pw, g.OutChannels, px, g.InSize, py, g.OutSize);
+        if (!g.Transposed) ColumnsGemm(ConvShape(g), batch, pw, g.OutChannels, px, g.InSize, py, g.OutSize);
         else GemmCol2Im(TransposedShape(g), batch, pw, g.InChannels, px, g.InSize, py, g.OutSize);
         if (!bias.IsEmpty)
         {
@@ -48,10 +46,9 @@ public unsafe partial class CpuAccelerator
     {
         var g = geometry;
         float* pdy = Ptr(dy), pw = Ptr(weight), pdx = Ptr(dx);
-        if (UsesWideGemm(g))
+        if (UsesWideGemm(g) && g.Transposed)
         {
-            if (!g.Transposed) ConvBackwardInputWide(g, batch, pdy, pw, pdx);
-            else ConvForwardWide(Mirror(g), batch, pdy, pw, null, pdx);
+            ConvForwardWide(Mirror(g), batch, pdy, pw, null, pdx);
             return;
         }
         // Conv: dcol_s (Cin kh kw, HoWo) = W^T dy_s; dx_s = col2im(dcol_s).

@@ -2,9 +2,10 @@
 // of one per sample: the chunk's column matrices sit side by side, (C kh kw, samples HoWo), and y or dy
 // is shuffled to and from the matching (Cout, samples HoWo) layout. Small images (7x7 to 16x16 outputs)
 // give per-sample GEMMs of only 49-256 columns; side by side the GEMM sees thousands, and the weight
-// gradient becomes one long-k GEMM per chunk. The forward and weight gradient never write the column
-// matrix: the GEMM gathers it from zero-padded images (CpuGemm.Gathered.cs); the input gradient writes
-// it and col2im folds it back. Chunks depend on sizes only, so results do not depend on the thread count.
+// gradient becomes one long-k GEMM per chunk. Neither writes the column matrix: the GEMM gathers it from
+// zero-padded images (CpuGemm.Gathered.cs). The input gradient (col2im) runs on the workers' runs of
+// samples instead (CpuConvSamples.cs). Chunks depend on sizes only, so results do not depend on the
+// thread count.
 namespace VaeGpu.Kernels.Cpu;
 
 public unsafe partial class CpuAccelerator
@@ -27,18 +28,6 @@ public unsafe partial class CpuAccelerator
     private static Conv2dGeometry Mirror(in Conv2dGeometry g) => new(g.OutChannels, g.OutHeight, g.OutWidth,
         g.InChannels, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding);
 
-    // Samples per chunk of the input gradient: column matrices plus the (Cout, samples HoWo) block within
-    // the scratch budget.
-    private int WideChunk(in ColShape shape, int outChannels, int batch, out float* cols, out float* wide)
-    {
-        long perSample = shape.ColSize + (long)outChannels * shape.ColCols;
-        int chunk = (int)Math.Clamp(ScratchBudget / perSample, 1, batch);
-        EnsureScratch(chunk * perSample);
-        cols = scratch;
-        wide = scratch + chunk * shape.ColSize;
-        return chunk;
-    }
-
     private void Shuffle(float* batchLayout, float* wide, float* bias, int channels, int plane, int count,
         bool toBatch) =>
         Dispatch(new PlaneShuffleWork(batchLayout, wide, bias, channels, plane, count, toBatch),
@@ -58,23 +47,6 @@ public unsafe partial class CpuAccelerator
             gemm.RunGathered(GemmLayout.NN, g.OutChannels, count * shape.ColCols, shape.ColRows, w, source,
                 rows, cols, wide, false);
             Shuffle(y + (long)start * g.OutSize, wide, bias, g.OutChannels, shape.ColCols, count, true);
-        }
-    }
-
-    // dcols (K, chunk HoWo) = W^T (K, Cout) dy (Cout, chunk HoWo); dx = col2im(dcols).
-    private void ConvBackwardInputWide(in Conv2dGeometry g, int batch, float* dy, float* w, float* dx)
-    {
-        var shape = ConvShape(g);
-        int chunk = WideChunk(shape, g.OutChannels, batch, out float* cols, out float* wide);
-        for (int start = 0; start < batch; start += chunk)
-        {
-            int count = Math.Min(chunk, batch - start);
-            Shuffle(dy + (long)start * g.OutSize, wide, null, g.OutChannels, shape.ColCols, count, false);
-            gemm.Run(GemmLayout.TN, shape.ColRows, count * shape.ColCols, g.OutChannels, w, wide, cols, false,
-                null, Activation.Identity);
-            Dispatch(new Col2ImWork(cols, dx + (long)start * g.InSize, shape, shape.ColCols,
-                (long)count * shape.ColCols), count * shape.Channels, 1,
-                (long)shape.KernelHeight * shape.KernelWidth * shape.ColCols);
         }
     }
 

@@ -3,7 +3,9 @@
 // samples through a GEMM of its own on the calling worker alone, with its own column scratch. Outputs
 // per sample do not depend on which worker ran them. The weight gradient is summed per fixed group of
 // samples (groups depend on the batch only) into its own partial, and the partials are then added in
-// group order, so results do not depend on the thread count either.
+// group order, so results do not depend on the thread count either. Col2Im takes a run of samples at a
+// time: their inputs side by side are gathered inside the GEMM (no shuffle), and the run's column
+// matrix (at most ColumnsBudget floats) stays in the worker's L2 until col2im folds it back.
 using System.Runtime.InteropServices;
 
 namespace VaeGpu.Kernels.Cpu;
@@ -14,7 +16,8 @@ internal enum ConvSampleMode
     /// <summary>out_s (rows, ColCols) = W (rows, ColRows) im2col(image_s).</summary>
     Columns,
 
-    /// <summary>image_s = col2im(W^T (ColRows, depth) in_s (depth, ColCols)).</summary>
+    /// <summary>image_s = col2im(W^T (ColRows, depth) in_s (depth, ColCols)), a run of samples
+    /// side by side per GEMM.</summary>
     Col2Im,
 
     /// <summary>partial_g (rows, ColRows) = the sum over group g's samples of
@@ -30,15 +33,20 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
     // adding the partials costs little next to the GEMMs.
     internal const int WeightGroups = 16;
 
+    // Floats of one worker's column matrix for a Col2Im run (768 KiB: most of a 1 MiB L2).
+    internal const long ColumnsBudget = 3L << 16;
+
     private readonly CpuGemm[] gemms; // one per worker, run on that worker alone
     private readonly float*[] columns; // one column scratch per worker
     private long columnsLength;
+    private int* offsets; // Col2Im's gather offsets: depth rows, then run ColCols columns
+    private long offsetsLength;
     private float* partials;
     private long partialsLength;
 
     private ConvSampleMode mode;
     private ColShape shape;
-    private int batch, rows, depth, groups;
+    private int batch, rows, depth, groups, run;
     private float* w, images, other;
     private long imageSize, otherSize;
 
@@ -72,7 +80,10 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
         this.other = other;
         this.otherSize = otherSize;
         groups = mode == ConvSampleMode.WeightGrad ? Math.Min(batch, WeightGroups) : 0;
-        if (!shape.IsIdentity) EnsureColumns(shape.ColSize);
+        run = mode == ConvSampleMode.Col2Im && !shape.IsIdentity
+            ? (int)Math.Clamp(ColumnsBudget / shape.ColSize, 1, batch) : 1;
+        if (!shape.IsIdentity) EnsureColumns(run * shape.ColSize);
+        if (mode == ConvSampleMode.Col2Im) SetOffsets();
         if (groups > 0) EnsurePartials(groups * (long)rows * shape.ColRows);
         return groups;
     }
@@ -86,23 +97,48 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
                 Group(worker, g);
             return;
         }
-        for (int s = (int)((long)batch * worker / workers); s < (long)batch * (worker + 1) / workers; s++)
+        int begin = (int)((long)batch * worker / workers), end = (int)((long)batch * (worker + 1) / workers);
+        if (mode == ConvSampleMode.Col2Im)
+        {
+            for (int s = begin; s < end; s += run) Col2ImRun(worker, s, Math.Min(run, end - s));
+            return;
+        }
+        for (int s = begin; s < end; s++)
         {
             float* image = images + s * imageSize, cols = ColumnsOf(worker, image);
-            if (mode == ConvSampleMode.Columns)
-            {
-                ToColumns(image, cols);
-                gemms[worker].RunAlone(GemmLayout.NN, rows, shape.ColCols, shape.ColRows, w, cols,
-                    other + s * otherSize, false);
-            }
-            else
-            {
-                gemms[worker].RunAlone(GemmLayout.TN, shape.ColRows, shape.ColCols, depth, w,
-                    other + s * otherSize, cols, false);
-                if (!shape.IsIdentity) new Col2ImWork(cols, image, shape, shape.ColSize, shape.ColCols).Run(
-                    0, shape.Channels);
-            }
+            ToColumns(image, cols);
+            gemms[worker].RunAlone(GemmLayout.NN, rows, shape.ColCols, shape.ColRows, w, cols,
+                other + s * otherSize, false);
         }
+    }
+
+    // Samples [first, first + count): cols (ColRows, count ColCols) = W^T in with the inputs gathered side by
+    // side, then col2im of each sample's columns (a 1 x 1 kernel's columns are its image: one sample).
+    private void Col2ImRun(int worker, int first, int count)
+    {
+        float* image = images + first * imageSize, cols = ColumnsOf(worker, image);
+        gemms[worker].RunGathered(GemmLayout.TN, shape.ColRows, count * shape.ColCols, depth, w,
+            other + first * otherSize, offsets, offsets + depth, cols, false, alone: true);
+        if (!shape.IsIdentity)
+            new Col2ImWork(cols, image, shape, shape.ColCols, (long)count * shape.ColCols).Run(0,
+                count * shape.Channels);
+    }
+
+    // Input (depth row d, run column (j, q)) of a Col2Im run sits at d ColCols + j otherSize.
+    private void SetOffsets()
+    {
+        long need = depth + (long)run * shape.ColCols;
+        if (need > offsetsLength)
+        {
+            NativeMemory.AlignedFree(offsets);
+            offsets = null;
+            offsets = (int*)NativeMemory.AlignedAlloc((nuint)(need * sizeof(int)), 64);
+            offsetsLength = need;
+        }
+        for (int d = 0; d < depth; d++) offsets[d] = d * shape.ColCols;
+        int* cols = offsets + depth;
+        for (int j = 0; j < run; j++)
+            for (int q = 0; q < shape.ColCols; q++) cols[j * shape.ColCols + q] = (int)(j * otherSize + q);
     }
 
     // partial_g = sum of left_s col_s^T over the group's samples, in sample order.
@@ -161,8 +197,10 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
             columns[i] = null;
         }
         NativeMemory.AlignedFree(partials);
+        NativeMemory.AlignedFree(offsets);
         partials = null;
-        columnsLength = partialsLength = 0;
+        offsets = null;
+        columnsLength = partialsLength = offsetsLength = 0;
     }
 }
 
