@@ -1,9 +1,12 @@
 // The packed, cache-blocked GEMM driver (the BLIS loop order): for each NC-column panel of B and
 // each KC-deep slice, B is packed into NR-wide slivers; for each MC-row block, A is packed into
-// MR-tall slivers; the micro-kernel multiplies one A sliver by one B sliver into an MR x NR tile
-// that is merged into C with the epilogue (accumulate, bias, activation on the last slice).
-// Steps (jc, pc, ic) are pipelined over the worker pool with double-buffered packs, so one barrier
-// per step separates "pack step t" from "compute step t". Packing also applies the transposes.
+// MR-tall slivers; the micro-kernel multiplies one A sliver by one B sliver into an MR x NR tile,
+// written straight into C when it is a full tile (an edge tile goes through a tile buffer and a
+// merge) with the epilogue (accumulate, bias, activation on the last slice). When all of M is one
+// block and the workers split the columns, each worker packs a B sliver just before its tiles
+// instead of the whole panel. Steps (jc, pc, ic) are pipelined over the worker pool with
+// double-buffered packs, so one barrier per step separates "pack step t" from "compute step t".
+// Packing also applies the transposes.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -13,11 +16,13 @@ namespace VaeGpu.Kernels.Cpu;
 /// <summary>The reusable GEMM work descriptor of one <see cref="CpuAccelerator"/>; not reentrant.</summary>
 internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
 {
-    // Depth of a packed slice: a 16-wide B sliver (16 KiB) stays in a 32 KiB L1 during a tile loop.
+    // Depth of a packed slice: a B sliver of 256 x NR floats (16 KiB for AVX2, 32 KiB for AVX-512)
+    // serves every A sliver of a block from L1 and L2.
     internal const int KC = 256;
     // Rows of a packed A block: 144 x 256 floats (144 KiB) stay in L2 while B slivers stream by.
     internal const int MC = 144;
-    // Columns of a packed B panel: 256 x 4096 floats (4 MiB) stay in L3.
+    // Columns of a packed B panel: 256 x 2048 floats (2 MiB) stay in L3 (2048 and 4096 measured alike
+    // on 2026-11-30; every figure of that day ran with 2048).
     internal const int NC = 2048;
     // Below this many multiply-adds a dispatch to the pool costs more than it saves.
     internal const long ParallelMacs = 1L << 18;
