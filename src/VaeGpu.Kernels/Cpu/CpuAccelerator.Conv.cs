@@ -4,13 +4,12 @@
 // (CpuConvSamples.cs). Either way results do not depend on the thread count, and scratch grows once and
 // is then reused (no allocation per step). A 1 x 1, stride-1, unpadded kernel skips im2col: the image is
 // its own column matrix.
-using System.Runtime.InteropServices;
-
 namespace VaeGpu.Kernels.Cpu;
 
 public unsafe partial class CpuAccelerator
 {
-    // Floats of column matrices per chunk: 8 MiB, so a chunk's im2col and GEMMs stay near L3.
+    // Floats per chunk of a side-by-side pass (padded images and the (Cout, samples HoWo) block): 8 MiB,
+    // so a chunk's GEMM works near L3.
     private const long ScratchBudget = 2L << 20;
 
     private float* scratch;
@@ -118,30 +117,9 @@ public unsafe partial class CpuAccelerator
     private static ColShape TransposedShape(in Conv2dGeometry g) => new(g.OutChannels, g.OutHeight,
         g.OutWidth, g.KernelHeight, g.KernelWidth, g.Stride, g.Padding, g.InHeight, g.InWidth);
 
-    private void EnsureScratch(long floats)
-    {
-        if (floats <= scratchLength) return;
-        NativeMemory.AlignedFree(scratch);
-        scratch = null;
-        scratch = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-        scratchLength = floats;
-    }
-
-    private void EnsureOffsets(long count)
-    {
-        if (count <= offsetsLength) return;
-        NativeMemory.AlignedFree(offsets);
-        offsets = null;
-        offsets = (int*)NativeMemory.AlignedAlloc((nuint)(count * sizeof(int)), 64);
-        offsetsLength = count;
-    }
-
     private void FreeScratch()
     {
-        NativeMemory.AlignedFree(scratch);
-        NativeMemory.AlignedFree(offsets);
-        scratch = null;
-        offsets = null;
-        scratchLength = offsetsLength = 0;
+        CpuScratch.Free(ref scratch, ref scratchLength);
+        CpuScratch.Free(ref offsets, ref offsetsLength);
     }
 }

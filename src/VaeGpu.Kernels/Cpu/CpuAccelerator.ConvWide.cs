@@ -77,10 +77,10 @@ public unsafe partial class CpuAccelerator
         long paddedSize = (long)shape.Channels * hp * wp;
         long perSample = paddedSize + (long)outChannels * shape.ColCols;
         int chunk = (int)Math.Clamp(ScratchBudget / perSample, 1, batch);
-        EnsureScratch(chunk * perSample);
+        CpuScratch.Ensure(ref scratch, ref scratchLength, chunk * perSample);
         padded = scratch;
         wide = scratch + chunk * paddedSize;
-        EnsureOffsets(shape.ColRows + (long)chunk * shape.ColCols);
+        CpuScratch.Ensure(ref offsets, ref offsetsLength, shape.ColRows + (long)chunk * shape.ColCols);
         rows = offsets;
         cols = offsets + shape.ColRows;
         int r = 0;

@@ -84,7 +84,8 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
             ? (int)Math.Clamp(ColumnsBudget / shape.ColSize, 1, batch) : 1;
         if (!shape.IsIdentity) EnsureColumns(run * shape.ColSize);
         if (mode == ConvSampleMode.Col2Im) SetOffsets();
-        if (groups > 0) EnsurePartials(groups * (long)rows * shape.ColRows);
+        if (groups > 0)
+            CpuScratch.Ensure(ref partials, ref partialsLength, groups * (long)rows * shape.ColRows);
         return groups;
     }
 
@@ -127,14 +128,7 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
     // Input (depth row d, run column (j, q)) of a Col2Im run sits at d ColCols + j otherSize.
     private void SetOffsets()
     {
-        long need = depth + (long)run * shape.ColCols;
-        if (need > offsetsLength)
-        {
-            NativeMemory.AlignedFree(offsets);
-            offsets = null;
-            offsets = (int*)NativeMemory.AlignedAlloc((nuint)(need * sizeof(int)), 64);
-            offsetsLength = need;
-        }
+        CpuScratch.Ensure(ref offsets, ref offsetsLength, depth + (long)run * shape.ColCols);
         for (int d = 0; d < depth; d++) offsets[d] = d * shape.ColCols;
         int* cols = offsets + depth;
         for (int j = 0; j < run; j++)
@@ -177,16 +171,6 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
         columnsLength = floats;
     }
 
-    private void EnsurePartials(long floats)
-    {
-        if (floats <= partialsLength) return;
-        NativeMemory.AlignedFree(partials);
-        partials = null;
-        partials = (float*)NativeMemory.AlignedAlloc(
-            (nuint)(floats * sizeof(float)), 64);
-        partialsLength = floats;
-    }
-
     /// <summary>Frees the scratch and the workers' GEMM packs.</summary>
     public void Dispose()
     {
@@ -196,11 +180,9 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
             NativeMemory.AlignedFree(columns[i]);
             columns[i] = null;
         }
-        NativeMemory.AlignedFree(partials);
-        NativeMemory.AlignedFree(offsets);
-        partials = null;
-        offsets = null;
-        columnsLength = partialsLength = offsetsLength = 0;
+        CpuScratch.Free(ref partials, ref partialsLength);
+        CpuScratch.Free(ref offsets, ref offsetsLength);
+        columnsLength = 0;
     }
 }
 
