@@ -130,11 +130,9 @@ public unsafe partial class CpuAccelerator
         // The same for four windows (narrow planes, such as 8 x 8 pooled to 4 x 4).
         private static void MaxWindows2x2x4(float* image, int inWidth, int first, float* best, int* where)
         {
-            float* top = image + first, bottom = top + inWidth;
-            var a = Sse.Shuffle(Vector128.Load(top), Vector128.Load(top + 4), 0b10_00_10_00);
-            var b = Sse.Shuffle(Vector128.Load(top), Vector128.Load(top + 4), 0b11_01_11_01);
-            var c = Sse.Shuffle(Vector128.Load(bottom), Vector128.Load(bottom + 4), 0b10_00_10_00);
-            var d = Sse.Shuffle(Vector128.Load(bottom), Vector128.Load(bottom + 4), 0b11_01_11_01);
+            float* top = image + first;
+            var (a, b) = Deinterleave(Vector128.Load(top), Vector128.Load(top + 4));
+            var (c, d) = Deinterleave(Vector128.Load(top + inWidth), Vector128.Load(top + inWidth + 4));
             var at = Vector128.Create(first) + Vector128.Create(0, 2, 4, 6);
             var max = a;
             var taken = at;
@@ -151,7 +149,8 @@ public unsafe partial class CpuAccelerator
             ref Vector128<int> at)
         {
             var nan = Vector128.Equals(v, v) ^ Vector128<float>.AllBitsSet;
-            var take = Vector128.GreaterThan(v, max) | (nan & Vector128.Equals(max, max));
+            var maxIsNumber = Vector128.Equals(max, max);
+            var take = Vector128.GreaterThan(v, max) | (nan & maxIsNumber);
             max = Vector128.ConditionalSelect(take, v, max);
             at = Vector128.ConditionalSelect(take.AsInt32(), p, at);
         }
@@ -167,6 +166,13 @@ public unsafe partial class CpuAccelerator
             max = Vector256.ConditionalSelect(take, v, max);
             at = Vector256.ConditionalSelect(take.AsInt32(), p, at);
         }
+
+        // Eight floats x0 y0 ... x3 y3 into x0..x3 and y0..y3.
+        [System.Runtime.CompilerServices.MethodImpl(
+            System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static (Vector128<float> Even, Vector128<float> Odd) Deinterleave(Vector128<float> low,
+            Vector128<float> high) =>
+            (Sse.Shuffle(low, high, 0b10_00_10_00), Sse.Shuffle(low, high, 0b11_01_11_01));
 
         // Sixteen floats x0 y0 x1 y1 ... x7 y7 into x0..x7 and y0..y7.
         [System.Runtime.CompilerServices.MethodImpl(

@@ -97,11 +97,12 @@ internal sealed unsafe partial class CpuGemm
         else if (layout != GemmLayout.NT)
         {
             // B is stored k x n: each depth step is a contiguous run of columns.
+            bool prefetch = Sse.IsSupported && col + 2 * nr <= n;
             for (int p = 0; p < kc; p++)
             {
                 float* src = b + (long)(p0 + p) * n + col;
                 float* dp = d + p * nr;
-                if (Sse.IsSupported && col + 2 * nr <= n)
+                if (prefetch)
                 {
                     // The next sliver's row, so its misses overlap this sliver's tiles.
                     Sse.Prefetch1(src + nr);

@@ -133,12 +133,12 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         bool first = p0 == 0, last = p0 + kc == k;
         bool loadC = !first || accumulate;
         float* tile = tiles + worker * mr * nr;
-        bool sliverB1 = SliverB(mc, nc);
+        bool packSlivers = SliverB(mc, nc);
         for (int js = jBegin; js < jEnd; js++)
         {
             int col = j0 + js * nr, cols = Math.Min(nr, n - col);
             float* sliverB = pb + (long)js * nr * kc;
-            if (sliverB1)
+            if (packSlivers)
             {
                 sliverB = slivers + (long)worker * nr * KC;
                 PackBSliver(sliverB, col, cols, p0, kc);
