@@ -99,6 +99,7 @@ internal static class LangSpelling
             ("Min", Prim.Int) => "min",
             ("Fma", _) => "fma",
             ("MulHi", _) => "mul_hi",
+            ("IntAsFloat", _) => "as_float",
             _ => "",
         };
         return openCL.Length > 0;

@@ -1,8 +1,11 @@
 // Losses with their gradients and the fixed-order sum on the CPU backend. Rows are split over
 // the workers; each row is summed by one worker in a fixed order (8 SIMD lanes left to right,
 // the lanes added by Vector256.Sum, then the tail), so per-row losses never depend on the
-// thread count. Exp and Log are Vector256's: CpuMathTests measures them at max 1.8 and 2.3 ulp.
+// thread count. BCE's exp is CpuMath.Exp (the device kernels' bit for bit, so the gradients that
+// train a GAN match them); the other exps and Log are Vector256's: CpuMathTests measures them at
+// max 1.8 and 2.3 ulp.
 using System.Runtime.Intrinsics;
+using VaeGpu.Kernels.Kernels;
 
 namespace VaeGpu.Kernels.Cpu;
 
@@ -38,7 +41,7 @@ public unsafe partial class CpuAccelerator
                     {
                         var lv = Vector256.Load(l + col);
                         var xv = Vector256.Load(x + col);
-                        var e = Vector256.Exp(-Vector256.Abs(lv));
+                        var e = CpuMath.Exp(-Vector256.Abs(lv));
                         var onePlus = Vector256<float>.One + e;
                         acc += Vector256.Max(lv, Vector256<float>.Zero) - lv * xv + Vector256.Log(onePlus);
                         if (d == null) continue;
@@ -50,7 +53,7 @@ public unsafe partial class CpuAccelerator
                 }
                 for (; col < cols; col++)
                 {
-                    float lv = l[col], e = MathF.Exp(-MathF.Abs(lv));
+                    float lv = l[col], e = ActivationKernels.Exp(-MathF.Abs(lv));
                     sum += MathF.Max(lv, 0) - lv * x[col] + MathF.Log(1 + e);
                     if (d != null) d[col] = gradScale * ((lv >= 0 ? 1 : e) / (1 + e) - x[col]);
                 }
@@ -87,7 +90,7 @@ public unsafe partial class CpuAccelerator
                     for (; col + 8 <= cols; col += 8)
                     {
                         var lv = Vector256.Load(l + col);
-                        var e = Vector256.Exp(-Vector256.Abs(lv));
+                        var e = CpuMath.Exp(-Vector256.Abs(lv));
                         var positive = Vector256.GreaterThanOrEqual(lv, Vector256<float>.Zero);
                         var onePlus = Vector256<float>.One + e;
                         var s = Vector256.ConditionalSelect(positive, Vector256<float>.One, e) / onePlus;
@@ -99,7 +102,7 @@ public unsafe partial class CpuAccelerator
                 }
                 for (; col < cols; col++)
                 {
-                    float lv = l[col], e = MathF.Exp(-MathF.Abs(lv));
+                    float lv = l[col], e = ActivationKernels.Exp(-MathF.Abs(lv));
                     float s = (lv >= 0 ? 1 : e) / (1 + e), diff = s - x[col];
                     sum += diff * diff;
                     if (d != null) d[col] = scale2 * diff * s * (1 - s);

@@ -83,7 +83,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         // Blocks of equal size rather than full blocks and a thin remainder (k = 784 gives 4 x 196, not
         // 3 x 256 + 16), so no slice pays a full merge pass over C for a few steps of depth.
         (blocksM, stepM) = Balance(m, MC, mr);
-        (blocksK, stepK) = Balance(k, KC, 8);
+        (blocksK, stepK) = Balance(k, KC, DepthMultiple);
         blocksN = (n + NC - 1) / NC;
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
@@ -219,6 +219,13 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         int i0 = blockM * stepM, p0 = blockK * stepK, j0 = blockN * NC;
         return (i0, Math.Min(stepM, m - i0), p0, Math.Min(stepK, k - p0), j0, Math.Min(NC, n - j0), slice);
     }
+
+    // Depth blocks are multiples of this many steps.
+    private const int DepthMultiple = 8;
+
+    /// <summary>The depth of one K block for a product of depth k (the last block may be shorter). The
+    /// device GEMMs sum in the same blocks, so their results are this backend's bit for bit.</summary>
+    internal static int DepthStep(int k) => Balance(k, KC, DepthMultiple).Step;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 

@@ -1,11 +1,12 @@
 // Vectorized element-wise math shared by the CPU ops and the GEMM epilogue: activations and their
 // derivatives over spans, and an 8 x 8 register transpose for packing. Relu, LeakyRelu and the
 // derivatives are exact in any vector width; Sigmoid uses Vector256.Exp, whose error against
-// float64 exp CpuMathTests measures (max 1.8 ulp on [-87, 88] here), and Tanh a polynomial and
-// Vector256.Exp (CpuMathTests measures it too); without Vector256 both use MathF.
+// float64 exp CpuMathTests measures (max 1.8 ulp on [-87, 88] here), without Vector256 MathF.Exp;
+// Tanh and Exp repeat ActivationKernels' (the device kernels') bit for bit in every lane.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using VaeGpu.Kernels.Kernels;
 
 namespace VaeGpu.Kernels.Cpu;
 
@@ -50,14 +51,14 @@ internal static unsafe class CpuMath
         for (; i < count; i++) y[i] = ActivateScalar(act, x[i]);
     }
 
-    /// <summary>tanh(x) within 2 ulp (CpuMathTests: 1.7): an odd polynomial below |x| = 0.625 (fitted for
-    /// this code to tanh's relative error), 1 - 2 / (exp(2|x|) + 1) above, the sign of x restored.</summary>
+    /// <summary>tanh(x) in eight lanes, each lane bit for bit <see cref="ActivationKernels.Tanh"/> (the
+    /// device kernels' tanh): the same operations in the same order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
         var ax = Vector256.Abs(x);
         var one = Vector256<float>.One;
-        var big = one - Vector256.Create(2f) / (Vector256.Exp(ax + ax) + one); // exp = inf gives 1
+        var big = one - Vector256.Create(2f) / (Exp(ax + ax) + one); // exp = inf gives 1
         var z = ax * ax;
         var p = Vector256.Create(-0.005787921138107777f);
         p = p * z + Vector256.Create(0.020711788907647133f);
@@ -65,9 +66,36 @@ internal static unsafe class CpuMath
         p = p * z + Vector256.Create(0.13331693410873413f);
         p = p * z + Vector256.Create(-0.333332896232605f);
         var small = ax + ax * z * p;
-        var below = Vector256.LessThan(ax, Vector256.Create(0.625f));
+        var below = Vector256.LessThan(ax, Vector256.Create(ActivationKernels.TanhSmall));
         var magnitude = Vector256.ConditionalSelect(below, small, big);
         return magnitude | (x & Vector256.Create(-0f)); // NaN stays NaN through exp
+    }
+
+    /// <summary>e^x in eight lanes, each lane bit for bit <see cref="ActivationKernels.Exp"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        var n = Vector256.Floor(x * Vector256.Create(ActivationKernels.Log2E) + Vector256.Create(0.5f));
+        var ln2Hi = Vector256.Create(ActivationKernels.ExpLn2Hi);
+        var ln2Lo = Vector256.Create(ActivationKernels.ExpLn2Lo);
+        var r = x - n * ln2Hi - n * ln2Lo;
+        var z = r * r;
+        var p = Vector256.Create(1.9875691500e-4f);
+        p = p * r + Vector256.Create(1.3981999507e-3f);
+        p = p * r + Vector256.Create(8.3334519073e-3f);
+        p = p * r + Vector256.Create(4.1665795894e-2f);
+        p = p * r + Vector256.Create(1.6666665459e-1f);
+        p = p * r + Vector256.Create(5.0000001201e-1f);
+        p = p * z + r + Vector256<float>.One;
+        var e = Vector256.ConvertToInt32(n);
+        var over = Vector256.GreaterThan(e, Vector256.Create(127)); // n = 128: 2^127 times 2
+        e -= over & Vector256<int>.One;
+        var scale = Vector256.ConditionalSelect(over.AsSingle(), Vector256.Create(2f), Vector256<float>.One);
+        var result = p * Vector256.ShiftLeft(e + Vector256.Create(127), 23).AsSingle() * scale;
+        var above = Vector256.GreaterThan(x, Vector256.Create(ActivationKernels.ExpMax));
+        var below = Vector256.LessThan(x, Vector256.Create(ActivationKernels.ExpMin));
+        result = Vector256.ConditionalSelect(above, Vector256.Create(float.PositiveInfinity), result);
+        return Vector256.ConditionalSelect(below, Vector256<float>.Zero, result);
     }
 
     /// <summary>The scalar activation (the vector lanes of <see cref="Activate"/> match it exactly for
@@ -78,7 +106,7 @@ internal static unsafe class CpuMath
         Activation.Relu => x > 0 ? x : 0,
         Activation.LeakyRelu => x > 0 ? x : LeakySlope * x,
         Activation.Sigmoid => 1f / (1f + MathF.Exp(-x)),
-        Activation.Tanh => MathF.Tanh(x),
+        Activation.Tanh => ActivationKernels.Tanh(x),
         _ => x,
     };
 

@@ -1,6 +1,7 @@
 // Math that kernels may call. ILGPU compiles these bodies (ILGPU.Algorithms' XMath, which maps to PTX
 // instructions or its own float implementations); our generator maps each call to the OpenCL C function of
-// the same float semantics instead. Results agree to float rounding, not bit for bit.
+// the same float semantics instead. Results agree to float rounding, not bit for bit; where a kernel must
+// match the cpu backend bit for bit it calls ActivationKernels.Exp and .Tanh, written out in plain ops.
 using System.Runtime.CompilerServices;
 using ILGPU.Algorithms;
 
@@ -77,6 +78,10 @@ public static class KMath
     /// <summary>a * b + c (OpenCL: fma; ILGPU: a multiply and an add, which PTX contracts to fma).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Fma(float a, float b, float c) => a * b + c;
+
+    /// <summary>The float whose IEEE bits are <paramref name="bits"/> (as_float / a bit cast).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float IntAsFloat(uint bits) => ILGPU.Interop.IntAsFloat(bits);
 
     /// <summary>High 32 bits of the 64-bit product (mul_hi / mul.hi.u32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -77,13 +77,14 @@ public abstract partial class KernelAccelerator : Accelerator
         int bRowStride = layout == GemmLayout.NT ? 1 : n, bColStride = layout == GemmLayout.NT ? k : 1;
         BufferView<float> biasOrNone = bias.IsEmpty ? Placeholder : bias;
         int add = accumulate ? 1 : 0, hasBias = bias.IsEmpty ? 0 : 1, act = (int)activation;
+        int blockDepth = Cpu.CpuGemm.DepthStep(k); // the cpu backend's depth blocks: the same sums
         var (launcher, tiling) = GemmProgram(m);
         if (tiling.Wide)
             GemmKernels.LaunchGemmWide(launcher, tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
-                aColStride, bRowStride, bColStride, add, hasBias, act);
+                aColStride, bRowStride, bColStride, add, hasBias, act, blockDepth);
         else
             GemmKernels.LaunchGemm(launcher, tiling.Dims(m, n), c, a, b, biasOrNone, m, n, k, aRowStride,
-                aColStride, bRowStride, bColStride, add, hasBias, act);
+                aColStride, bRowStride, bColStride, add, hasBias, act, blockDepth);
     }
 
     /// <inheritdoc/>

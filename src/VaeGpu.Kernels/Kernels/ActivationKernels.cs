@@ -8,6 +8,8 @@ namespace VaeGpu.Kernels.Kernels;
 /// <summary>Activation forward/backward and fill kernels.</summary>
 internal static partial class ActivationKernels
 {
+    /// <summary>Activation.Identity as an int.</summary>
+    public const int ActIdentity = (int)Activation.Identity;
     /// <summary>Activation.Relu as an int.</summary>
     public const int ActRelu = (int)Activation.Relu;
     /// <summary>Activation.LeakyRelu as an int.</summary>
@@ -26,7 +28,7 @@ internal static partial class ActivationKernels
         if (activation == ActRelu) return x > 0.0f ? x : 0.0f;
         if (activation == ActLeakyRelu) return x > 0.0f ? x : CpuMath.LeakySlope * x;
         if (activation == ActSigmoid) return 1.0f / (1.0f + KMath.Exp(-x));
-        if (activation == ActTanh) return KMath.Tanh(x);
+        if (activation == ActTanh) return Tanh(x);
         return x;
     }
 

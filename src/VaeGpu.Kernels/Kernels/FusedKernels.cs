@@ -55,7 +55,7 @@ internal static partial class FusedKernels
         int col = k.GlobalId(0);
         if (col < cols)
         {
-            float sum = 0.0f;
+            float sum = accumulate != 0 ? sums[col] : 0.0f; // ColumnSum's order
             for (int row = 0; row < rows; row++)
             {
                 int i = row * cols + col;
@@ -63,8 +63,7 @@ internal static partial class FusedKernels
                 dx[i] = grad;
                 sum += grad;
             }
-            if (accumulate != 0) sums[col] = sums[col] + sum;
-            else sums[col] = sum;
+            sums[col] = sum;
         }
     }
 }

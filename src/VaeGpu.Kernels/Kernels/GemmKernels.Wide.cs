@@ -42,13 +42,13 @@ internal static partial class GemmKernels
     public const int WideBlockRowStep = WideThreadsM + WideContiguous * (1 - WideThreadsM);
 
     /// <summary>
-    /// As <see cref="Gemm"/>, launched over (ceil(n / WideTileN) * WideThreadsN,
+    /// As <see cref="Gemm"/> (depth blocks included), launched over (ceil(n / WideTileN) * WideThreadsN,
     /// ceil(m / WideTileM) * WideThreadsM) with groups (WideThreadsN, WideThreadsM).
     /// </summary>
     [Kernel]
     public static void GemmWide(KernelContext k, Buf<float> c, Buf<float> a, Buf<float> b, Buf<float> bias,
         int m, int n, int depth, int aRowStride, int aColStride, int bRowStride, int bColStride,
-        int accumulate, int hasBias, int activation)
+        int accumulate, int hasBias, int activation, int blockDepth)
     {
         Buf<float> tileA = k.Shared<float>(WideTileK * WideTileM); // (WideTileK, WideTileM): A^T
         Buf<float> tileB = k.Shared<float>(WideTileK * WideTileN); // (WideTileK, WideTileN)
@@ -61,6 +61,7 @@ internal static partial class GemmKernels
         var aReg = k.Private<float>(WideWptM);
         var bReg = k.Private<float>(WideWptN);
         for (int w = 0; w < WideWptM * WideWptN; w++) acc[w] = 0.0f;
+        int blockEnd = KMath.Min(blockDepth, depth); // where the current depth block ends
 
         for (int kBase = 0; kBase < depth; kBase += WideTileK)
         {
@@ -96,25 +97,28 @@ internal static partial class GemmKernels
                     bReg[wn] = tileB[step * WideTileN + localCol * WideItemColStep + wn * WideBlockColStep];
                 for (int wm = 0; wm < WideWptM; wm++)
                     for (int wn = 0; wn < WideWptN; wn++)
-                        acc[wm * WideWptN + wn] += aReg[wm] * bReg[wn];
-            }
-            k.Barrier();
-        }
-
-        for (int wm = 0; wm < WideWptM; wm++)
-        {
-            int row = rowBase + localRow * WideItemRowStep + wm * WideBlockRowStep;
-            for (int wn = 0; wn < WideWptN; wn++)
-            {
-                int col = colBase + localCol * WideItemColStep + wn * WideBlockColStep;
-                if (row < m && col < n)
+                        acc[wm * WideWptN + wn] = KMath.Fma(aReg[wm], bReg[wn], acc[wm * WideWptN + wn]);
+                if (kBase + step + 1 == blockEnd)
                 {
-                    float sum = acc[wm * WideWptN + wn];
-                    if (accumulate != 0) sum += c[row * n + col];
-                    if (hasBias != 0) sum += bias[col];
-                    c[row * n + col] = ActivationKernels.Activate(activation, sum);
+                    // A depth block ends: C = its sum [+ C] (+ bias, activation after the last block).
+                    int load = blockEnd > blockDepth || accumulate != 0 ? 1 : 0;
+                    int last = blockEnd == depth ? 1 : 0;
+                    int addBias = last != 0 ? hasBias : 0;
+                    int act = last != 0 ? activation : ActivationKernels.ActIdentity;
+                    for (int wm = 0; wm < WideWptM; wm++)
+                    {
+                        int row = rowBase + localRow * WideItemRowStep + wm * WideBlockRowStep;
+                        for (int wn = 0; wn < WideWptN; wn++)
+                        {
+                            int col = colBase + localCol * WideItemColStep + wn * WideBlockColStep;
+                            Store(c, bias, row, col, m, n, load, addBias, act, acc[wm * WideWptN + wn]);
+                            acc[wm * WideWptN + wn] = 0.0f;
+                        }
+                    }
+                    blockEnd = KMath.Min(blockEnd + blockDepth, depth);
                 }
             }
+            k.Barrier();
         }
     }
 }

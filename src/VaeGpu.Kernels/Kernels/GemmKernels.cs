@@ -30,18 +30,15 @@ internal static partial class GemmKernels
     /// Launch over (ceil(n / TileN) * ThreadsN, ceil(m / TileM) * ThreadsM) with groups
     /// (ThreadsN, ThreadsM).
     /// A(row, i) = a[row * aRowStride + i * aColStride]; B(i, col) = b[i * bRowStride + col * bColStride].
-    /// Edges are guarded, so no size needs to be a multiple of a tile.
-    /// </summary>
-    /// <summary>
-    /// Launch over (ceil(n / TileN) * ThreadsN, ceil(m / TileM) * ThreadsM) with groups
-    /// (ThreadsN, ThreadsM).
-    /// A(row, i) = a[row * aRowStride + i * aColStride]; B(i, col) = b[i * bRowStride + col * bColStride].
-    /// Edges are guarded, so no size needs to be a multiple of a tile.
+    /// Edges are guarded, so no size needs to be a multiple of a tile. The depth is summed in blocks of
+    /// blockDepth (the cpu backend's, CpuGemm.DepthStep): each block's fused multiply-adds start from zero
+    /// and its sum is added into C, the bias and activation come after the last block, so on a device with
+    /// IEEE fma and add the result is the cpu backend's bit for bit.
     /// </summary>
     [Kernel]
     public static void Gemm(KernelContext k, Buf<float> c, Buf<float> a, Buf<float> b, Buf<float> bias,
         int m, int n, int depth, int aRowStride, int aColStride, int bRowStride, int bColStride,
-        int accumulate, int hasBias, int activation)
+        int accumulate, int hasBias, int activation, int blockDepth)
     {
         Buf<float> tileA = k.Shared<float>(TileK * TileM); // (TileK, TileM): A transposed
         Buf<float> tileB = k.Shared<float>(TileK * TileN); // (TileK, TileN)
@@ -55,6 +52,7 @@ internal static partial class GemmKernels
         float acc10 = 0.0f, acc11 = 0.0f, acc12 = 0.0f, acc13 = 0.0f;
         float acc20 = 0.0f, acc21 = 0.0f, acc22 = 0.0f, acc23 = 0.0f;
         float acc30 = 0.0f, acc31 = 0.0f, acc32 = 0.0f, acc33 = 0.0f;
+        int blockEnd = KMath.Min(blockDepth, depth); // where the current depth block ends
 
         for (int kBase = 0; kBase < depth; kBase += TileK)
         {
@@ -92,38 +90,54 @@ internal static partial class GemmKernels
                 float b1 = tileB[step * TileN + localCol + 1 * ThreadsN];
                 float b2 = tileB[step * TileN + localCol + 2 * ThreadsN];
                 float b3 = tileB[step * TileN + localCol + 3 * ThreadsN];
-                acc00 += a0 * b0; acc01 += a0 * b1; acc02 += a0 * b2; acc03 += a0 * b3;
-                acc10 += a1 * b0; acc11 += a1 * b1; acc12 += a1 * b2; acc13 += a1 * b3;
-                acc20 += a2 * b0; acc21 += a2 * b1; acc22 += a2 * b2; acc23 += a2 * b3;
-                acc30 += a3 * b0; acc31 += a3 * b1; acc32 += a3 * b2; acc33 += a3 * b3;
+                acc00 = KMath.Fma(a0, b0, acc00); acc01 = KMath.Fma(a0, b1, acc01);
+                acc02 = KMath.Fma(a0, b2, acc02); acc03 = KMath.Fma(a0, b3, acc03);
+                acc10 = KMath.Fma(a1, b0, acc10); acc11 = KMath.Fma(a1, b1, acc11);
+                acc12 = KMath.Fma(a1, b2, acc12); acc13 = KMath.Fma(a1, b3, acc13);
+                acc20 = KMath.Fma(a2, b0, acc20); acc21 = KMath.Fma(a2, b1, acc21);
+                acc22 = KMath.Fma(a2, b2, acc22); acc23 = KMath.Fma(a2, b3, acc23);
+                acc30 = KMath.Fma(a3, b0, acc30); acc31 = KMath.Fma(a3, b1, acc31);
+                acc32 = KMath.Fma(a3, b2, acc32); acc33 = KMath.Fma(a3, b3, acc33);
+                if (kBase + step + 1 == blockEnd)
+                {
+                    // A depth block ends: C = its sum [+ C] (+ bias, activation after the last block).
+                    int load = blockEnd > blockDepth || accumulate != 0 ? 1 : 0;
+                    int last = blockEnd == depth ? 1 : 0;
+                    int addBias = last != 0 ? hasBias : 0;
+                    int act = last != 0 ? activation : ActivationKernels.ActIdentity;
+                    int row0 = rowBase + localRow + 0 * ThreadsM;
+                    int row1 = rowBase + localRow + 1 * ThreadsM;
+                    int row2 = rowBase + localRow + 2 * ThreadsM;
+                    int row3 = rowBase + localRow + 3 * ThreadsM;
+                    int col0 = colBase + localCol + 0 * ThreadsN;
+                    int col1 = colBase + localCol + 1 * ThreadsN;
+                    int col2 = colBase + localCol + 2 * ThreadsN;
+                    int col3 = colBase + localCol + 3 * ThreadsN;
+                    Store(c, bias, row0, col0, m, n, load, addBias, act, acc00);
+                    Store(c, bias, row0, col1, m, n, load, addBias, act, acc01);
+                    Store(c, bias, row0, col2, m, n, load, addBias, act, acc02);
+                    Store(c, bias, row0, col3, m, n, load, addBias, act, acc03);
+                    Store(c, bias, row1, col0, m, n, load, addBias, act, acc10);
+                    Store(c, bias, row1, col1, m, n, load, addBias, act, acc11);
+                    Store(c, bias, row1, col2, m, n, load, addBias, act, acc12);
+                    Store(c, bias, row1, col3, m, n, load, addBias, act, acc13);
+                    Store(c, bias, row2, col0, m, n, load, addBias, act, acc20);
+                    Store(c, bias, row2, col1, m, n, load, addBias, act, acc21);
+                    Store(c, bias, row2, col2, m, n, load, addBias, act, acc22);
+                    Store(c, bias, row2, col3, m, n, load, addBias, act, acc23);
+                    Store(c, bias, row3, col0, m, n, load, addBias, act, acc30);
+                    Store(c, bias, row3, col1, m, n, load, addBias, act, acc31);
+                    Store(c, bias, row3, col2, m, n, load, addBias, act, acc32);
+                    Store(c, bias, row3, col3, m, n, load, addBias, act, acc33);
+                    acc00 = 0.0f; acc01 = 0.0f; acc02 = 0.0f; acc03 = 0.0f;
+                    acc10 = 0.0f; acc11 = 0.0f; acc12 = 0.0f; acc13 = 0.0f;
+                    acc20 = 0.0f; acc21 = 0.0f; acc22 = 0.0f; acc23 = 0.0f;
+                    acc30 = 0.0f; acc31 = 0.0f; acc32 = 0.0f; acc33 = 0.0f;
+                    blockEnd = KMath.Min(blockEnd + blockDepth, depth);
+                }
             }
             k.Barrier();
         }
-
-        int row0 = rowBase + localRow + 0 * ThreadsM;
-        int row1 = rowBase + localRow + 1 * ThreadsM;
-        int row2 = rowBase + localRow + 2 * ThreadsM;
-        int row3 = rowBase + localRow + 3 * ThreadsM;
-        int col0 = colBase + localCol + 0 * ThreadsN;
-        int col1 = colBase + localCol + 1 * ThreadsN;
-        int col2 = colBase + localCol + 2 * ThreadsN;
-        int col3 = colBase + localCol + 3 * ThreadsN;
-        Store(c, bias, row0, col0, m, n, accumulate, hasBias, activation, acc00);
-        Store(c, bias, row0, col1, m, n, accumulate, hasBias, activation, acc01);
-        Store(c, bias, row0, col2, m, n, accumulate, hasBias, activation, acc02);
-        Store(c, bias, row0, col3, m, n, accumulate, hasBias, activation, acc03);
-        Store(c, bias, row1, col0, m, n, accumulate, hasBias, activation, acc10);
-        Store(c, bias, row1, col1, m, n, accumulate, hasBias, activation, acc11);
-        Store(c, bias, row1, col2, m, n, accumulate, hasBias, activation, acc12);
-        Store(c, bias, row1, col3, m, n, accumulate, hasBias, activation, acc13);
-        Store(c, bias, row2, col0, m, n, accumulate, hasBias, activation, acc20);
-        Store(c, bias, row2, col1, m, n, accumulate, hasBias, activation, acc21);
-        Store(c, bias, row2, col2, m, n, accumulate, hasBias, activation, acc22);
-        Store(c, bias, row2, col3, m, n, accumulate, hasBias, activation, acc23);
-        Store(c, bias, row3, col0, m, n, accumulate, hasBias, activation, acc30);
-        Store(c, bias, row3, col1, m, n, accumulate, hasBias, activation, acc31);
-        Store(c, bias, row3, col2, m, n, accumulate, hasBias, activation, acc32);
-        Store(c, bias, row3, col3, m, n, accumulate, hasBias, activation, acc33);
     }
 
     /// <summary>

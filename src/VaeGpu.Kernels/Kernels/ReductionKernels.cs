@@ -32,7 +32,8 @@ internal static partial class ReductionKernels
     }
 
     /// <summary>
-    /// sums[col] ([+]=) x[0, col] + x[1, col] + ... in row order; one work-item per column.
+    /// sums[col] = (accumulate ? sums[col] : 0) + x[0, col] + x[1, col] + ... in row order (the cpu
+    /// backend's order); one work-item per column.
     /// </summary>
     [Kernel]
     public static void ColumnSum(KernelContext k, Buf<float> sums, Buf<float> x, int rows, int cols,
@@ -41,10 +42,9 @@ internal static partial class ReductionKernels
         int col = k.GlobalId(0);
         if (col < cols)
         {
-            float sum = 0.0f;
+            float sum = accumulate != 0 ? sums[col] : 0.0f; // the cpu backend's order: (s + x0) + x1 ...
             for (int row = 0; row < rows; row++) sum += x[row * cols + col];
-            if (accumulate != 0) sums[col] = sums[col] + sum;
-            else sums[col] = sum;
+            sums[col] = sum;
         }
     }
 
@@ -96,8 +96,8 @@ internal static partial class ReductionKernels
 
     /// <summary>
     /// One group per row: rowLoss[row] = sum over cols of the stable BCE on logits
-    /// max(l, 0) - l x + log(1 + exp(-|l|)), which never exponentiates a positive number;
-    /// if hasGrad, dlogits = gradScale (sigmoid(l) - x).
+    /// max(l, 0) - l x + log(1 + e) with e = exp(-|l|), which never exponentiates a positive number;
+    /// if hasGrad, dlogits = gradScale (sigmoid(l) - x) with sigmoid(l) = (l &gt;= 0 ? 1 : e) / (1 + e).
     /// </summary>
     [Kernel]
     public static void BceWithLogits(KernelContext k, Buf<float> rowLoss, Buf<float> dlogits,
@@ -113,8 +113,10 @@ internal static partial class ReductionKernels
                 int i = row * cols + col;
                 float l = logits[i];
                 float x = targets[i];
-                sum += KMath.Max(l, 0.0f) - l * x + KMath.Log(1.0f + KMath.Exp(-KMath.Abs(l)));
-                if (hasGrad != 0) dlogits[i] = gradScale * (1.0f / (1.0f + KMath.Exp(-l)) - x);
+                float e = ActivationKernels.Exp(-KMath.Abs(l)); // the cpu backend's exp and formulas
+                sum += KMath.Max(l, 0.0f) - l * x + KMath.Log(1.0f + e);
+                float s = (l >= 0.0f ? 1.0f : e) / (1.0f + e); // sigmoid(l)
+                if (hasGrad != 0) dlogits[i] = gradScale * (s - x);
             }
         }
         float total = TreeSum(k, scratch, sum);

@@ -175,22 +175,24 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
 }
 
 /// <summary>
-/// The issue's PoCL run (--model gan --limit 5000 --epochs 2 --seed 1) on OpenCL and cpu. Epoch 1's
-/// losses must agree within 1%. Epoch 2's are printed, not asserted: there the run amplifies any
-/// rounding difference (on cpu alone, --lr 0.00100001 instead of 0.001 moves epoch 2's g_loss by 7.6%;
-/// one ulp on every initial parameter moves epoch 2's d_loss by 2.15%), so no two float32 backends can
-/// promise 1% there. `gan-drift` (benchmarks/README.md section 10) traces it step by step: PoCL and cpu
-/// stay 3e-7 apart until a LeakyReLU input 7e-8 from zero takes different slopes at step 20.
+/// The issue's PoCL run (--model gan --limit 5000 --epochs 2 --seed 1) on OpenCL and cpu: both epochs'
+/// losses must agree within 1%. This run amplifies any rounding difference (on cpu alone, one ulp on
+/// every initial parameter moves epoch 2's d_loss by 2.15%; `gan-drift`, benchmarks/README.md section
+/// 10), so it holds because the kernels compute what the cpu backend computes, bit for bit: the GEMM's
+/// depth blocks and fused multiply-adds, exp and tanh written out, the cpu's summation orders. On PoCL
+/// (IEEE divide and square root) the trained model file is therefore asserted byte for byte equal;
+/// other OpenCL devices may round divides and square roots differently and only print whether it is.
 /// </summary>
 [Backend(AcceleratorKind.OpenCL)]
 public sealed class OpenCLGanRunnerTests(ITestOutputHelper output)
 {
     [BackendFact]
-    public void GanOnOpenCLMatchesCpuWithinOnePercentInEpochOne()
+    public void GanOnOpenCLMatchesCpuWithinOnePercentInBothEpochs()
     {
         Assert.Null(TestData.UnavailableReason("mnist"));
         string mnist = RunnerHarness.DataDir("mnist");
         var rows = new Dictionary<string, string[][]>();
+        var models = new Dictionary<string, byte[]>();
         foreach (var accelerator in new[] { "cpu", "opencl" })
         {
             string dir = RunnerHarness.TempDir("gan-" + accelerator);
@@ -203,6 +205,7 @@ public sealed class OpenCLGanRunnerTests(ITestOutputHelper output)
                 Assert.True(result.Code == 0, result.ToString());
                 rows[accelerator] = [.. File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1)
                     .Select(l => l.Split(','))];
+                models[accelerator] = File.ReadAllBytes(Path.Combine(dir, "model.safetensors"));
             }
             finally { Directory.Delete(dir, recursive: true); }
         }
@@ -213,8 +216,12 @@ public sealed class OpenCLGanRunnerTests(ITestOutputHelper output)
                 double cl = double.Parse(rows["opencl"][epoch - 1][column]);
                 string what = $"epoch {epoch} {(column == 1 ? "d_loss" : "g_loss")}: opencl {cl}, cpu {cpu}";
                 output.WriteLine($"{what}, relative difference {Math.Abs(cl - cpu) / cpu:P2}");
-                Assert.True(double.IsFinite(cl), what);
-                if (epoch == 1) Assert.True(Math.Abs(cl - cpu) <= 0.01 * Math.Abs(cpu), what);
+                Assert.True(Math.Abs(cl - cpu) <= 0.01 * Math.Abs(cpu), what);
             }
+        bool same = models["cpu"].AsSpan().SequenceEqual(models["opencl"]);
+        using var device = VaeGpu.Kernels.OpenCL.OpenCLAccelerator.Create(0);
+        output.WriteLine($"{device.Name}: model.safetensors {(same ? "identical" : "differs")} to cpu's");
+        if (device.Name.Contains("pthread", StringComparison.Ordinal) || device.Name.Contains("(cpu-", StringComparison.Ordinal))
+            Assert.True(same, "on PoCL the trained model should be cpu's bit for bit");
     }
 }
