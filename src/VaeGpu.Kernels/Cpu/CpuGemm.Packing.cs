@@ -21,7 +21,11 @@ internal sealed unsafe partial class CpuGemm
             {
                 // A is stored k x m: each depth step is a contiguous run of rows.
                 int p = 0;
-                if (rows == 6 && row + 8 <= m && Vector256.IsHardwareAccelerated)
+                if (rows == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
+                {
+                    for (; p < kc; p++) Vector256.Load(a + (long)(p0 + p) * m + row).Store(d + p * 8);
+                }
+                else if (rows == 6 && row + 8 <= m && Vector256.IsHardwareAccelerated)
                 {
                     // 8-wide copies 6 apart: each overwrites the 2 extra floats of the one before.
                     for (; p < kc - 1; p++) Vector256.Load(a + (long)(p0 + p) * m + row).Store(d + p * 6);
@@ -35,9 +39,13 @@ internal sealed unsafe partial class CpuGemm
                     for (; r < mr; r++) dp[r] = 0;
                 }
             }
-            else if (rows == 6 && Avx.IsSupported)
+            else if (rows == 6 && mr == 6 && Avx.IsSupported)
             {
                 PackATransposed6x8(d, row, p0, kc);
+            }
+            else if (rows == 8 && mr == 8 && Avx.IsSupported)
+            {
+                PackATransposed8x8(d, row, p0, kc);
             }
             else
             {
@@ -54,7 +62,33 @@ internal sealed unsafe partial class CpuGemm
         }
     }
 
-    /// <summary>Packs a full 6-row sliver of an m x k A by 8 x 8 register transposes (6 rows and 2 of
+    /// <summary>Packs a full 8-row sliver of an m x k A by 8 x 8 register transposes (8 depths at a
+    /// time), the depths past the last multiple of 8 one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackATransposed8x8(float* d, int row, int p0, int kc)
+    {
+        float* s0 = a + (long)row * k + p0;
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            var r0 = Vector256.Load(s0 + p);
+            var r1 = Vector256.Load(s0 + k + p);
+            var r2 = Vector256.Load(s0 + 2L * k + p);
+            var r3 = Vector256.Load(s0 + 3L * k + p);
+            var r4 = Vector256.Load(s0 + 4L * k + p);
+            var r5 = Vector256.Load(s0 + 5L * k + p);
+            var r6 = Vector256.Load(s0 + 6L * k + p);
+            var r7 = Vector256.Load(s0 + 7L * k + p);
+            CpuMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            float* dp = d + p * 8;
+            r0.Store(dp); r1.Store(dp + 8); r2.Store(dp + 16); r3.Store(dp + 24);
+            r4.Store(dp + 32); r5.Store(dp + 40); r6.Store(dp + 48); r7.Store(dp + 56);
+        }
+        for (; p < kc; p++)
+            for (int r = 0; r < 8; r++) d[p * 8 + r] = s0[(long)r * k + p];
+    }
+
+    /// <summary>(The 6-row AVX2 tile.) Packs a full 6-row sliver of an m x k A by 8 x 8 register transposes (6 rows and 2 of
     /// zeros, 8 depths), written 8 floats at a time 6 apart; the last depth is written exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackATransposed6x8(float* d, int row, int p0, int kc)

@@ -171,7 +171,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         switch (Kernel)
         {
             case CpuGemmKernel.Avx512:
-                CpuGemmKernels.Avx512Kernel6x32(kc, pa, pb, dst, ld, load, bias);
+                CpuGemmKernels.Avx512Kernel8x32(kc, pa, pb, dst, ld, load, bias);
                 break;
             case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, pa, pb, dst, ld, load, bias); break;
             default: CpuGemmKernels.PortableKernel4x8(kc, pa, pb, dst, ld, load, bias); break;
