@@ -15,6 +15,16 @@ public readonly record struct OptimizerParams(
     float Momentum = 0.9f,
     float Alpha = 0.99f)
 {
+    /// <summary>
+    /// Adam's step scalars as PyTorch computes them, in double and then rounded: -lr / (1 - beta1^step)
+    /// (addcdiv's value) and sqrt(1 - beta2^step). Every backend takes them from here.
+    /// </summary>
+    public (float NegativeStepSize, float BiasCorrection2Sqrt) AdamScalars()
+    {
+        double biasCorrection1 = 1 - Math.Pow(Beta1, Step), biasCorrection2 = 1 - Math.Pow(Beta2, Step);
+        return ((float)(-LearningRate / biasCorrection1), (float)Math.Sqrt(biasCorrection2));
+    }
+
     /// <summary>PyTorch's defaults for the given optimizer at step 1.</summary>
     public static OptimizerParams Defaults(OptimizerKind kind, float learningRate) => kind switch
     {

@@ -171,10 +171,9 @@ public abstract partial class KernelAccelerator : Accelerator
         switch (s.Kind)
         {
             case OptimizerKind.Adam:
-                // Bias corrections as host scalars, computed the way the cpu backend does.
-                float c1 = 1 - MathF.Pow(s.Beta1, s.Step), c2 = 1 - MathF.Pow(s.Beta2, s.Step);
+                var (negativeStep, c2Sqrt) = s.AdamScalars(); // the host scalars every backend uses
                 OptimizerKernels.LaunchAdamStep(Launcher, dims, parameters, state1, state2, gradients, n,
-                    s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, c1, c2);
+                    s.Beta1, s.Beta2, s.Epsilon, negativeStep, c2Sqrt);
                 break;
             case OptimizerKind.Sgd:
                 OptimizerKernels.LaunchSgdStep(Launcher, dims, parameters, state1, gradients, n,

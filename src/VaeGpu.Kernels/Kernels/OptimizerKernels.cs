@@ -1,5 +1,5 @@
 // The four optimizer updates over the flat parameter arena, one work-item per parameter. Step-dependent
-// scalars (Adam's bias corrections) are computed once on the host and passed in.
+// scalars (Adam's step size and bias correction) are computed once on the host and passed in.
 using VaeGpu.Kernels.Device;
 
 namespace VaeGpu.Kernels.Kernels;
@@ -8,12 +8,14 @@ namespace VaeGpu.Kernels.Kernels;
 internal static partial class OptimizerKernels
 {
     /// <summary>
-    /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr (m / c1) / (sqrt(v / c2) + eps), where
-    /// c1 = 1 - b1^t and c2 = 1 - b2^t are the bias corrections.
+    /// PyTorch's Adam: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+    /// p += negativeStep (m / (sqrt(v) / c2Sqrt + eps)), where negativeStep = -lr / (1 - b1^t) and
+    /// c2Sqrt = sqrt(1 - b2^t) come from the host (OptimizerParams.AdamScalars).
     /// </summary>
     [Kernel]
     public static void AdamStep(KernelContext k, Buf<float> parameters, Buf<float> m, Buf<float> v,
-        Buf<float> gradients, int n, float lr, float beta1, float beta2, float epsilon, float c1, float c2)
+        Buf<float> gradients, int n, float beta1, float beta2, float epsilon, float negativeStep,
+        float c2Sqrt)
     {
         int i = k.GlobalId(0);
         if (i < n)
@@ -23,7 +25,8 @@ internal static partial class OptimizerKernels
             float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
             m[i] = mi;
             v[i] = vi;
-            parameters[i] = parameters[i] - lr * (mi / c1) / (KMath.Sqrt(vi / c2) + epsilon);
+            float denominator = KMath.Sqrt(vi) / c2Sqrt + epsilon;
+            parameters[i] = parameters[i] + negativeStep * (mi / denominator);
         }
     }
 
