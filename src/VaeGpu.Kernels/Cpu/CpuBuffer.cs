@@ -1,4 +1,4 @@
-// Host memory standing in for device memory: 64-byte aligned native blocks, freed on Dispose.
+// Host memory standing in for device memory: 64-byte aligned native blocks (CpuMemory), freed on Dispose.
 using System.Runtime.InteropServices;
 
 namespace VaeGpu.Kernels.Cpu;
@@ -8,7 +8,7 @@ public sealed unsafe class CpuBuffer<T> : DeviceBuffer<T> where T : unmanaged
 {
     internal CpuBuffer(Accelerator owner, int length) : base(owner, length)
     {
-        Pointer = (T*)NativeMemory.AlignedAlloc((nuint)((long)length * sizeof(T)), 64);
+        Pointer = (T*)CpuMemory.Allocate((nuint)((long)length * sizeof(T)));
         NativeMemory.Clear(Pointer, (nuint)((long)length * sizeof(T)));
     }
 
@@ -21,13 +21,13 @@ public sealed unsafe class CpuBuffer<T> : DeviceBuffer<T> where T : unmanaged
     /// <inheritdoc/>
     protected override void DisposeCore()
     {
-        NativeMemory.AlignedFree(Pointer);
+        CpuMemory.Free(Pointer);
         Pointer = null;
     }
 
     /// <summary>Frees memory that was never disposed.</summary>
     ~CpuBuffer()
     {
-        if (Pointer != null) NativeMemory.AlignedFree(Pointer);
+        if (Pointer != null) CpuMemory.Free(Pointer);
     }
 }

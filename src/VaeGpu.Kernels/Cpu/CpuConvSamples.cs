@@ -163,10 +163,9 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
         if (floats <= columnsLength) return;
         for (int i = 0; i < columns.Length; i++)
         {
-            NativeMemory.AlignedFree(columns[i]);
+            CpuMemory.Free(columns[i]);
             columns[i] = null;
-            columns[i] = (float*)NativeMemory.AlignedAlloc(
-                (nuint)(floats * sizeof(float)), 64);
+            columns[i] = (float*)CpuMemory.Allocate((nuint)(floats * sizeof(float)));
         }
         columnsLength = floats;
     }
@@ -177,7 +176,7 @@ internal sealed unsafe class CpuConvSamples : CpuWork, IDisposable
         for (int i = 0; i < gemms.Length; i++)
         {
             gemms[i].Dispose();
-            NativeMemory.AlignedFree(columns[i]);
+            CpuMemory.Free(columns[i]);
             columns[i] = null;
         }
         CpuScratch.Free(ref partials, ref partialsLength);

@@ -47,8 +47,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         this.pool = pool;
         Kernel = kernel;
         (mr, nr) = CpuGemmKernels.TileOf(kernel);
-        tiles = (float*)NativeMemory.AlignedAlloc((nuint)(pool.Size * mr * nr * sizeof(float)), 64);
-        slivers = (float*)NativeMemory.AlignedAlloc((nuint)(pool.Size * nr * KC * sizeof(float)), 64);
+        tiles = (float*)CpuMemory.Allocate((nuint)(pool.Size * mr * nr * sizeof(float)));
+        slivers = (float*)CpuMemory.Allocate((nuint)(pool.Size * nr * KC * sizeof(float)));
     }
 
     /// <summary>The micro-kernel in use.</summary>
@@ -244,8 +244,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         {
             for (int i = 0; i < 2; i++)
             {
-                NativeMemory.AlignedFree(packA[i]);
-                packA[i] = (float*)NativeMemory.AlignedAlloc((nuint)(needA * sizeof(float)), 64);
+                CpuMemory.Free(packA[i]);
+                packA[i] = (float*)CpuMemory.Allocate((nuint)(needA * sizeof(float)));
             }
             packALength = needA;
         }
@@ -253,8 +253,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         {
             for (int i = 0; i < 2; i++)
             {
-                NativeMemory.AlignedFree(packB[i]);
-                packB[i] = (float*)NativeMemory.AlignedAlloc((nuint)(needB * sizeof(float)), 64);
+                CpuMemory.Free(packB[i]);
+                packB[i] = (float*)CpuMemory.Allocate((nuint)(needB * sizeof(float)));
             }
             packBLength = needB;
         }
@@ -265,11 +265,11 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     {
         for (int i = 0; i < 2; i++)
         {
-            NativeMemory.AlignedFree(packA[i]);
-            NativeMemory.AlignedFree(packB[i]);
+            CpuMemory.Free(packA[i]);
+            CpuMemory.Free(packB[i]);
             packA[i] = packB[i] = null;
         }
-        NativeMemory.AlignedFree(tiles);
-        NativeMemory.AlignedFree(slivers);
+        CpuMemory.Free(tiles);
+        CpuMemory.Free(slivers);
     }
 }

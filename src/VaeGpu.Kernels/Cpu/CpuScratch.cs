@@ -12,14 +12,14 @@ internal static unsafe class CpuScratch
     {
         if (count <= length) return;
         Free(ref buffer, ref length);
-        buffer = (T*)NativeMemory.AlignedAlloc((nuint)(count * sizeof(T)), 64);
+        buffer = (T*)CpuMemory.Allocate((nuint)(count * sizeof(T)));
         length = count;
     }
 
     /// <summary>Frees <paramref name="buffer"/> (null is fine) and leaves it null and empty.</summary>
     public static void Free<T>(ref T* buffer, ref long length) where T : unmanaged
     {
-        NativeMemory.AlignedFree(buffer);
+        CpuMemory.Free(buffer);
         buffer = null;
         length = 0;
     }
