@@ -15,9 +15,25 @@ public sealed partial class GanModel
     public void TrainStep(BufferView<float> images, BufferView<float> labels, int batch,
         in OptimizerParams settings)
     {
-        ComputeDiscriminatorGradients(images, labels, batch);
+        if (!PairsGenerator)
+        {
+            ComputeDiscriminatorGradients(images, labels, batch);
+            StepDiscriminator(settings);
+            ComputeGeneratorGradients(labels, batch);
+            StepGenerator(settings);
+            StepCount++;
+            return;
+        }
+        // G does not change in D's update, so both fake batches come from one forward pass of 2B rows:
+        // rows [0, B) from G's noise stream, rows [B, 2B) from D's, each row as a pass of its own gives it.
+        var y = CheckBatch(labels, batch);
+        CheckImages(images, batch);
+        var both = GeneratePair(y, batch);
+        DiscriminatorGradients(images, y, batch, new Tensor(both.View.Slice(batch * both.Cols,
+            batch * both.Cols), batch, both.Cols));
         StepDiscriminator(settings);
-        ComputeGeneratorGradients(labels, batch);
+        _generator.KeepFirstRows(batch); // G's backward covers the G batch
+        GeneratorGradients(y, batch, both.FirstRows(batch));
         StepGenerator(settings);
         StepCount++;
     }
@@ -31,10 +47,16 @@ public sealed partial class GanModel
     {
         var y = CheckBatch(labels, batch);
         CheckImages(images, batch);
+        var fake = GenerateCore(y, batch, RngStreams.DiscriminatorNoise(StepCount));
+        DiscriminatorGradients(images, y, batch, fake);
+    }
+
+    // D's gradients on real images and on the given fakes (batch, D).
+    private void DiscriminatorGradients(BufferView<float> images, Tensor y, int batch, Tensor fake)
+    {
         Accelerator.Fill(DiscriminatorSlice(Parameters.Gradients), 0);
         var real = _real.FirstRows(batch);
         Accelerator.Affine(images, real.View, real.Length, 2f, -1f); // [0, 1] -> [-1, 1]
-        var fake = GenerateCore(y, batch, RngStreams.DiscriminatorNoise(StepCount));
         DiscriminatorPass(real, y, _ones, DReal, DLoss);
         _discriminator.Backward(default);
         DiscriminatorPass(fake, y, _zeros, DFake, DLoss);
@@ -51,8 +73,13 @@ public sealed partial class GanModel
     public void ComputeGeneratorGradients(BufferView<float> labels, int batch)
     {
         var y = CheckBatch(labels, batch);
+        GeneratorGradients(y, batch, GenerateCore(y, batch, RngStreams.GeneratorNoise(StepCount)));
+    }
+
+    // G's gradients through D for the fakes (batch, D) of G's last forward pass (which covered batch rows).
+    private void GeneratorGradients(Tensor y, int batch, Tensor fake)
+    {
         Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0);
-        var fake = GenerateCore(y, batch, RngStreams.GeneratorNoise(StepCount));
         DiscriminatorPass(fake, y, _ones, -1, GLoss);
         _discriminator.SetFrozen(true);
         try
@@ -150,6 +177,31 @@ public sealed partial class GanModel
         var z = _noise.FirstRows(batch);
         Accelerator.FillUniform(z.View, z.Length, -1f, 1f, Config.Seed, stream);
         return GenerateFrom(z, labels);
+    }
+
+    /// <summary>G in training mode on 2 batch rows of noise: rows [0, batch) from stream
+    /// GeneratorNoise(StepCount), rows [batch, 2 batch) from DiscriminatorNoise(StepCount) [+ labels,
+    /// the same for both halves]; returns the (2 batch, D) images.</summary>
+    private Tensor GeneratePair(Tensor labels, int batch)
+    {
+        _generator.SetTraining(true);
+        int n = Config.Noise;
+        var z = _noise.FirstRows(2 * batch);
+        Accelerator.FillUniform(z.View.Slice(0, batch * n), batch * n, -1f, 1f, Config.Seed,
+            RngStreams.GeneratorNoise(StepCount));
+        Accelerator.FillUniform(z.View.Slice(batch * n, batch * n), batch * n, -1f, 1f, Config.Seed,
+            RngStreams.DiscriminatorNoise(StepCount));
+        var input = z;
+        if (!labels.IsEmpty)
+        {
+            input = _gInput.FirstRows(2 * batch);
+            int width = input.Cols, half = batch * width;
+            Accelerator.ConcatColumns(z.View.Slice(0, batch * n), n, labels.View, labels.Cols, batch,
+                input.View.Slice(0, half));
+            Accelerator.ConcatColumns(z.View.Slice(batch * n, batch * n), n, labels.View, labels.Cols, batch,
+                input.View.Slice(half, half));
+        }
+        return _generator.Forward(input);
     }
 
     private Tensor GenerateFrom(Tensor z, Tensor labels)

@@ -14,11 +14,12 @@ public sealed partial class GanModel : IDisposable
     private const int DLoss = 0, GLoss = 1, DReal = 2, DFake = 3;
 
     private readonly Workspace _workspace;
+    private readonly Workspace _generatorWorkspace; // 2 maxB rows when a step runs G once on both batches
     private readonly Sequential _generator;        // (B, N [+ C]) -> (B, D) in [-1, 1]
     private readonly Sequential _discriminator;    // (B, D [+ C]) -> (B, 1) logits
     private readonly Tensor _real;                 // (maxB, D) images scaled to [-1, 1]
-    private readonly Tensor _noise;                // (maxB, N)
-    private readonly Tensor _gInput;               // (maxB, N + C), cgan only
+    private readonly Tensor _noise;                // (maxB, N), (2 maxB, N) when PairsGenerator
+    private readonly Tensor _gInput;               // (maxB, N + C) (2 maxB when paired), cgan only
     private readonly Tensor _dInput;               // (maxB, D + C), cgan only
     private readonly Tensor _dInputGrad;           // (maxB, D + C), cgan only
     private readonly Tensor _ones;                 // (maxB, 1) targets 1
@@ -47,16 +48,19 @@ public sealed partial class GanModel : IDisposable
             .Where(p => p.Name.StartsWith("generator.", StringComparison.Ordinal)).Sum(p => p.Length);
         _workspace = new Workspace(accelerator, maxBatch);
         var ws = _workspace;
+        // Without batch norm G's rows are independent, so a step generates its D batch and its G batch
+        // in one forward pass of twice the rows (TrainStep).
+        _generatorWorkspace = PairsGenerator ? new Workspace(accelerator, 2 * maxBatch) : ws;
         int d = config.InputDim, c = config.LabelColumns, n = config.Noise;
-        _generator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Generator, 0,
+        _generator = new Sequential(SpecLayers.Build(_generatorWorkspace, Parameters, Layout.Generator, 0,
             Layout.Generator.Count));
         _discriminator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Discriminator, 0,
             Layout.Discriminator.Count));
         _real = ws.Batch(d);
-        _noise = ws.Batch(n);
+        _noise = _generatorWorkspace.Batch(n);
         if (c > 0)
         {
-            _gInput = ws.Batch(n + c);
+            _gInput = _generatorWorkspace.Batch(n + c);
             _dInput = ws.Batch(d + c);
             _dInputGrad = ws.Batch(d + c);
         }
@@ -82,6 +86,12 @@ public sealed partial class GanModel : IDisposable
 
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatch { get; }
+
+    /// <summary>
+    /// True when a training step runs G once on both of its noise batches (no batch norm in G, so every
+    /// row is computed as if alone; the results are those of two passes, bit for bit).
+    /// </summary>
+    public bool PairsGenerator => !Config.IsConvolutional;
 
     /// <summary>G's parameters [0, GeneratorCount), then D's, with gradients and optimizer state.</summary>
     public ParameterArena Parameters { get; }
@@ -130,6 +140,7 @@ public sealed partial class GanModel : IDisposable
     public void Dispose()
     {
         _workspace.Dispose();
+        if (_generatorWorkspace != _workspace) _generatorWorkspace.Dispose();
         _lossSums.Dispose();
         Parameters.Dispose();
     }

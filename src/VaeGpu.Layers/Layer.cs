@@ -133,6 +133,18 @@ public abstract class Layer
     }
 
     /// <summary>
+    /// Keeps the first <paramref name="rows"/> rows of the last forward pass: Batch, Output and the
+    /// cached input shrink to them (see <see cref="Sequential.KeepFirstRows"/>).
+    /// </summary>
+    public void KeepFirstRows(int rows)
+    {
+        if (rows <= 0 || rows > Batch)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"rows must be in [1, {Batch}], got {rows}");
+        _batch = rows;
+        _input = _input.FirstRows(rows);
+    }
+
+    /// <summary>
     /// From <see cref="OutputGrad"/>: accumulates parameter gradients and assigns inputGrad (B, InputSize),
     /// or adds into it when <paramref name="accumulateInputGrad"/>; an empty inputGrad skips that product.
     /// OutputGrad may be overwritten.

@@ -67,6 +67,16 @@ public sealed class Sequential
     }
 
     /// <summary>
+    /// After a forward pass, makes every layer hold only its first <paramref name="rows"/> rows, as if
+    /// the forward had run on them alone (row-wise layers only: not after batch norm in training mode,
+    /// whose statistics span the batch). Backward then covers those rows.
+    /// </summary>
+    public void KeepFirstRows(int rows)
+    {
+        foreach (var layer in _layers) layer.KeepFirstRows(rows);
+    }
+
+    /// <summary>
     /// Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty.
     /// </summary>
     public void Backward(Tensor inputGrad, bool accumulateInputGrad = false)

@@ -103,6 +103,52 @@ public abstract class GanStepTests(ITestOutputHelper output)
         Float64Reference.CheckGradients(output, what, p, Enumerable.Range(first, end - first).ToList(), grads,
             loss, H, Atol, Rtol, context);
 
+    /// <summary>
+    /// TrainStep runs G once on both noise batches of a step (GanModel.PairsGenerator); three steps of it
+    /// end with the parameters, Adam state and losses of the two half steps called one by one (a G pass
+    /// each), bit for bit, for the unconditional and the conditional GAN.
+    /// </summary>
+    [BackendTheory]
+    [InlineData(ModelKind.Gan)]
+    [InlineData(ModelKind.Cgan)]
+    public void TrainStepEqualsTheHalfStepsBitForBit(ModelKind kind)
+    {
+        int seed = TestRandom.FreshSeed();
+        var random = new System.Random(seed);
+        int classes = kind == ModelKind.Cgan ? 3 : 0;
+        var config = new GanConfig(kind, InputDim, classes, Noise, [9, 6], [7, 11], (ulong)seed);
+        using var acc = CreateAccelerator();
+        using var paired = new GanModel(acc, config, maxBatch: Batch + 2);
+        using var halves = new GanModel(acc, config, maxBatch: Batch + 2);
+        Assert.True(paired.PairsGenerator);
+        using var xBuffer = acc.Upload<float>(RandomFloats(random, Batch * InputDim, 0, 1));
+        var onehot = new float[Batch * Math.Max(classes, 1)];
+        for (int r = 0; r < Batch && classes > 0; r++) onehot[r * classes + r % classes] = 1;
+        using var yBuffer = acc.Upload<float>(onehot);
+        BufferView<float> labels = classes > 0 ? yBuffer.View : default;
+        var settings = Optimizer.Defaults(OptimizerKind.Adam, 1e-3f) with { Beta1 = 0.5f };
+        for (int step = 0; step < 3; step++)
+        {
+            paired.TrainStep(xBuffer, labels, Batch, settings);
+            halves.ComputeDiscriminatorGradients(xBuffer, labels, Batch);
+            halves.StepDiscriminator(settings);
+            halves.ComputeGeneratorGradients(labels, Batch);
+            halves.StepGenerator(settings);
+            halves.StepCount++;
+        }
+        Assert.Equal(halves.ReadAndResetLosses(), paired.ReadAndResetLosses());
+        foreach (var (name, pick) in new (string, Func<GanModel, DeviceBuffer<float>>)[]
+                 {
+                     ("values", m => m.Parameters.Values), ("gradients", m => m.Parameters.Gradients),
+                     ("Adam m", m => m.Parameters.State1), ("Adam v", m => m.Parameters.State2),
+                 })
+        {
+            float[] expected = acc.ToArray<float>(pick(halves)), actual = acc.ToArray<float>(pick(paired));
+            Assert.True(expected.AsSpan().SequenceEqual(actual),
+                $"{kind} {name} differ after 3 steps (seed {seed})");
+        }
+    }
+
     private static double[] NoiseOf(GanConfig config, ulong stream) =>
         Enumerable.Range(0, Batch * config.Noise)
             .Select(i => -1.0 + 2.0 * Philox.Uniform(config.Seed, stream, i)).ToArray();
