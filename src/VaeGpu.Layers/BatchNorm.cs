@@ -11,6 +11,9 @@ namespace VaeGpu.Layers;
 /// <summary>A BatchNorm1d/BatchNorm2d layer (affine, with running statistics).</summary>
 public sealed class BatchNorm : Layer
 {
+    /// <inheritdoc/>
+    protected override bool CanAssignParameterGradients => false; // its gradients always accumulate
+
     private readonly int _spatial;
     private readonly BufferView<float> _saveMean;   // (C) statistics of the last Forward
     private readonly BufferView<float> _saveInvStd; // (C) 1 / sqrt(var + eps) of the last Forward

@@ -8,6 +8,9 @@ namespace VaeGpu.Layers;
 /// <summary>A plain or transposed convolution layer whose weight and bias live in an arena.</summary>
 public abstract class ConvLayer : Layer
 {
+    /// <inheritdoc/>
+    protected override bool CanAssignParameterGradients => false; // its gradients always accumulate
+
     /// <summary>Binds "{name}.weight" of <paramref name="weightShape"/> and, with <paramref name="bias"/>,
     /// "{name}.bias" [out] of the arena.</summary>
     private protected ConvLayer(Workspace workspace, ParameterArena parameters, string name, ImageShape input,

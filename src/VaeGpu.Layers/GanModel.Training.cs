@@ -54,6 +54,22 @@ public sealed partial class GanModel
     // D's gradients on real images and on the given fakes (batch, D).
     private void DiscriminatorGradients(BufferView<float> images, Tensor y, int batch, Tensor fake)
     {
+        if (PairsGenerator)
+        {
+            // One pass over 2B rows, real then fake, targets 1 then 0; gradients assigned, not zeroed
+            // and added. The weight gradients then sum the 2B rows in one product (not two of B).
+            int d = Config.InputDim, half = batch * d;
+            var both = _real.FirstRows(2 * batch);
+            Accelerator.Affine(images, both.View.Slice(0, half), half, 2f, -1f); // [0, 1] -> [-1, 1]
+            Accelerator.Copy(fake.View.Slice(0, half), both.View.Slice(half, half));
+            var targets = _realFake.FirstRows(2 * batch);
+            Accelerator.Fill(targets.View.Slice(0, batch), 1);
+            Accelerator.Fill(targets.View.Slice(batch, batch), 0);
+            DiscriminatorPass(both, y, targets, DReal, DLoss, batch);
+            _discriminator.Backward(default, assignParameterGradients: true);
+            _count += batch;
+            return;
+        }
         Accelerator.Fill(DiscriminatorSlice(Parameters.Gradients), 0);
         var real = _real.FirstRows(batch);
         Accelerator.Affine(images, real.View, real.Length, 2f, -1f); // [0, 1] -> [-1, 1]
@@ -79,7 +95,7 @@ public sealed partial class GanModel
     // G's gradients through D for the fakes (batch, D) of G's last forward pass (which covered batch rows).
     private void GeneratorGradients(Tensor y, int batch, Tensor fake)
     {
-        Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0);
+        if (!PairsGenerator) Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0); // else assigned
         DiscriminatorPass(fake, y, _ones, -1, GLoss);
         _discriminator.SetFrozen(true);
         try
@@ -100,7 +116,7 @@ public sealed partial class GanModel
         {
             _discriminator.SetFrozen(false);
         }
-        _generator.Backward(default); // the noise needs no gradient
+        _generator.Backward(default, assignParameterGradients: PairsGenerator); // the noise needs none
     }
 
     /// <summary>One optimizer update of D's parameters from D's gradients.</summary>
@@ -135,33 +151,40 @@ public sealed partial class GanModel
         arena.Slice(GeneratorCount, DiscriminatorCount);
 
     /// <summary>
-    /// D forward on images (B, D) [+ labels], its loss against targets (B, 1) into sums[lossSlot] and the
-    /// gradient dL/dlogits (scaled 1/B) into D's OutputGrad; sums[probabilitySlot] += sum sigmoid(D).
+    /// D forward on images (R, D) [+ labels of batch rows, repeated for each batch of rows], its loss
+    /// against targets (R, 1) into sums[lossSlot] and the gradient dL/dlogits (scaled 1/batch) into D's
+    /// OutputGrad; sum sigmoid(D) of rows [0, batch) into sums[probabilitySlot] and, for a paired pass
+    /// (R = 2 batch: real then fake), of rows [batch, 2 batch) into sums[DFake].
     /// </summary>
     private void DiscriminatorPass(Tensor images, Tensor labels, Tensor targets, int probabilitySlot,
-        int lossSlot)
+        int lossSlot, int batch = 0)
     {
-        int batch = images.Rows;
+        int rows = images.Rows;
+        if (batch == 0) batch = rows;
         var input = images;
         if (!labels.IsEmpty)
         {
-            input = _dInput.FirstRows(batch);
-            Accelerator.ConcatColumns(images.View, images.Cols, labels.View, labels.Cols, batch, input.View);
+            input = _dInput.FirstRows(rows);
+            int half = batch * input.Cols, width = images.Cols;
+            for (int first = 0; first < rows; first += batch)
+                Accelerator.ConcatColumns(images.View.Slice(first * width, batch * width), width, labels.View,
+                    labels.Cols, batch, input.View.Slice(first * input.Cols, half));
         }
-        var logits = _discriminator.Forward(input); // (B, 1)
-        var rows = _rowLoss.FirstRows(batch);
-        var t = targets.FirstRows(batch).View;
+        var logits = _discriminator.Forward(input); // (R, 1)
+        var rowLoss = _rowLoss.FirstRows(rows);
+        var t = targets.FirstRows(rows).View;
         if (Config.Kind == ModelKind.Lsgan)
-            Accelerator.SquaredError(logits.View, t, batch, 1, rows.View, _discriminator.OutputGrad.View,
+            Accelerator.SquaredError(logits.View, t, rows, 1, rowLoss.View, _discriminator.OutputGrad.View,
                 1f / batch);
         else
-            Accelerator.BceWithLogits(logits.View, t, batch, 1, rows.View, _discriminator.OutputGrad.View,
+            Accelerator.BceWithLogits(logits.View, t, rows, 1, rowLoss.View, _discriminator.OutputGrad.View,
                 1f / batch);
-        Accelerator.SumInto(rows.View, batch, _lossSums.Slice(lossSlot, 1));
+        Accelerator.SumInto(rowLoss.View, rows, _lossSums.Slice(lossSlot, 1));
         if (probabilitySlot < 0) return;
-        var p = _probability.FirstRows(batch);
-        Accelerator.ActivationForward(Activation.Sigmoid, logits.View, p.View, batch);
-        Accelerator.SumInto(p.View, batch, _lossSums.Slice(probabilitySlot, 1));
+        var p = _probability.FirstRows(rows);
+        Accelerator.ActivationForward(Activation.Sigmoid, logits.View, p.View, rows);
+        Accelerator.SumInto(p.View.Slice(0, batch), batch, _lossSums.Slice(probabilitySlot, 1));
+        if (rows > batch) Accelerator.SumInto(p.View.Slice(batch, batch), batch, _lossSums.Slice(DFake, 1));
     }
 
     /// <summary>G forward on uniform noise of (Seed, stream) [+ labels]; returns (B, D) in [-1, 1].

@@ -13,17 +13,18 @@ public sealed partial class GanModel : IDisposable
 {
     private const int DLoss = 0, GLoss = 1, DReal = 2, DFake = 3;
 
-    private readonly Workspace _workspace;
-    private readonly Workspace _generatorWorkspace; // 2 maxB rows when a step runs G once on both batches
+    private readonly Workspace _workspace;         // 2 maxB rows when PairsGenerator, else maxB
     private readonly Sequential _generator;        // (B, N [+ C]) -> (B, D) in [-1, 1]
     private readonly Sequential _discriminator;    // (B, D [+ C]) -> (B, 1) logits
-    private readonly Tensor _real;                 // (maxB, D) images scaled to [-1, 1]
-    private readonly Tensor _noise;                // (maxB, N), (2 maxB, N) when PairsGenerator
-    private readonly Tensor _gInput;               // (maxB, N + C) (2 maxB when paired), cgan only
+    // Batch tensors have the workspace's rows (2 maxB when PairsGenerator).
+    private readonly Tensor _real;                 // (maxB, D) images scaled to [-1, 1] (then the fakes)
+    private readonly Tensor _noise;                // (maxB, N)
+    private readonly Tensor _gInput;               // (maxB, N + C), cgan only
     private readonly Tensor _dInput;               // (maxB, D + C), cgan only
     private readonly Tensor _dInputGrad;           // (maxB, D + C), cgan only
     private readonly Tensor _ones;                 // (maxB, 1) targets 1
     private readonly Tensor _zeros;                // (maxB, 1) targets 0
+    private readonly Tensor _realFake;             // (2 maxB, 1) targets 1 then 0 (D's paired pass)
     private readonly Tensor _rowLoss;              // (maxB, 1)
     private readonly Tensor _probability;          // (maxB, 1) sigmoid(D)
     private readonly DeviceBuffer<float> _lossSums; // (4): d_loss, g_loss, d_real, d_fake sums
@@ -46,26 +47,26 @@ public sealed partial class GanModel : IDisposable
         Parameters = new ParameterArena(accelerator, Layout.ParameterShapes());
         GeneratorCount = Parameters.Table
             .Where(p => p.Name.StartsWith("generator.", StringComparison.Ordinal)).Sum(p => p.Length);
-        _workspace = new Workspace(accelerator, maxBatch);
+        // Without batch norm every row is computed as if alone, so a step runs G once on its D batch and
+        // its G batch, and D once on the real and the fake batch: passes of twice the rows (TrainStep).
+        _workspace = new Workspace(accelerator, PairsGenerator ? 2 * maxBatch : maxBatch);
         var ws = _workspace;
-        // Without batch norm G's rows are independent, so a step generates its D batch and its G batch
-        // in one forward pass of twice the rows (TrainStep).
-        _generatorWorkspace = PairsGenerator ? new Workspace(accelerator, 2 * maxBatch) : ws;
         int d = config.InputDim, c = config.LabelColumns, n = config.Noise;
-        _generator = new Sequential(SpecLayers.Build(_generatorWorkspace, Parameters, Layout.Generator, 0,
+        _generator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Generator, 0,
             Layout.Generator.Count));
         _discriminator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Discriminator, 0,
             Layout.Discriminator.Count));
         _real = ws.Batch(d);
-        _noise = _generatorWorkspace.Batch(n);
+        _noise = ws.Batch(n);
         if (c > 0)
         {
-            _gInput = _generatorWorkspace.Batch(n + c);
+            _gInput = ws.Batch(n + c);
             _dInput = ws.Batch(d + c);
             _dInputGrad = ws.Batch(d + c);
         }
         _ones = ws.Batch(1);
         _zeros = ws.Batch(1);
+        _realFake = ws.Batch(1);
         _rowLoss = ws.Batch(1);
         _probability = ws.Batch(1);
         accelerator.Fill(_ones.View, 1);
@@ -89,7 +90,8 @@ public sealed partial class GanModel : IDisposable
 
     /// <summary>
     /// True when a training step runs G once on both of its noise batches (no batch norm in G, so every
-    /// row is computed as if alone; the results are those of two passes, bit for bit).
+    /// row is computed as if alone; the results are those of two passes, bit for bit) and D once on the
+    /// real and the fake batch, assigning D's and G's gradients instead of zeroing them first.
     /// </summary>
     public bool PairsGenerator => !Config.IsConvolutional;
 
@@ -140,7 +142,6 @@ public sealed partial class GanModel : IDisposable
     public void Dispose()
     {
         _workspace.Dispose();
-        if (_generatorWorkspace != _workspace) _generatorWorkspace.Dispose();
         _lossSums.Dispose();
         Parameters.Dispose();
     }

@@ -149,7 +149,8 @@ public abstract class Layer
     /// or adds into it when <paramref name="accumulateInputGrad"/>; an empty inputGrad skips that product.
     /// OutputGrad may be overwritten.
     /// </summary>
-    public void Backward(Tensor inputGrad, bool accumulateInputGrad = false)
+    public void Backward(Tensor inputGrad, bool accumulateInputGrad = false,
+        bool assignParameterGradients = false)
     {
         int batch = Batch;
         if (!inputGrad.IsEmpty && (inputGrad.Rows != batch || inputGrad.Cols != InputSize))
@@ -157,11 +158,30 @@ public abstract class Layer
                 $"{GetType().Name}: input gradient is ({inputGrad.Rows}, {inputGrad.Cols}), "
                 + $"expected ({batch}, {InputSize})",
                 nameof(inputGrad));
-        BackwardCore(inputGrad, accumulateInputGrad, OutputGradBuffer.FirstRows(batch), _input,
-            OutputBuffer.FirstRows(batch));
+        if (assignParameterGradients && !CanAssignParameterGradients)
+            throw new NotSupportedException($"{GetType().Name} only adds into its parameter gradients");
+        AssignParameterGradients = assignParameterGradients;
+        try
+        {
+            BackwardCore(inputGrad, accumulateInputGrad, OutputGradBuffer.FirstRows(batch), _input,
+                OutputBuffer.FirstRows(batch));
+        }
+        finally
+        {
+            AssignParameterGradients = false;
+        }
     }
 
-    /// <summary>The layer's forward: output (B, out) from input (B, in); shapes checked.</summary>
+    /// <summary>
+    /// True inside a Backward asked to assign the parameter gradients (=) instead of adding to them (+=),
+    /// as if they had been zeroed first: it saves the zeroing pass.
+    /// </summary>
+    protected bool AssignParameterGradients { get; private set; }
+
+    /// <summary>Whether BackwardCore honours <see cref="AssignParameterGradients"/> (layers without
+    /// parameters trivially do).</summary>
+    protected virtual bool CanAssignParameterGradients => true;
+
     protected abstract void ForwardCore(Tensor output, Tensor input);
 
     /// <summary>

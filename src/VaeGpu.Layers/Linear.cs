@@ -95,15 +95,16 @@ public sealed class Linear : Layer
         }
         else
         {
-            // db (out) += column sums of dpre; with an activation, one fused op computes dpre and db.
+            // db (out) (+)= column sums of dpre; with an activation, one fused op computes dpre and db.
+            bool add = !AssignParameterGradients;
             if (Activation != Activation.Identity)
                 Accelerator.ActivationBackwardColumnSum(Activation, output.View, dpre, dpre, batch,
-                    OutputSize, BiasGrad, accumulate: true);
+                    OutputSize, BiasGrad, accumulate: add);
             else
-                Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: true);
-            // dW (out, in) += dpre^T (out, B) x (B, in)
+                Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: add);
+            // dW (out, in) (+)= dpre^T (out, B) x (B, in)
             Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad,
-                accumulate: true);
+                accumulate: add);
         }
         // dx (B, in) (+)= dpre (B, out) W (out, in)
         if (!inputGrad.IsEmpty)

@@ -77,11 +77,15 @@ public sealed class Sequential
     }
 
     /// <summary>
-    /// Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty.
+    /// Back-propagates <see cref="OutputGrad"/> through every layer; inputGrad may be empty. With
+    /// assignParameterGradients the layers assign their parameter gradients instead of adding to them
+    /// (only layers that can: Linear and those without parameters).
     /// </summary>
-    public void Backward(Tensor inputGrad, bool accumulateInputGrad = false)
+    public void Backward(Tensor inputGrad, bool accumulateInputGrad = false,
+        bool assignParameterGradients = false)
     {
-        for (int i = _layers.Length - 1; i > 0; i--) _layers[i].Backward(_layers[i - 1].OutputGrad);
-        _layers[0].Backward(inputGrad, accumulateInputGrad);
+        for (int i = _layers.Length - 1; i > 0; i--)
+            _layers[i].Backward(_layers[i - 1].OutputGrad, false, assignParameterGradients);
+        _layers[0].Backward(inputGrad, accumulateInputGrad, assignParameterGradients);
     }
 }
