@@ -49,43 +49,6 @@ public abstract partial class Accelerator
         ActivationBackwardColumnSumCore(activation, y, dy, dx, rows, cols, sums, accumulate);
     }
 
-    /// <summary>
-    /// A weight's gradient and its Adam step: <see cref="Gemm"/> (TN, m x n from k, assigned) of a and b
-    /// into gradient, then <see cref="OptimizerStep"/> (Adam) of weights (m x n) with it, state1 and
-    /// state2 its m and v. The cpu backend steps each tile of the product while the tile is in cache.
-    /// </summary>
-    public void GemmAdamStep(int m, int n, int k, BufferView<float> a, BufferView<float> b,
-        BufferView<float> gradient, in OptimizerParams settings, BufferView<float> weights,
-        BufferView<float> state1, BufferView<float> state2)
-    {
-        if (settings.Kind != OptimizerKind.Adam)
-            throw new ArgumentException($"GemmAdamStep takes Adam settings, got {settings.Kind}",
-                nameof(settings));
-        CheckPositive(m); CheckPositive(n); CheckPositive(k);
-        CheckView(a, (long)m * k); CheckView(b, (long)k * n); CheckView(gradient, (long)m * n);
-        CheckNoOverlap(gradient, a); CheckNoOverlap(gradient, b);
-        CheckNoOverlap(weights, a); CheckNoOverlap(weights, b);
-        CheckNoOverlap(state1, weights); CheckNoOverlap(state2, weights); CheckNoOverlap(state1, state2);
-        CheckNoOverlap(state1, gradient); CheckNoOverlap(state2, gradient);
-        CheckView(weights, (long)m * n); CheckView(state1, (long)m * n); CheckView(state2, (long)m * n);
-        CheckNoOverlap(weights, gradient);
-        if (settings.Step < 1)
-            throw new ArgumentOutOfRangeException(nameof(settings), "optimizer step counts from 1");
-        if (!(settings.LearningRate > 0) || !float.IsFinite(settings.LearningRate))
-            throw new ArgumentOutOfRangeException(nameof(settings),
-                $"learning rate must be positive, got {settings.LearningRate}");
-        GemmAdamStepCore(m, n, k, a, b, gradient, settings, weights, state1, state2);
-    }
-
-    /// <summary>Backend gradient product and Adam step; arguments checked. By default the two ops.</summary>
-    protected virtual void GemmAdamStepCore(int m, int n, int k, BufferView<float> a, BufferView<float> b,
-        BufferView<float> gradient, in OptimizerParams settings, BufferView<float> weights,
-        BufferView<float> state1, BufferView<float> state2)
-    {
-        GemmCore(GemmLayout.TN, m, n, k, a, b, gradient, false, default, Activation.Identity);
-        OptimizerStepCore(settings, weights, gradient, state1, state2, m * n);
-    }
-
     /// <summary>Backend fused reparameterization and KL; arguments checked.</summary>
     protected abstract void ReparameterizeKlCore(BufferView<float> mu, BufferView<float> logvar, int rows,
         int cols, BufferView<float> eps, BufferView<float> z, ulong seed, ulong stream,

@@ -33,27 +33,8 @@ public sealed partial class GanModel
             batch * both.Cols), batch, both.Cols));
         StepDiscriminator(settings);
         _generator.KeepFirstRows(batch); // G's backward covers the G batch
-        if (settings.Kind != OptimizerKind.Adam)
-        {
-            GeneratorGradients(y, batch, both.FirstRows(batch));
-            StepGenerator(settings);
-            StepCount++;
-            return;
-        }
-        // Adam steps each G weight inside its backward, as soon as its gradient is ready (and after the
-        // layer's input gradient has used it); then the biases: the bits of StepGenerator after the pass.
-        var step = settings with { Step = StepCount + 1 };
-        _generator.FuseWeightSteps(step);
-        try
-        {
-            GeneratorGradients(y, batch, both.FirstRows(batch));
-        }
-        finally
-        {
-            _generator.FuseWeightSteps(null);
-        }
-        foreach (var layer in _generator.Layers)
-            if (layer is Linear linear) linear.StepBias(step);
+        GeneratorGradients(y, batch, both.FirstRows(batch));
+        StepGenerator(settings);
         StepCount++;
     }
 

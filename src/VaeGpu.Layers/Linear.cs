@@ -30,25 +30,7 @@ public sealed class Linear : Layer
         Bias = parameters.Value(bias.Name);           // (out)
         WeightGrad = parameters.Gradient(weight.Name); // (out, in)
         BiasGrad = parameters.Gradient(bias.Name);     // (out)
-        _weightState1 = parameters.State1.Slice(weight.Offset, weight.Length);
-        _weightState2 = parameters.State2.Slice(weight.Offset, weight.Length);
-        _biasState1 = parameters.State1.Slice(bias.Offset, bias.Length);
-        _biasState2 = parameters.State2.Slice(bias.Offset, bias.Length);
     }
-
-    private readonly BufferView<float> _weightState1, _weightState2, _biasState1, _biasState2;
-
-    /// <summary>
-    /// When set (Adam only), a Backward that assigns the parameter gradients also steps the weight
-    /// with these settings as soon as its gradient is computed (Accelerator.GemmAdamStep), after the input
-    /// gradient has used the old weight; the bias is left to <see cref="StepBias"/>. Together the same
-    /// bits as the gradients and then one optimizer step over both.
-    /// </summary>
-    public OptimizerParams? FusedWeightStep { get; set; }
-
-    /// <summary>One optimizer step of the bias from its gradient (the weight's when not fused).</summary>
-    public void StepBias(in OptimizerParams settings) =>
-        Accelerator.OptimizerStep(settings, Bias, BiasGrad, _biasState1, _biasState2, OutputSize);
 
     /// <summary>The parameters' name prefix, e.g. "encoder.layers.0".</summary>
     public string Name { get; }
@@ -120,11 +102,6 @@ public sealed class Linear : Layer
                     OutputSize, BiasGrad, accumulate: add);
             else
                 Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: add);
-            if (FusedWeightStep is { } step)
-            {
-                BackwardStepped(step, add, inputGrad, accumulateInputGrad, dpre, input, batch);
-                return;
-            }
             // dW (out, in) (+)= dpre^T (out, B) x (B, in)
             Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad,
                 accumulate: add);
@@ -133,19 +110,6 @@ public sealed class Linear : Layer
         if (!inputGrad.IsEmpty)
             Accelerator.Gemm(GemmLayout.NN, batch, InputSize, OutputSize, dpre, Weight, inputGrad.View,
                 accumulate: accumulateInputGrad);
-    }
-
-    // With FusedWeightStep: dx first (it needs the weight before its step), then dW (out, in) =
-    // dpre^T (out, B) x (B, in) and Adam on W with it.
-    private void BackwardStepped(in OptimizerParams step, bool add, Tensor inputGrad,
-        bool accumulateInputGrad, BufferView<float> dpre, Tensor input, int batch)
-    {
-        if (add) throw new InvalidOperationException($"{Name}: a fused weight step needs assigned gradients");
-        if (!inputGrad.IsEmpty)
-            Accelerator.Gemm(GemmLayout.NN, batch, InputSize, OutputSize, dpre, Weight, inputGrad.View,
-                accumulate: accumulateInputGrad);
-        Accelerator.GemmAdamStep(OutputSize, InputSize, batch, dpre, input.View, WeightGrad, step, Weight,
-            _weightState1, _weightState2);
     }
 
     /// <inheritdoc/>

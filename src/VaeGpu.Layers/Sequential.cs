@@ -1,7 +1,5 @@
 // A chain of layers: Forward runs them in order, Backward calls their backwards by hand in reverse,
 // each writing the OutputGrad of the layer before it.
-using VaeGpu.Kernels;
-
 namespace VaeGpu.Layers;
 
 /// <summary>Layers applied one after the other.</summary>
@@ -66,13 +64,6 @@ public sealed class Sequential
     public void SetFrozen(bool frozen)
     {
         foreach (var layer in _layers) layer.Frozen = frozen;
-    }
-
-    /// <summary>Sets (or clears, with null) <see cref="Linear.FusedWeightStep"/> of every Linear.</summary>
-    public void FuseWeightSteps(OptimizerParams? settings)
-    {
-        foreach (var layer in _layers)
-            if (layer is Linear linear) linear.FusedWeightStep = settings;
     }
 
     /// <summary>

@@ -29,13 +29,6 @@ public unsafe partial class CpuAccelerator
     }
 
     /// <inheritdoc/>
-    protected override void GemmAdamStepCore(int m, int n, int k, BufferView<float> a, BufferView<float> b,
-        BufferView<float> gradient, in OptimizerParams settings, BufferView<float> weights,
-        BufferView<float> state1, BufferView<float> state2) =>
-        gemm.RunAdam(m, n, k, Ptr(a), Ptr(b), Ptr(gradient), new CpuAdam(settings), Ptr(weights), Ptr(state1),
-            Ptr(state2));
-
-    /// <inheritdoc/>
     protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,
         bool accumulate)
     {

@@ -85,11 +85,39 @@ public unsafe partial class CpuAccelerator
         }
     }
 
-    // Elements [begin, end) of p, g, m, v (n): PyTorch's Adam (CpuAdam).
+    // Elements [begin, end) of p, g, m, v (n): PyTorch's Adam with bias correction, in its order:
+    // p += -step (m / (sqrt(v) / sqrt(c2) + eps)) (OptimizerKernels.AdamStep, bit for bit).
     private readonly struct AdamWork(OptimizerParams s, float* p, float* g, float* m, float* v) : IRangeWork
     {
-        public void Run(int begin, int end) =>
-            new CpuAdam(s).Apply(p + begin, g + begin, m + begin, v + begin, end - begin);
+        public void Run(int begin, int end)
+        {
+            float b1 = s.Beta1, b2 = s.Beta2, omb1 = 1 - b1, omb2 = 1 - b2, eps = s.Epsilon;
+            var (negativeStep, c2Sqrt) = s.AdamScalars();
+            int i = begin;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vb1 = Vector256.Create(b1); var vb2 = Vector256.Create(b2);
+                var vomb1 = Vector256.Create(omb1); var vomb2 = Vector256.Create(omb2);
+                var vstep = Vector256.Create(negativeStep); var veps = Vector256.Create(eps);
+                var vc2 = Vector256.Create(c2Sqrt);
+                for (; i + 8 <= end; i += 8)
+                {
+                    var gv = Vector256.Load(g + i);
+                    var mv = vb1 * Vector256.Load(m + i) + vomb1 * gv;
+                    var vv = vb2 * Vector256.Load(v + i) + vomb2 * gv * gv;
+                    mv.Store(m + i);
+                    vv.Store(v + i);
+                    var denominator = Vector256.Sqrt(vv) / vc2 + veps;
+                    (Vector256.Load(p + i) + vstep * (mv / denominator)).Store(p + i);
+                }
+            }
+            for (; i < end; i++)
+            {
+                m[i] = b1 * m[i] + omb1 * g[i];
+                v[i] = b2 * v[i] + omb2 * g[i] * g[i];
+                p[i] += negativeStep * (m[i] / (MathF.Sqrt(v[i]) / c2Sqrt + eps));
+            }
+        }
     }
 
     // Elements [begin, end) of p, g, vel (n): SGD with (PyTorch-style) momentum.

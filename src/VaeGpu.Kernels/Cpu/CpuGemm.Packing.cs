@@ -88,9 +88,8 @@ internal sealed unsafe partial class CpuGemm
             for (int r = 0; r < 8; r++) d[p * 8 + r] = s0[(long)r * k + p];
     }
 
-    /// <summary>(AVX2's 6-row tile.) Packs a full 6-row sliver of an m x k A by 8 x 8 register transposes
-    /// (6 rows and 2 of zeros, 8 depths), written 8 floats at a time 6 apart; the last depth is written
-    /// exactly.</summary>
+    /// <summary>(The 6-row AVX2 tile.) Packs a full 6-row sliver of an m x k A by 8 x 8 register transposes (6 rows and 2 of
+    /// zeros, 8 depths), written 8 floats at a time 6 apart; the last depth is written exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackATransposed6x8(float* d, int row, int p0, int kc)
     {

@@ -40,8 +40,6 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private bool accumulate;
     private Activation activation;
     private int blocksM, blocksK, blocksN, steps;
-    private CpuAdam adam;                     // RunAdam's step, applied where adamP is set
-    private float* adamP, adamM, adamV;
     private int stepM, stepK;
 
     public CpuGemm(CpuWorkerPool pool, CpuGemmKernel kernel)
@@ -62,27 +60,6 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     {
         int workers = Set(layout, m, n, k, a, b, c, accumulate, bias, activation);
         pool.Run(this, workers);
-    }
-
-    /// <summary>
-    /// C (m x n) = A^T B (TN, assigned): a weight gradient; then Adam steps the weights p (m x n, moments
-    /// ms and vs) with each finished tile of C while it is in cache: the same bits as the product and then
-    /// the optimizer op.
-    /// </summary>
-    public void RunAdam(int m, int n, int k, float* a, float* b, float* c, in CpuAdam step, float* p,
-        float* ms, float* vs)
-    {
-        int workers = Set(GemmLayout.TN, m, n, k, a, b, c, false, null, Activation.Identity);
-        adam = step;
-        adamP = p; adamM = ms; adamV = vs;
-        try
-        {
-            pool.Run(this, workers);
-        }
-        finally
-        {
-            adamP = adamM = adamV = null;
-        }
     }
 
     /// <summary>C (m x n) = [C +] op(A) op(B) on the calling thread alone, which may be a pool worker
@@ -179,13 +156,11 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
                     if (last && activation != Activation.Identity)
                         for (long r = 0; r < mr; r++)
                             CpuMath.Activate(activation, cTile + r * n, cTile + r * n, nr);
-                    if (last && adamP != null) StepTile(row, col, mr, nr);
                     continue;
                 }
                 Multiply(kc, sliverA, sliverB, tile, nr, false, null);
                 Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols,
                     last ? activation : Activation.Identity);
-                if (last && adamP != null) StepTile(row, col, rows, cols);
             }
         }
     }
@@ -200,16 +175,6 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
                 break;
             case CpuGemmKernel.Avx2: CpuGemmKernels.Avx2Kernel6x16(kc, pa, pb, dst, ld, load, bias); break;
             default: CpuGemmKernels.PortableKernel4x8(kc, pa, pb, dst, ld, load, bias); break;
-        }
-    }
-
-    // RunAdam: the Adam step of the weights under a finished tile of C (their gradient).
-    private void StepTile(int row, int col, int rows, int cols)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            long o = (long)(row + r) * n + col;
-            adam.Apply(adamP + o, c + o, adamM + o, adamV + o, cols);
         }
     }
 

@@ -1,7 +1,5 @@
 // The fused ops against float64 and against their two parts: ReparameterizeKl (sampling with the KL term
-// and its gradients), ActivationBackwardColumnSum (dL/d(pre-activation) with the bias gradient) and
-// GemmAdamStep (a weight gradient and its Adam step; against its parts only, which are checked against
-// float64 in their own tests). Each
+// and its gradients) and ActivationBackwardColumnSum (dL/d(pre-activation) with the bias gradient). Each
 // is defined as its parts run in order, so besides the float64 bounds its outputs must equal the parts'
 // outputs on the same backend bit for bit.
 using VaeGpu.Kernels;
@@ -148,38 +146,6 @@ public abstract partial class ConformanceSuite
         Assert.Contains("dx partially overlaps dy", partial.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Acc.ActivationBackwardColumnSum(Activation.Relu,
             whole.Slice(0, 8), other.Slice(0, 8), other.Slice(0, 8), 0, 4, other.Slice(40, 4), true));
-        CheckGuards();
-    }
-
-    /// <summary>
-    /// GemmAdamStep is Gemm (TN, assigned) then an Adam OptimizerStep with that gradient, bit for bit, on
-    /// sizes with edge tiles and with several depth blocks (k = 300: the step comes after the last).
-    /// </summary>
-    [BackendFact]
-    public void GemmAdamStepEqualsItsParts()
-    {
-        var settings = OptimizerParams.Defaults(OptimizerKind.Adam, 1e-3f) with { Beta1 = 0.5f, Step = 3 };
-        foreach (var (m, n, k) in Few(new[] { (1, 1, 1), (13, 37, 5), (33, 70, 300), (130, 47, 128) }, 3))
-        {
-            int size = m * n;
-            float[] a = Rng.Uniform(k * m, -1, 1), b = Rng.Uniform(k * n, -1, 1);
-            float[] w = Rng.Uniform(size, -1, 1), m1 = Rng.Uniform(size, -1e-2f, 1e-2f);
-            float[] v = Rng.Uniform(size, 0, 1e-4f);
-            string what = $"GemmAdamStep m={m} n={n} k={k}";
-            BufferView<float> av = Put(a), bv = Put(b);
-            BufferView<float> g1 = Output0(size), w1 = Put(w), s1 = Put(m1), t1 = Put(v);
-            Acc.GemmAdamStep(m, n, k, av, bv, g1, settings, w1, s1, t1);
-            BufferView<float> g2 = Output0(size), w2 = Put(w), s2 = Put(m1), t2 = Put(v);
-            Acc.Gemm(GemmLayout.TN, m, n, k, av, bv, g2);
-            Acc.OptimizerStep(settings, w2, g2, s2, t2, size);
-            SameBits(g1, g2, what + " gradient");
-            SameBits(w1, w2, what + " weights");
-            SameBits(s1, s2, what + " first moments");
-            SameBits(t1, t2, what + " second moments");
-        }
-        var sgd = Assert.Throws<ArgumentException>(() => Acc.GemmAdamStep(1, 1, 1, Put([1f]), Put([1f]),
-            Output0(1), OptimizerParams.Defaults(OptimizerKind.Sgd, 1e-3f), Put([1f]), Put([0f]), Put([0f])));
-        Assert.Contains("GemmAdamStep takes Adam settings, got Sgd", sgd.Message);
         CheckGuards();
     }
 
