@@ -69,7 +69,8 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
     [InlineData("dcgan", "200")]
     public void ResumedGanEndsBitForBitLikeAnUninterruptedRun(string model, string limit)
     {
-        string whole = RunnerHarness.TempDir(model + "-whole"), parts = RunnerHarness.TempDir(model + "-parts");
+        string whole = RunnerHarness.TempDir(model + "-whole");
+        string parts = RunnerHarness.TempDir(model + "-parts");
         try
         {
             string[] common = ["--dataset", "usps", "--data-dir", Usps, "--model", model,
@@ -221,7 +222,9 @@ public sealed class OpenCLGanRunnerTests(ITestOutputHelper output)
         bool same = models["cpu"].AsSpan().SequenceEqual(models["opencl"]);
         using var device = VaeGpu.Kernels.OpenCL.OpenCLAccelerator.Create(0);
         output.WriteLine($"{device.Name}: model.safetensors {(same ? "identical" : "differs")} to cpu's");
-        if (device.Name.Contains("pthread", StringComparison.Ordinal) || device.Name.Contains("(cpu-", StringComparison.Ordinal))
+        bool pocl = device.Name.Contains("pthread", StringComparison.Ordinal)
+            || device.Name.Contains("(cpu-", StringComparison.Ordinal);
+        if (pocl)
             Assert.True(same, "on PoCL the trained model should be cpu's bit for bit");
     }
 }
