@@ -11,7 +11,7 @@ namespace VaeGpu.Tests.Cpu;
 public sealed unsafe class GuardPageTests(ITestOutputHelper output)
 {
     [LinuxFact]
-    public void AGuardedBlockEndsAtAPageBoundaryAndRefusesADoubleFree()
+    public void AGuardedBlockMeetsItsGuardPageAndRefusesADoubleFree()
     {
         foreach (int floats in new[] { 1, 100, 1024, 5000 })
         {
@@ -23,6 +23,10 @@ public sealed unsafe class GuardPageTests(ITestOutputHelper output)
             Assert.Equal(floats - 1, block[floats - 1]);
             CpuMemory.FreeGuarded(block);
             Assert.Throws<InvalidOperationException>(() => CpuMemory.FreeGuarded(block));
+            float* front = (float*)CpuMemory.AllocateGuarded((nuint)(floats * sizeof(float)), front: true);
+            Assert.Equal(0, (long)front % Environment.SystemPageSize); // right after the guard page
+            for (int i = 0; i < floats; i++) front[i] = i;
+            CpuMemory.FreeGuarded(front);
         }
     }
 
