@@ -1,7 +1,9 @@
 // One GAN training step, all on the device: D on a real batch (target 1) and a fake batch (target 0),
 // one D update over D's slice of the arena; then G on fresh noise through D (target 1, the
 // non-saturating loss; for the lsgan squared errors), one G update over G's slice. Loss sums and the
-// means of sigmoid(D) accumulate on the device and are read once per logging interval.
+// means of sigmoid(D) accumulate on the device and are read once per logging interval. Without batch
+// norm (PairsGenerator) the passes are paired: G runs once on both noise batches, D once on the real
+// and the fake batch, and the backward passes assign the gradients instead of adding to zeros.
 using VaeGpu.Kernels;
 
 namespace VaeGpu.Layers;
