@@ -114,6 +114,12 @@ public sealed class CpuIdentityTests(ITestOutputHelper output)
         Same(cl, Noise(cpu), Noise(cl), false, "uniform noise and the affine map");
     }
 
+    /// <summary>True for PoCL's CPU device (named pthread-... or cpu-...), whose divides and square roots
+    /// are IEEE's.</summary>
+    internal static bool IsPocl(Accelerator device) =>
+        device.Name.Contains("(pthread", StringComparison.Ordinal)
+        || device.Name.Contains("(cpu-", StringComparison.Ordinal);
+
     // Asserts equal bits; for ops that divide or take square roots, only on PoCL (IEEE there).
     private void Same(Accelerator cl, float[] cpu, float[] device, bool divides, string what)
     {
@@ -122,9 +128,7 @@ public sealed class CpuIdentityTests(ITestOutputHelper output)
             if (BitConverter.SingleToInt32Bits(cpu[i]) != BitConverter.SingleToInt32Bits(device[i]))
                 if (differ++ == 0) first = i;
         output.WriteLine($"{what}: {differ} of {cpu.Length} values differ");
-        bool pocl = cl.Name.Contains("pthread", StringComparison.Ordinal)
-            || cl.Name.Contains("(cpu-", StringComparison.Ordinal);
-        if (differ == 0 || (divides && !pocl)) return;
+        if (differ == 0 || (divides && !IsPocl(cl))) return;
         Assert.Fail($"{what}: {differ} values differ from cpu's, the first at {first}: cpu {cpu[first]:R}, "
             + $"{cl.Name} {device[first]:R} (seed {_rng.Seed})");
     }
