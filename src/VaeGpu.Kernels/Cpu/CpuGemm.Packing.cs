@@ -39,13 +39,9 @@ internal sealed unsafe partial class CpuGemm
                     for (; r < mr; r++) dp[r] = 0;
                 }
             }
-            else if (rows == 6 && mr == 6 && Avx.IsSupported)
+            else if (rows == mr && (mr == 6 || mr == 8) && Avx.IsSupported)
             {
-                PackATransposed6x8(d, row, p0, kc);
-            }
-            else if (rows == 8 && mr == 8 && Avx.IsSupported)
-            {
-                PackATransposed8x8(d, row, p0, kc);
+                PackATransposed(d, row, p0, kc);
             }
             else
             {
@@ -62,14 +58,15 @@ internal sealed unsafe partial class CpuGemm
         }
     }
 
-    /// <summary>Packs a full 8-row sliver of an m x k A by 8 x 8 register transposes (8 depths at a
-    /// time), the depths past the last multiple of 8 one by one.</summary>
+    /// <summary>Packs a full sliver of MR = 6 or 8 rows of an m x k A by 8 x 8 register transposes, 8
+    /// depths at a time (with 6 rows, 2 rows of zeros ride along and each 8-float store runs 2 floats into
+    /// the next depth's place, which the next store or the exact tail overwrites).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PackATransposed8x8(float* d, int row, int p0, int kc)
+    private void PackATransposed(float* d, int row, int p0, int kc)
     {
         float* s0 = a + (long)row * k + p0;
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
+        int p = 0, end = mr == 8 ? kc : kc - 1;
+        for (; p + 8 <= end; p += 8)
         {
             var r0 = Vector256.Load(s0 + p);
             var r1 = Vector256.Load(s0 + k + p);
@@ -77,40 +74,15 @@ internal sealed unsafe partial class CpuGemm
             var r3 = Vector256.Load(s0 + 3L * k + p);
             var r4 = Vector256.Load(s0 + 4L * k + p);
             var r5 = Vector256.Load(s0 + 5L * k + p);
-            var r6 = Vector256.Load(s0 + 6L * k + p);
-            var r7 = Vector256.Load(s0 + 7L * k + p);
+            var r6 = mr == 8 ? Vector256.Load(s0 + 6L * k + p) : default;
+            var r7 = mr == 8 ? Vector256.Load(s0 + 7L * k + p) : default;
             CpuMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-            float* dp = d + p * 8;
-            r0.Store(dp); r1.Store(dp + 8); r2.Store(dp + 16); r3.Store(dp + 24);
-            r4.Store(dp + 32); r5.Store(dp + 40); r6.Store(dp + 48); r7.Store(dp + 56);
+            float* dp = d + p * mr;
+            r0.Store(dp); r1.Store(dp + mr); r2.Store(dp + 2 * mr); r3.Store(dp + 3 * mr);
+            r4.Store(dp + 4 * mr); r5.Store(dp + 5 * mr); r6.Store(dp + 6 * mr); r7.Store(dp + 7 * mr);
         }
         for (; p < kc; p++)
-            for (int r = 0; r < 8; r++) d[p * 8 + r] = s0[(long)r * k + p];
-    }
-
-    /// <summary>(The 6-row AVX2 tile.) Packs a full 6-row sliver of an m x k A by 8 x 8 register transposes (6 rows and 2 of
-    /// zeros, 8 depths), written 8 floats at a time 6 apart; the last depth is written exactly.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PackATransposed6x8(float* d, int row, int p0, int kc)
-    {
-        float* s0 = a + (long)row * k + p0;
-        int p = 0;
-        for (; p + 8 <= kc - 1; p += 8)
-        {
-            var r0 = Vector256.Load(s0 + p);
-            var r1 = Vector256.Load(s0 + k + p);
-            var r2 = Vector256.Load(s0 + 2L * k + p);
-            var r3 = Vector256.Load(s0 + 3L * k + p);
-            var r4 = Vector256.Load(s0 + 4L * k + p);
-            var r5 = Vector256.Load(s0 + 5L * k + p);
-            Vector256<float> r6 = default, r7 = default;
-            CpuMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-            float* dp = d + p * 6;
-            r0.Store(dp); r1.Store(dp + 6); r2.Store(dp + 12); r3.Store(dp + 18);
-            r4.Store(dp + 24); r5.Store(dp + 30); r6.Store(dp + 36); r7.Store(dp + 42);
-        }
-        for (; p < kc; p++)
-            for (int r = 0; r < 6; r++) d[p * 6 + r] = s0[(long)r * k + p];
+            for (int r = 0; r < mr; r++) d[p * mr + r] = s0[(long)r * k + p];
     }
 
     /// <summary>Packs B slivers [first, end) of depths [p0, p0 + kc) x columns [j0, j0 + nc).</summary>
