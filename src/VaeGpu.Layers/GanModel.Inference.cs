@@ -38,13 +38,6 @@ public sealed partial class GanModel
     {
         var y = CheckBatch(labels, batch);
         CheckImages(images, batch);
-        var input = new Tensor(images, batch, Config.InputDim);
-        if (!y.IsEmpty)
-        {
-            var joined = _dInput.FirstRows(batch);
-            Accelerator.ConcatColumns(images, Config.InputDim, y.View, y.Cols, batch, joined.View);
-            input = joined;
-        }
-        return _discriminator.Forward(input);
+        return _discriminator.Forward(JoinLabels(new Tensor(images, batch, Config.InputDim), y, _dInput));
     }
 }

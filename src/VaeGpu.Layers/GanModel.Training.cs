@@ -2,7 +2,7 @@
 // one D update over D's slice of the arena; then G on fresh noise through D (target 1, the
 // non-saturating loss; for the lsgan squared errors), one G update over G's slice. Loss sums and the
 // means of sigmoid(D) accumulate on the device and are read once per logging interval. Without batch
-// norm (PairsGenerator) the passes are paired: G runs once on both noise batches, D once on the real
+// norm (PairsPasses) the passes are paired: G runs once on both noise batches, D once on the real
 // and the fake batch, and the backward passes assign the gradients instead of adding to zeros.
 using VaeGpu.Kernels;
 
@@ -17,25 +17,19 @@ public sealed partial class GanModel
     public void TrainStep(BufferView<float> images, BufferView<float> labels, int batch,
         in OptimizerParams settings)
     {
-        if (!PairsGenerator)
-        {
-            ComputeDiscriminatorGradients(images, labels, batch);
-            StepDiscriminator(settings);
-            ComputeGeneratorGradients(labels, batch);
-            StepGenerator(settings);
-            StepCount++;
-            return;
-        }
-        // G does not change in D's update, so both fake batches come from one forward pass of 2B rows:
-        // rows [0, B) from G's noise stream, rows [B, 2B) from D's, each row as a pass of its own gives it.
         var y = CheckBatch(labels, batch);
         CheckImages(images, batch);
-        var both = GeneratePair(y, batch);
-        DiscriminatorGradients(images, y, batch, new Tensor(both.View.Slice(batch * both.Cols,
-            batch * both.Cols), batch, both.Cols));
+        // Paired: G does not change in D's update, so both fake batches come from one forward pass of 2B
+        // rows, rows [0, B) from G's noise stream and [B, 2B) from D's, each row as a pass of its own.
+        var both = PairsPasses ? GeneratePair(y, batch) : default;
+        var fakeD = PairsPasses ? new Tensor(both.View.Slice(batch * both.Cols, batch * both.Cols), batch,
+            both.Cols) : GenerateCore(y, batch, RngStreams.DiscriminatorNoise(StepCount));
+        DiscriminatorGradients(images, y, batch, fakeD);
         StepDiscriminator(settings);
-        _generator.KeepFirstRows(batch); // G's backward covers the G batch
-        GeneratorGradients(y, batch, both.FirstRows(batch));
+        if (PairsPasses) _generator.KeepFirstRows(batch); // G's backward covers the G batch
+        var fakeG = PairsPasses ? both.FirstRows(batch)
+            : GenerateCore(y, batch, RngStreams.GeneratorNoise(StepCount));
+        GeneratorGradients(y, batch, fakeG);
         StepGenerator(settings);
         StepCount++;
     }
@@ -56,7 +50,7 @@ public sealed partial class GanModel
     // D's gradients on real images and on the given fakes (batch, D).
     private void DiscriminatorGradients(BufferView<float> images, Tensor y, int batch, Tensor fake)
     {
-        if (PairsGenerator)
+        if (PairsPasses)
         {
             // One pass over 2B rows, real then fake, targets 1 then 0; gradients assigned, not zeroed
             // and added. The weight gradients then sum the 2B rows in one product (not two of B).
@@ -97,7 +91,7 @@ public sealed partial class GanModel
     // G's gradients through D for the fakes (batch, D) of G's last forward pass (which covered batch rows).
     private void GeneratorGradients(Tensor y, int batch, Tensor fake)
     {
-        if (!PairsGenerator) Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0); // else assigned
+        if (!PairsPasses) Accelerator.Fill(GeneratorSlice(Parameters.Gradients), 0); // else assigned
         DiscriminatorPass(fake, y, _ones, -1, GLoss);
         _discriminator.SetFrozen(true);
         try
@@ -118,7 +112,7 @@ public sealed partial class GanModel
         {
             _discriminator.SetFrozen(false);
         }
-        _generator.Backward(default, assignParameterGradients: PairsGenerator); // the noise needs none
+        _generator.Backward(default, assignParameterGradients: PairsPasses); // the noise needs none
     }
 
     /// <summary>One optimizer update of D's parameters from D's gradients.</summary>
@@ -163,16 +157,7 @@ public sealed partial class GanModel
     {
         int rows = images.Rows;
         if (batch == 0) batch = rows;
-        var input = images;
-        if (!labels.IsEmpty)
-        {
-            input = _dInput.FirstRows(rows);
-            int half = batch * input.Cols, width = images.Cols;
-            for (int first = 0; first < rows; first += batch)
-                Accelerator.ConcatColumns(images.View.Slice(first * width, batch * width), width, labels.View,
-                    labels.Cols, batch, input.View.Slice(first * input.Cols, half));
-        }
-        var logits = _discriminator.Forward(input); // (R, 1)
+        var logits = _discriminator.Forward(JoinLabels(images, labels, _dInput)); // (R, 1)
         var rowLoss = _rowLoss.FirstRows(rows);
         var t = targets.FirstRows(rows).View;
         if (Config.Kind == ModelKind.Lsgan)
@@ -216,28 +201,24 @@ public sealed partial class GanModel
             RngStreams.GeneratorNoise(StepCount));
         Accelerator.FillUniform(z.View.Slice(batch * n, batch * n), batch * n, -1f, 1f, Config.Seed,
             RngStreams.DiscriminatorNoise(StepCount));
-        var input = z;
-        if (!labels.IsEmpty)
-        {
-            input = _gInput.FirstRows(2 * batch);
-            int width = input.Cols, half = batch * width;
-            Accelerator.ConcatColumns(z.View.Slice(0, batch * n), n, labels.View, labels.Cols, batch,
-                input.View.Slice(0, half));
-            Accelerator.ConcatColumns(z.View.Slice(batch * n, batch * n), n, labels.View, labels.Cols, batch,
-                input.View.Slice(half, half));
-        }
-        return _generator.Forward(input);
+        return GenerateFrom(z, labels);
     }
 
-    private Tensor GenerateFrom(Tensor z, Tensor labels)
+    private Tensor GenerateFrom(Tensor z, Tensor labels) =>
+        _generator.Forward(JoinLabels(z, labels, _gInput));
+
+    /// <summary>x (R, cols) alone without labels; else x with the one-hot labels (batch, C) appended to
+    /// its rows in destination, the labels repeated for every batch of rows (R = batch or 2 batch).
+    /// </summary>
+    private Tensor JoinLabels(Tensor x, Tensor labels, Tensor destination)
     {
-        var input = z;
-        if (!labels.IsEmpty)
-        {
-            input = _gInput.FirstRows(z.Rows);
-            Accelerator.ConcatColumns(z.View, z.Cols, labels.View, labels.Cols, z.Rows, input.View);
-        }
-        return _generator.Forward(input);
+        if (labels.IsEmpty) return x;
+        var joined = destination.FirstRows(x.Rows);
+        int batch = labels.Rows;
+        for (int first = 0; first < x.Rows; first += batch)
+            Accelerator.ConcatColumns(x.View.Slice(first * x.Cols, batch * x.Cols), x.Cols, labels.View,
+                labels.Cols, batch, joined.View.Slice(first * joined.Cols, batch * joined.Cols));
+        return joined;
     }
 
     private Tensor CheckBatch(BufferView<float> labels, int batch)

@@ -13,10 +13,10 @@ public sealed partial class GanModel : IDisposable
 {
     private const int DLoss = 0, GLoss = 1, DReal = 2, DFake = 3;
 
-    private readonly Workspace _workspace;         // 2 maxB rows when PairsGenerator, else maxB
+    private readonly Workspace _workspace;         // 2 maxB rows when PairsPasses, else maxB
     private readonly Sequential _generator;        // (B, N [+ C]) -> (B, D) in [-1, 1]
     private readonly Sequential _discriminator;    // (B, D [+ C]) -> (B, 1) logits
-    // Batch tensors have the workspace's rows (2 maxB when PairsGenerator).
+    // Batch tensors have the workspace's rows (2 maxB when PairsPasses).
     private readonly Tensor _real;                 // (maxB, D) images scaled to [-1, 1] (then the fakes)
     private readonly Tensor _noise;                // (maxB, N)
     private readonly Tensor _gInput;               // (maxB, N + C), cgan only
@@ -49,7 +49,7 @@ public sealed partial class GanModel : IDisposable
             .Where(p => p.Name.StartsWith("generator.", StringComparison.Ordinal)).Sum(p => p.Length);
         // Without batch norm every row is computed as if alone, so a step runs G once on its D batch and
         // its G batch, and D once on the real and the fake batch: passes of twice the rows (TrainStep).
-        _workspace = new Workspace(accelerator, PairsGenerator ? 2 * maxBatch : maxBatch);
+        _workspace = new Workspace(accelerator, PairsPasses ? 2 * maxBatch : maxBatch);
         var ws = _workspace;
         int d = config.InputDim, c = config.LabelColumns, n = config.Noise;
         _generator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Generator, 0,
@@ -93,7 +93,7 @@ public sealed partial class GanModel : IDisposable
     /// row is computed as if alone; the results are those of two passes, bit for bit) and D once on the
     /// real and the fake batch, assigning D's and G's gradients instead of zeroing them first.
     /// </summary>
-    public bool PairsGenerator => !Config.IsConvolutional;
+    public bool PairsPasses => !Config.IsConvolutional;
 
     /// <summary>G's parameters [0, GeneratorCount), then D's, with gradients and optimizer state.</summary>
     public ParameterArena Parameters { get; }

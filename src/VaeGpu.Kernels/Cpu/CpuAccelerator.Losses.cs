@@ -1,9 +1,9 @@
 // Losses with their gradients and the fixed-order sum on the CPU backend. Rows are split over
 // the workers; each row is summed by one worker in a fixed order (8 SIMD lanes left to right,
 // the lanes added by Vector256.Sum, then the tail), so per-row losses never depend on the
-// thread count. BCE's exp is CpuMath.Exp (the device kernels' bit for bit, so the gradients that
-// train a GAN match them); the other exps and Log are Vector256's: CpuMathTests measures them at
-// max 1.8 and 2.3 ulp.
+// thread count. BCE's and MSE-on-sigmoid's exp is CpuMath.Exp (the device kernels' own exp, bit for
+// bit; the BCE kernel also shares the formulas, so the gradients that train a GAN match); the KL's
+// exp is MathF's and Log is Vector256's (CpuMathTests measures it at max 2.3 ulp).
 using System.Runtime.Intrinsics;
 using VaeGpu.Kernels.Kernels;
 
