@@ -40,6 +40,10 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private bool accumulate;
     private Activation activation;
     private int blocksM, blocksK, blocksN, steps;
+    // Per step and worker share, the count of its B slivers claimed so far (ClaimPad ints apart: one
+    // cache line each).
+    private const int ClaimPad = 16;
+    private int[] claims = new int[64 * ClaimPad];
     private int stepM, stepK;
 
     public CpuGemm(CpuWorkerPool pool, CpuGemmKernel kernel)
@@ -87,6 +91,9 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         blocksN = (n + NC - 1) / NC;
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
+        int claimCount = steps * pool.Size * ClaimPad;
+        if (claimCount > claims.Length) claims = new int[claimCount * 2];
+        else Array.Clear(claims, 0, claimCount);
         return (long)m * n * k < ParallelMacs ? 1 : pool.Size;
     }
 
@@ -123,45 +130,74 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private void ComputeStep(int worker, int workers, int step)
     {
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
-        float* pa = packA[step & 1], pb = packB[slice & 1];
+        var work = new StepSlivers(i0, mc, p0, kc, j0, packA[step & 1], packB[slice & 1], worker);
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
-        int iBegin = 0, iEnd = slicesM, jBegin = 0, jEnd = slicesN;
-        // Split the side with more slivers so both workers get work even for thin matrices.
         if (slicesN >= slicesM)
-            (jBegin, jEnd) = (slicesN * worker / workers, slicesN * (worker + 1) / workers);
-        else (iBegin, iEnd) = (slicesM * worker / workers, slicesM * (worker + 1) / workers);
-        bool first = p0 == 0, last = p0 + kc == k;
-        bool loadC = !first || accumulate;
-        float* tile = tiles + worker * mr * nr;
-        bool packSlivers = SliverB(mc, nc);
-        for (int js = jBegin; js < jEnd; js++)
         {
-            int col = j0 + js * nr, cols = Math.Min(nr, n - col);
-            float* sliverB = pb + (long)js * nr * kc;
-            if (packSlivers)
+            if (workers == 1)
             {
-                sliverB = slivers + (long)worker * nr * KC;
-                PackBSliver(sliverB, col, cols, p0, kc);
+                for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, 0, slicesM, SliverB(mc, nc));
+                return;
             }
-            float* biasCols = last && bias != null ? bias + col : null;
-            for (int i = iBegin; i < iEnd; i++)
+            // Each worker takes the B slivers of its own share in order, one claim at a time, then helps
+            // with what is left of the others' shares: a worker that the machine slows down (another
+            // tenant on its core) no longer holds up the next barrier.
+            bool packSlivers = SliverB(mc, nc);
+            for (int t = 0; t < workers; t++)
             {
-                int row = i0 + i * mr, rows = Math.Min(mr, i0 + mc - row);
-                float* sliverA = pa + (long)i * mr * kc;
-                if (rows == mr && cols == nr)
-                {
-                    // A full tile goes straight into C; the activation then runs over its rows.
-                    float* cTile = c + (long)row * n + col;
-                    Multiply(kc, sliverA, sliverB, cTile, n, loadC, biasCols);
-                    if (last && activation != Activation.Identity)
-                        for (long r = 0; r < mr; r++)
-                            CpuMath.Activate(activation, cTile + r * n, cTile + r * n, nr);
-                    continue;
-                }
-                Multiply(kc, sliverA, sliverB, tile, nr, false, null);
-                Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols,
-                    last ? activation : Activation.Identity);
+                int owner = (worker + t) % workers;
+                int begin = slicesN * owner / workers, end = slicesN * (owner + 1) / workers, js;
+                ref int claimed = ref claims[(step * workers + owner) * ClaimPad];
+                while ((js = begin + Interlocked.Increment(ref claimed) - 1) < end)
+                    ComputeColumn(work, js, 0, slicesM, packSlivers);
             }
+            return;
+        }
+        // Fewer columns than row slivers: split the rows so both workers get work for thin matrices.
+        int iBegin = slicesM * worker / workers, iEnd = slicesM * (worker + 1) / workers;
+        for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, iBegin, iEnd, SliverB(mc, nc));
+    }
+
+    // One step's blocks as ComputeColumn needs them.
+    private readonly struct StepSlivers(int i0, int mc, int p0, int kc, int j0, float* packedA,
+        float* packedB, int worker)
+    {
+        public readonly int I0 = i0, Mc = mc, P0 = p0, Kc = kc, J0 = j0, Worker = worker;
+        public readonly float* PackedA = packedA, PackedB = packedB;
+    }
+
+    /// <summary>The tiles of B sliver <paramref name="js"/> with A slivers [iBegin, iEnd) of one step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ComputeColumn(in StepSlivers s, int js, int iBegin, int iEnd, bool packSliver)
+    {
+        int kc = s.Kc;
+        bool last = s.P0 + kc == k, loadC = s.P0 != 0 || accumulate;
+        int col = s.J0 + js * nr, cols = Math.Min(nr, n - col);
+        float* sliverB = s.PackedB + (long)js * nr * kc;
+        if (packSliver)
+        {
+            sliverB = slivers + (long)s.Worker * nr * KC;
+            PackBSliver(sliverB, col, cols, s.P0, kc);
+        }
+        float* biasCols = last && bias != null ? bias + col : null;
+        for (int i = iBegin; i < iEnd; i++)
+        {
+            int row = s.I0 + i * mr, rows = Math.Min(mr, s.I0 + s.Mc - row);
+            float* sliverA = s.PackedA + (long)i * mr * kc;
+            if (rows == mr && cols == nr)
+            {
+                // A full tile goes straight into C; the activation then runs over its rows.
+                float* cTile = c + (long)row * n + col;
+                Multiply(kc, sliverA, sliverB, cTile, n, loadC, biasCols);
+                if (last && activation != Activation.Identity)
+                    for (long r = 0; r < mr; r++)
+                        CpuMath.Activate(activation, cTile + r * n, cTile + r * n, nr);
+                continue;
+            }
+            float* tile = tiles + s.Worker * mr * nr;
+            Multiply(kc, sliverA, sliverB, tile, nr, false, null);
+            Merge(tile, c + (long)row * n + col, rows, cols, loadC, biasCols,
+                last ? activation : Activation.Identity);
         }
     }
 
