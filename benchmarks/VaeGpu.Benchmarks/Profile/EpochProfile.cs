@@ -165,7 +165,7 @@ public static class EpochProfile
         Console.WriteLine();
         Console.WriteLine("| GEMM in the last replay (M x K x N) | calls | seconds | GFLOP/s |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var row in rows.Take(12))
+        foreach (var row in rows.Take(24))
             Console.WriteLine(string.Create(c, $"| {row.Shape} | {row.Calls:N0} | {row.Seconds:F3} | "
                 + $"{row.Flops / row.Seconds / 1e9:F1} |"));
     }

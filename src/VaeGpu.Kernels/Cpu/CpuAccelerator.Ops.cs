@@ -25,6 +25,7 @@ public unsafe partial class CpuAccelerator
         Activation activation)
     {
         float* pbias = bias.IsEmpty ? null : Ptr(bias);
+        if (TryThinGemm(layout, m, n, k, Ptr(a), Ptr(b), Ptr(c), accumulate, pbias, activation)) return;
         gemm.Run(layout, m, n, k, Ptr(a), Ptr(b), Ptr(c), accumulate, pbias, activation);
     }
 

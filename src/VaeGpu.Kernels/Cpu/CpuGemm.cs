@@ -166,7 +166,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         public readonly float* PackedA = packedA, PackedB = packedB;
     }
 
-    /// <summary>The tiles of B sliver <paramref name="js"/> with A slivers [iBegin, iEnd) of one step.</summary>
+    /// <summary>B sliver <paramref name="js"/> times A slivers [iBegin, iEnd) of a step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeColumn(in StepSlivers s, int js, int iBegin, int iEnd, bool packSliver)
     {

@@ -1,7 +1,8 @@
 // The CPU backend's packed GEMM against plain float64 GEMM written here: every layout, with and
 // without accumulate and bias, every activation, awkward sizes (1, primes, edges of the MR/NR
 // tiles and of the KC/MC blocks), views at odd offsets, each supported micro-kernel, 1-3 threads.
-// Also checks determinism: two runs, and runs with different thread counts, are bit-identical.
+// Also checks determinism: two runs, and runs with different thread counts, are bit-identical; and
+// that thin products (one row, one column or depth one) equal the packed path's bit for bit.
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using Xunit.Abstractions;
@@ -14,6 +15,17 @@ public sealed class CpuGemmTests(ITestOutputHelper output)
     [
         (1, 1, 1), (1, 9, 3), (7, 1, 5), (5, 17, 1), (6, 16, 8), (4, 8, 2), (13, 31, 257), (12, 33, 256),
         (37, 53, 300), (97, 61, 513), (150, 35, 17), (145, 7, 3), (3, 4111, 11), (29, 130, 129),
+        // Thin products (CpuAccelerator.ThinGemm): one column, one row, depth one, with several depth blocks.
+        (257, 1, 700), (1, 203, 601), (131, 77, 1), (1, 1, 530),
+    ];
+
+    // Thin shapes of every kind: a layer with one output (forward, input and weight gradients at the
+    // GAN's sizes), and awkward ones around the vector width and the depth blocks.
+    private static readonly (int M, int N, int K)[] ThinSizes =
+    [
+        (256, 1, 256), (256, 256, 1), (1, 256, 256), (1, 1, 1), (9, 1, 7), (1, 9, 7), (7, 9, 1),
+        (70, 1, 1030), (1, 70, 1030), (1, 1, 784), (3, 1, 1), (1, 3, 1), (1, 1, 9), (129, 1, 17),
+        (1, 129, 17),
     ];
 
     private static readonly int[] ThreadCounts = [1, 2, 3];
@@ -40,6 +52,34 @@ public sealed class CpuGemmTests(ITestOutputHelper output)
         {
             foreach (var cpu in cpus) cpu.Dispose();
         }
+    }
+
+    [Fact]
+    public void ThinProductsEqualThePackedPathBitForBit()
+    {
+        int seed = Random.Shared.Next();
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        using var cpu = new CpuAccelerator(2);
+        foreach (var (m, n, k) in ThinSizes)
+            foreach (var layout in Enum.GetValues<GemmLayout>())
+            {
+                float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n);
+                float[] c0 = RandomArray(random, m * n), bias = RandomArray(random, n);
+                foreach (bool accumulate in new[] { false, true })
+                    foreach (bool withBias in new[] { false, true })
+                        foreach (var activation in Enum.GetValues<Activation>())
+                        {
+                            float[]? on = withBias ? bias : null;
+                            float[] Product(bool thin)
+                            {
+                                cpu.ThinGemm = thin;
+                                return Run(cpu, layout, m, n, k, a, b, c0, accumulate, on, activation);
+                            }
+                            AssertBitIdentical(Product(false), Product(true), $"{layout} m={m} n={n} k={k} "
+                                + $"accumulate={accumulate} bias={withBias} {activation}");
+                        }
+            }
     }
 
     private void CheckSize(CpuAccelerator[] cpus, Random random, GemmLayout layout, int m, int n, int k)

@@ -23,7 +23,12 @@ public sealed class CpuIdentityTests(ITestOutputHelper output)
         using var cpu = new CpuAccelerator(2);
         using var cl = OpenCLAccelerator.Create(0);
         // Depths of one block, of several equal blocks (784 = 4 x 196 rounded to 200) and a ragged one.
-        var shapes = new[] { (1, 1, 1), (128, 256, 784), (130, 47, 1030), (7, 33, 300), (65, 1, 96) };
+        // Thin ones (one column, one row, depth one) take the cpu's own loops (CpuAccelerator.ThinGemm).
+        var shapes = new[]
+        {
+            (1, 1, 1), (128, 256, 784), (130, 47, 1030), (7, 33, 300), (65, 1, 96), (256, 1, 256),
+            (1, 256, 256), (256, 256, 1), (37, 1, 1030),
+        };
         var epilogues = new[]
         {
             (false, Activation.Tanh), (true, Activation.LeakyRelu), (true, Activation.Identity),
