@@ -33,7 +33,7 @@ public unsafe partial class CpuAccelerator
         if (column) (perOutput, perDepth) = layout == GemmLayout.TN ? (1L, (long)m) : (k, 1L);
         else (perOutput, perDepth) = layout == GemmLayout.NT ? (k, 1L) : (1L, (long)n);
         var work = new DotWork(x, y, c, k, CpuGemm.DepthStep(k), perOutput, perDepth, accumulate, bias,
-            column ? 0 : 1, activation, column);
+            activation, column);
         Dispatch(work, column ? m : n, 64, k);
         return true;
     }
@@ -74,7 +74,7 @@ public unsafe partial class CpuAccelerator
     // (n = 1) is activated one element at a time, as the packed path's edge tiles are; a row in the same
     // groups of eight.
     private readonly struct DotWork(float* x, float* y, float* c, int k, int depthStep, long perOutput,
-        long perDepth, bool accumulate, float* bias, int biasStride, Activation activation, bool column)
+        long perDepth, bool accumulate, float* bias, Activation activation, bool column)
         : IRangeWork
     {
         public void Run(int begin, int end)
@@ -114,12 +114,11 @@ public unsafe partial class CpuAccelerator
                     s2 = Vector256.FusedMultiplyAdd(Vector256.Load(xp + 16), yp, s2);
                     s3 = Vector256.FusedMultiplyAdd(Vector256.Load(xp + 24), yp, s3);
                 }
-                bool fresh = p0 == 0 && !accumulate;
-                t0 = fresh ? s0 : s0 + (p0 == 0 ? Vector256.Load(c + e) : t0);
+                t0 = AddBlock(s0, t0, p0, e);
                 if (count == 1) continue;
-                t1 = fresh ? s1 : s1 + (p0 == 0 ? Vector256.Load(c + e + 8) : t1);
-                t2 = fresh ? s2 : s2 + (p0 == 0 ? Vector256.Load(c + e + 16) : t2);
-                t3 = fresh ? s3 : s3 + (p0 == 0 ? Vector256.Load(c + e + 24) : t3);
+                t1 = AddBlock(s1, t1, p0, e + 8);
+                t2 = AddBlock(s2, t2, p0, e + 16);
+                t3 = AddBlock(s3, t3, p0, e + 24);
             }
             Store(e, t0);
             if (count == 1) return;
@@ -160,17 +159,22 @@ public unsafe partial class CpuAccelerator
                         xp[4 * perOutput], xp[5 * perOutput], xp[6 * perOutput], xp[7 * perOutput]);
                     sum = Vector256.FusedMultiplyAdd(column, Vector256.Create(y[p]), sum);
                 }
-                total = p0 == 0 && !accumulate ? sum : sum + (p0 == 0 ? Vector256.Load(c + e) : total);
+                total = AddBlock(sum, total, p0, e);
             }
             Store(e, total);
         }
 
-        // c[e..e+8) = total [+ bias].
+        // The running total of outputs [e, e + 8) after the depth block starting at p0 with sum `sum`:
+        // the first block's sum alone, or added to C's values (accumulating) or to the blocks before.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<float> AddBlock(Vector256<float> sum, Vector256<float> total, int p0, int e) =>
+            p0 != 0 ? sum + total : accumulate ? sum + Vector256.Load(c + e) : sum;
+
+        // c[e..e+8) = total [+ bias]: a column's one bias, or a row's bias per output.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Store(int e, Vector256<float> total)
         {
-            if (bias != null)
-                total += biasStride == 0 ? Vector256.Create(bias[0]) : Vector256.Load(bias + e);
+            if (bias != null) total += column ? Vector256.Create(bias[0]) : Vector256.Load(bias + e);
             total.Store(c + e);
         }
 
@@ -195,7 +199,7 @@ public unsafe partial class CpuAccelerator
                     totals[r] = p0 == 0 && !accumulate ? sums[r] : sums[r] + totals[r];
             }
             for (int r = 0; r < count; r++)
-                c[e + r] = bias != null ? totals[r] + bias[biasStride * (e + r)] : totals[r];
+                c[e + r] = bias != null ? totals[r] + bias[column ? 0 : e + r] : totals[r];
         }
     }
 }

@@ -132,30 +132,25 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
         var work = new StepSlivers(i0, mc, p0, kc, j0, packA[step & 1], packB[slice & 1], worker);
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
-        if (slicesN >= slicesM)
+        bool packSlivers = SliverB(mc, nc);
+        if (slicesN < slicesM)
         {
-            if (workers == 1)
-            {
-                for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, 0, slicesM, SliverB(mc, nc));
-                return;
-            }
-            // Each worker takes the B slivers of its own share in order, one claim at a time, then helps
-            // with what is left of the others' shares: a worker that the machine slows down (another
-            // tenant on its core) no longer holds up the next barrier.
-            bool packSlivers = SliverB(mc, nc);
-            for (int t = 0; t < workers; t++)
-            {
-                int owner = (worker + t) % workers;
-                int begin = slicesN * owner / workers, end = slicesN * (owner + 1) / workers, js;
-                ref int claimed = ref claims[(step * workers + owner) * ClaimPad];
-                while ((js = begin + Interlocked.Increment(ref claimed) - 1) < end)
-                    ComputeColumn(work, js, 0, slicesM, packSlivers);
-            }
+            // Fewer columns than row slivers: split the rows so both workers get work for thin matrices.
+            int iBegin = slicesM * worker / workers, iEnd = slicesM * (worker + 1) / workers;
+            for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, iBegin, iEnd, packSlivers);
             return;
         }
-        // Fewer columns than row slivers: split the rows so both workers get work for thin matrices.
-        int iBegin = slicesM * worker / workers, iEnd = slicesM * (worker + 1) / workers;
-        for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, iBegin, iEnd, SliverB(mc, nc));
+        // Each worker takes the B slivers of its own share in order, one claim at a time, then helps with
+        // what is left of the others' shares: a worker that the machine slows down (another tenant on its
+        // core) no longer holds up the next barrier.
+        for (int t = 0; t < workers; t++)
+        {
+            int owner = (worker + t) % workers;
+            int begin = slicesN * owner / workers, end = slicesN * (owner + 1) / workers, js;
+            ref int claimed = ref claims[(step * workers + owner) * ClaimPad];
+            while ((js = begin + Interlocked.Increment(ref claimed) - 1) < end)
+                ComputeColumn(work, js, 0, slicesM, packSlivers);
+        }
     }
 
     // One step's blocks as ComputeColumn needs them.
