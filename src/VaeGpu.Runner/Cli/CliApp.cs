@@ -4,6 +4,7 @@
 // with 130 after the current step; a diverged run exits with 3. Runs in-process for tests.
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Output;
@@ -56,6 +57,18 @@ public sealed partial class CliApp
             string message = string.Join(" ", parse.Errors[0].Message.Split(['\n', '\r', '\t'],
                 StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             _err.WriteLine($"error: {message}{TypoHint.For(parse)} (see --help)");
+            return ExitCodes.UserError;
+        }
+        if (parse.Action is not HelpAction && parse.CommandResult.Command != root
+            && parse.RootCommandResult.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit)
+                is { } early)
+        {
+            // `VaeGpu.Runner --epochs 1 sweep ...` parses, but the training options before the command
+            // belong to the root command and the sub-command would run without them.
+            string command = parse.CommandResult.Command.Name, option = early.IdentifierToken?.Value
+                ?? early.Option.Name;
+            _err.WriteLine($"error: {option}: options go after the command (VaeGpu.Runner {command} "
+                + $"{option} ...); before '{command}' they would be ignored");
             return ExitCodes.UserError;
         }
         try

@@ -173,6 +173,9 @@ public sealed class RunnerBehaviourTests(ITestOutputHelper output)
         { ["--resume", "/nonexistent/run"], "no such folder" },
         { ["sample", "--run", "/nonexistent/run"], "no such folder" },
         { ["data", "info", "mnist", "--data-dir", "/nonexistent/data"], "mnist" },
+        // options before a sub-command would be the root command's and silently dropped
+        { ["--epochs", "1", "sweep", "--grid", "latent=2", "--out", "x"], "options go after the command" },
+        { ["--data-dir", "/somewhere", "eval", "--run", "x"], "before 'eval' they would be ignored" },
     };
 
     [Theory]
