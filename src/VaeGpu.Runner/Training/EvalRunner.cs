@@ -72,7 +72,8 @@ public static class EvalRunner
         return ExitCodes.Ok;
     }
 
-    private static int GanEpoch(Accelerator acc, RunConfig config, string dir)
+    /// <summary>The completed epochs of a GAN run folder's checkpoint (which loading it checks).</summary>
+    public static int GanEpoch(Accelerator acc, RunConfig config, string dir)
     {
         using var gan = ModelFactory.CreateGan(acc, config, 1);
         return Checkpoint.Load(dir, gan, withOptimizer: false);

@@ -25,6 +25,18 @@ public sealed record GanHealth(double DAccuracy, double Spread, int Images)
         return warnings;
     }
 
+    /// <summary>Warning lines by their short names, "D won" and "mode collapse" (joined by "; "), or "ok"
+    /// when there are none: a sweep's table shows how each GAN's last epoch ended.</summary>
+    public static string Summary(IEnumerable<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(warnings);
+        var names = warnings.Select(w => w.Contains(": mode collapse:", StringComparison.Ordinal)
+                ? "mode collapse"
+                : w.Contains(": D is right about all ", StringComparison.Ordinal) ? "D won" : "warning")
+            .Distinct().ToList();
+        return names.Count == 0 ? "ok" : string.Join("; ", names);
+    }
+
     /// <summary>The epoch a warning line names ("WARNING epoch 3: ..."), or int.MaxValue.</summary>
     public static int EpochOf(string warning)
     {

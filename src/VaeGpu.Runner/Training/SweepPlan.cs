@@ -86,6 +86,11 @@ public static class SweepPlan
             {
                 config = Apply(baseConfig, run);
                 config.Validate();
+                // As on the command line: a setting the run's model does not have is refused, not ignored
+                // (a grid model=vae,gan;latent=2,20 would train the same GAN twice).
+                foreach (var (key, _) in run)
+                    if (SettingsTable.ScopeError(SettingsTable.Find(key)!, config) is { } scope)
+                        throw new UserErrorException(scope);
             }
             catch (UserErrorException e)
             {

@@ -26,7 +26,8 @@ public sealed partial class SweepRunner
         string metricsPath = Path.Combine(dir, Checkpoint.MetricsFile);
         if (!File.Exists(Path.Combine(dir, Checkpoint.ConfigFile))
             || !File.Exists(Path.Combine(dir, Checkpoint.ModelFile))) return RunState.Fresh;
-        int done = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath).Count : 0;
+        int done = !File.Exists(metricsPath) ? 0
+            : planned.IsGan ? GanMetricsCsv.Read(metricsPath).Count : MetricsCsv.Read(metricsPath).Count;
         bool finished = done >= planned.Epochs && File.Exists(Path.Combine(dir, "report.html"));
         return finished ? RunState.Trained : RunState.Partial;
     }
@@ -57,10 +58,21 @@ public sealed partial class SweepRunner
             run.Settings.FirstOrDefault(s => s.Key == key) is { Key: not null } given
                 ? given : (key, SettingsTable.Find(key)!.Format(run.Config))).ToList();
         string metricsPath = Path.Combine(dir, Checkpoint.MetricsFile);
-        var metrics = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
-        long parameters = VaeGpu.Layers.VaeModel.ParameterShapes(ModelFactory.ToModelConfig(run.Config))
-            .Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
-        return new SweepRow(run.Name, settings, status, metrics, parameters, eval?.ImportanceSamples ?? 0,
-            eval?.NllBound, eval?.DigitFid, eval?.FidFloor, eval?.ConditionalAccuracy);
+        bool gan = run.Config.IsGan, exists = File.Exists(metricsPath);
+        var shapes = gan ? VaeGpu.Layers.GanModel.ParameterShapes(ModelFactory.ToGanConfig(run.Config))
+            : VaeGpu.Layers.VaeModel.ParameterShapes(ModelFactory.ToModelConfig(run.Config));
+        long parameters = shapes.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+        var ganMetrics = gan && exists ? GanMetricsCsv.Read(metricsPath) : [];
+        string warningsPath = Path.Combine(dir, GanTrainer.WarningsFile);
+        string health = ganMetrics.Count == 0 ? "" : GanHealth.Summary(File.Exists(warningsPath)
+            ? File.ReadAllLines(warningsPath).Where(w => GanHealth.EpochOf(w) == ganMetrics[^1].Epoch)
+            : []);
+        return new SweepRow(run.Name, settings, status, !gan && exists ? MetricsCsv.Read(metricsPath) : [],
+            parameters, eval)
+        {
+            IsGan = gan,
+            GanMetrics = ganMetrics,
+            GanHealth = health,
+        };
     }
 }

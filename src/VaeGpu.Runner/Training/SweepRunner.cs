@@ -1,7 +1,8 @@
 // The sweep service: trains a grid or plan of runs one after another into one folder per run, evaluates
-// each (test loss, log-likelihood bound, digit-FID, CVAE accuracy) and rewrites compare.csv/html after
-// every run. Running the same sweep again resumes: finished runs are kept, a run cut off mid-way
-// continues from its last checkpoint, a diverged run stays recorded as diverged.
+// each (a VAE's test loss and log-likelihood bound; digit-FID, digit-KID and, for conditional models,
+// conditional accuracy for every model, GANs included) and rewrites compare.csv/html after every run.
+// Running the same sweep again resumes: finished runs are kept, a run cut off mid-way continues from its
+// last checkpoint, a diverged run stays recorded as diverged.
 using VaeGpu.Kernels;
 using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Evaluation;
@@ -53,11 +54,6 @@ public sealed partial class SweepRunner
 
     private int RunCore(List<SweepRun> runs)
     {
-        // Sweeps compare VAEs (test loss, bound, loss curves); a GAN is refused before anything is written.
-        if (runs.FirstOrDefault(r => r.Config.IsGan) is { } gan)
-            throw new UserErrorException($"sweep: run '{gan.Name}' is a {gan.Config.Model.Name()}; sweeps "
-                + "train the VAEs (vae, cvae, ae) only for now: train GANs one by one, or compare them with "
-                + "docs/gan-comparison.sh");
         foreach (var run in runs) CheckRunFolder(Path.Combine(_sweep.Folder, run.Name), run);
         OutputFolder.EnsureWritable(_sweep.Folder, "sweep");
         var lines = runs.Select(r =>
@@ -105,8 +101,8 @@ public sealed partial class SweepRunner
             {
                 Directory.CreateDirectory(dir);
                 File.Delete(Path.Combine(dir, Evaluator.FileName));
-                var result = new Trainer(run.Config, dataset, accelerator, dir, progress)
-                    .Run(resume: state == RunState.Partial, _console.Cancel);
+                var result = Train(run.Config, dataset, accelerator, dir, progress,
+                    resume: state == RunState.Partial);
                 if (result.Outcome == TrainOutcome.Interrupted)
                 {
                     rows.Add(Row(run, dir, "interrupted", null, keys));
@@ -142,17 +138,32 @@ public sealed partial class SweepRunner
         return ExitCodes.Ok;
     }
 
+    // Trains one run, a VAE's or a GAN's, from scratch or from its last checkpoint.
+    private (TrainOutcome Outcome, string Message) Train(RunConfig config, Dataset dataset, Accelerator acc,
+        string dir, ITrainingProgress progress, bool resume)
+    {
+        if (config.IsGan)
+        {
+            var gan = new GanTrainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
+            return (gan.Outcome, gan.Message);
+        }
+        var vae = new Trainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
+        return (vae.Outcome, vae.Message);
+    }
+
     /// <summary>True when a saved eval.json holds what this sweep asks for (its K, and a digit-FID when
     /// one is wanted); an eval from other settings is redone rather than reported as this one.</summary>
     private bool Answers(EvalResult saved, RunConfig config) =>
         saved.ImportanceSamples == (Evaluator.HasBound(config) ? _sweep.ImportanceSamples : 0)
         && (_sweep.FidSamples == 0 || saved.DigitFid is not null);
 
-    /// <summary>Evaluates a trained run (bound, then digit metrics) and saves its eval.json.</summary>
+    /// <summary>Evaluates a trained run (a VAE's test loss and bound, then every model's digit metrics)
+    /// and saves its eval.json.</summary>
     private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset)
     {
-        var result = _console.WithProgress(_sweep.Quiet, $"eval K={_sweep.ImportanceSamples}",
-            progress => Evaluator.Run(acc, config, dir, dataset, _sweep.ImportanceSamples, progress));
+        var result = config.IsGan ? new EvalResult { Epoch = EvalRunner.GanEpoch(acc, config, dir) }
+            : _console.WithProgress(_sweep.Quiet, $"eval K={_sweep.ImportanceSamples}",
+                progress => Evaluator.Run(acc, config, dir, dataset, _sweep.ImportanceSamples, progress));
         if (_sweep.FidSamples > 0)
         {
             var reference = SweepReference(acc, dataset);

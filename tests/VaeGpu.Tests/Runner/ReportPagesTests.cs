@@ -210,7 +210,7 @@ public sealed partial class ReportPagesTests(ITestOutputHelper output)
             var metrics = new List<EpochMetrics> { new(1, 150, 130, 20, 140, 121, 19, 2, 9000) };
             var settings = Enumerable.Range(0, 12).Select(k => ($"key{k}", $"value-{k}")).ToList();
             var rows = new[] { "latent=2,beta=4,encoder=512-256", "latent=20,beta=1,encoder=400" }
-                .Select(name => new SweepRow(name, settings, "ok", metrics, 1234, 0, null, null, null, null))
+                .Select(name => new SweepRow(name, settings, "ok", metrics, 1234, null))
                 .ToList();
             CompareReport.Write(dir, "wide", rows);
             string html = File.ReadAllText(Path.Combine(dir, "compare.html"));

@@ -160,14 +160,93 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         }
     }
 
+    // GANs beside a VAE in one sweep: each run trains with its own loop, every run gets digit-FID and
+    // digit-KID, the table has the VAE's losses and bound and the GANs' D and G losses and health, both
+    // kinds of curve are drawn, and running the sweep again keeps every run.
+    [DataFact("usps")]
+    public void GansAndAVaeSweepSideBySide()
+    {
+        string folder = RunnerHarness.TempDir("sweep-gan");
+        try
+        {
+            string[] args =
+            [
+                "sweep", "--grid", "model=gan,cgan,vae", "--dataset", "usps", "--data-dir",
+                RunnerHarness.DataDir("usps"), "--limit", "600", "--epochs", "2", "--importance-samples", "3",
+                "--fid-samples", "300", "--classifiers", Path.Combine(folder, "classifiers"), "--out",
+                Path.Combine(folder, "sweep"),
+            ];
+            var first = RunnerHarness.Run(args);
+            output.WriteLine(first.ToString());
+            Assert.True(first.Code == 0, first.ToString());
+            string sweep = Path.Combine(folder, "sweep");
+            var csv = File.ReadAllLines(Path.Combine(sweep, "compare.csv"));
+            Assert.Equal(4, csv.Length);
+            var header = csv[0].Split(',');
+            foreach (string column in new[] { "test_loss", "nll_bound", "d_loss", "g_loss", "gan_health",
+                "digit_fid", "digit_kid", "kid_floor", "conditional_accuracy" })
+                Assert.Contains(column, header);
+            string Cell(string line, string column) => line.Split(',')[Array.IndexOf(header, column)];
+            double Number(string line, string column) =>
+                double.Parse(Cell(line, column), CultureInfo.InvariantCulture);
+            foreach (var (line, name) in csv.Skip(1).Zip(new[] { "model-gan", "model-cgan", "model-vae" }))
+            {
+                Assert.Equal(header.Length, line.Split(',').Length);
+                Assert.Equal(name, Cell(line, "run"));
+                Assert.Equal("done", Cell(line, "status"));
+                Assert.Equal("2", Cell(line, "epochs"));
+                Assert.True(Number(line, "digit_fid") > Number(line, "fid_floor"), line);
+                Assert.True(Number(line, "digit_kid") > Number(line, "kid_floor"), line);
+                bool gan = name != "model-vae";
+                Assert.Equal(gan, Cell(line, "test_loss") == "");
+                Assert.Equal(gan, Cell(line, "nll_bound") == "");
+                Assert.Equal(!gan, Cell(line, "d_loss") == "");
+                Assert.Equal(!gan, Cell(line, "gan_health") == "");
+                Assert.Equal(name == "model-cgan", Cell(line, "conditional_accuracy") != "");
+                string[] metricsLast =
+                    File.ReadAllLines(Path.Combine(sweep, name, "metrics.csv"))[^1].Split(',');
+                // the table's losses are the run's own last epoch: metrics.csv has d_loss, g_loss after
+                // the epoch for a GAN and train_loss, ..., test_loss for a VAE
+                double Last(int column) => double.Parse(metricsLast[column], CultureInfo.InvariantCulture);
+                if (gan)
+                {
+                    Assert.Equal(Last(1), Number(line, "d_loss"), 4);
+                    Assert.Equal(Last(2), Number(line, "g_loss"), 4);
+                }
+                else
+                {
+                    Assert.Equal(Last(4), Number(line, "test_loss"), 3);
+                }
+            }
+            int Curves(string metric) =>
+                File.ReadAllText(Path.Combine(sweep, $"compare-{metric}.svg")).Split("<polyline").Length - 1;
+            Assert.Equal(2, Curves("d_loss"));
+            Assert.Equal(1, Curves("test_loss"));
+            string html = File.ReadAllText(Path.Combine(sweep, "compare.html"));
+            Assert.Contains("model-cgan", html);
+            Assert.Contains("gan_health", html);
+
+            var again = RunnerHarness.Run(args);
+            Assert.True(again.Code == 0, again.ToString());
+            Assert.Equal(3, again.OutLines.Count(l => l.Contains("already trained")));
+            Assert.Equal(csv, File.ReadAllLines(Path.Combine(sweep, "compare.csv")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("error: sweep: give exactly one of --grid and --plan", "sweep", "--out", "x")]
     [InlineData("error: --grid: unknown key 'size'", "sweep", "--grid", "size=1", "--out", "x")]
     [InlineData("error: --importance-samples: expected 1 to 100000", "sweep", "--grid", "latent=2",
         "--importance-samples", "0", "--out", "x")]
     [InlineData("error: --plan missing.txt: cannot read", "sweep", "--plan", "missing.txt", "--out", "x")]
-    [InlineData("error: sweep: run 'model-lsgan' is a lsgan; sweeps train the VAEs (vae, cvae, ae) only",
-        "sweep", "--grid", "model=vae,lsgan", "--out", "x")]
+    [InlineData("error: sweep run 'model-lsgan_latent-2': --latent: applies to the VAEs (vae, cvae, ae), "
+        + "not to a lsgan", "sweep", "--grid", "model=vae,lsgan;latent=2,20", "--out", "x")]
+    [InlineData("error: sweep run 'noise-32': --noise: applies to the GANs", "sweep", "--grid", "noise=32,96",
+        "--out", "x")]
     public void BadSweepOptionsGiveOneLine(string expected, params string[] args)
     {
         var result = RunnerHarness.Run(args);
