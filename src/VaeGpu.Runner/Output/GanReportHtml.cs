@@ -1,5 +1,6 @@
-// report.html of a GAN run: the facts, the configuration, the metrics table with the columns,
-// every warning of the health checks (a failing GAN is shown, not hidden), and the pictures.
+// report.html of a GAN run: the facts, the configuration, the evaluation (digit-FID and digit-KID, from
+// eval.json when `eval` or a sweep wrote one), the metrics table with the columns, every warning
+// of the health checks (a failing GAN is shown, not hidden), and the pictures.
 using System.Globalization;
 using System.Net;
 using VaeGpu.Runner.Training;
@@ -31,10 +32,9 @@ public static class GanReportHtml
             + "</p>\n" : "<h2>Warnings</h2>\n<ul>\n");
         foreach (var warning in warnings) html.Append($"<li class=\"w\">{E(warning)}</li>\n");
         if (warnings.Count > 0) html.Append("</ul>\n");
-        html.Append("<h2>Run</h2>\n<table>\n");
-        foreach (var (name, value) in facts)
-            html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
-        html.Append("</table>\n<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
+        ReportHtml.AppendFacts(html, facts);
+        html.Append("<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
+        ReportHtml.AppendEvaluation(html, runDir, config, metrics.Count > 0 ? metrics[^1].Epoch : 0);
         html.Append("<h2>Metrics</h2>\n<table>\n<tr>");
         foreach (var column in GanMetricsCsv.Header.Split(',')) html.Append($"<th>{E(column)}</th>");
         html.Append("</tr>\n");

@@ -1,6 +1,7 @@
-// report.html's evaluation section, from RUN/eval.json when `eval` (or a sweep) has written one: the
-// test loss, the importance-sampled bound on -log p(x), digit-FID with its floor and a CVAE's
-// conditional accuracy. An eval.json of an earlier epoch is shown as such, never as current.
+// report.html's evaluation section, VAE's and GAN's, from RUN/eval.json when `eval` (or a sweep) has
+// written one: a VAE's test loss and importance-sampled bound on -log p(x), every model's digit-FID and
+// digit-KID with their floors and a conditional model's accuracy. An eval.json of an earlier epoch is
+// shown as such, never as current.
 using System.Globalization;
 using System.Text;
 using VaeGpu.Runner.Training;
@@ -9,7 +10,7 @@ namespace VaeGpu.Runner.Output;
 
 public static partial class ReportHtml
 {
-    private static void AppendEvaluation(StringBuilder html, string runDir, RunConfig config, int lastEpoch)
+    internal static void AppendEvaluation(StringBuilder html, string runDir, RunConfig config, int lastEpoch)
     {
         EvalResult? r;
         try
@@ -32,8 +33,10 @@ public static partial class ReportHtml
         void Row(string name, string value, string note) =>
             html.Append($"<tr><td class=\"k\">{E(name)}</td><td>{E(value)}</td><td class=\"k\">{E(note)}")
                 .Append("</td></tr>\n");
-        Row("test loss", N(r.TestLoss, "0.###"), units + (config.IsAutoencoder ? "" : " (recon + beta KL)"));
-        if (!config.IsAutoencoder)
+        if (!config.IsGan)
+            Row("test loss", N(r.TestLoss, "0.###"),
+                units + (config.IsAutoencoder ? "" : " (recon + beta KL)"));
+        if (!config.IsAutoencoder && !config.IsGan)
         {
             Row("test reconstruction", N(r.TestRecon, "0.###"), units);
             Row("test KL", N(r.TestKl, "0.###"), "nats per image");
@@ -45,17 +48,27 @@ public static partial class ReportHtml
             Row("digit-FID", N(fid, "0.###"), "generated vs test images (lower is better)");
         if (r.FidFloor is { } floor)
             Row("digit-FID floor", N(floor, "0.###"), "test vs training images: the best reachable");
+        if (r.DigitKid is { } kid)
+            Row("digit-KID", $"{N(kid, "0.#####")} ± {N(r.DigitKidStd ?? 0, "0.#####")}",
+                "generated vs test images, mean ± std over subsets (lower is better)");
+        if (r.KidFloor is { } kidFloor)
+            Row("digit-KID floor", N(kidFloor, "0.#####"), "test vs training images: the best reachable");
         if (r.ConditionalAccuracy is { } accuracy)
             Row("conditional accuracy", N(accuracy, "0.0000"),
                 "share of per-class samples the classifier assigns to their class");
         if (r.ClassifierAccuracy is { } classifier)
             Row("classifier test accuracy", N(classifier, "0.0000"), "the digit classifier behind the FID");
-        Row("test images", r.Images.ToString(CultureInfo.InvariantCulture), $"epoch {r.Epoch} checkpoint");
+        if (!config.IsGan)
+            Row("test images", r.Images.ToString(CultureInfo.InvariantCulture),
+                $"epoch {r.Epoch} checkpoint");
+        else
+            Row("checkpoint", $"epoch {r.Epoch}", "the generator measured");
         html.Append("</table>\n");
         if (r.DigitFid is not null)
             html.Append("<p>digit-FID is the Fr&eacute;chet distance between our classifier's features of ")
-                .Append("generated and of test images: VaeGpu's own yardstick, comparable only with itself, ")
-                .Append("not with published FID numbers.</p>\n");
+                .Append("generated and of test images, digit-KID the kernel distance (unbiased MMD&sup2;, ")
+                .Append("cubic kernel) between the same features: VaeGpu's own yardsticks, comparable only ")
+                .Append("with themselves, not with published FID or KID numbers.</p>\n");
     }
 
     private static string N(double value, string format) =>

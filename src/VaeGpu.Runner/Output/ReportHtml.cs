@@ -43,18 +43,37 @@ public static partial class ReportHtml
     }
 
     /// <summary>Rebuilds an existing report.html from the run folder (config.json, metrics.csv, the
-    /// pictures, eval.json); does nothing where the run has no report yet (it never finished) and for a
-    /// GAN run (its own page does not show evaluation yet).</summary>
+    /// pictures, eval.json; a GAN's warnings.txt); does nothing where the run has no report yet (it never
+    /// finished).</summary>
     public static void Refresh(string runDir)
     {
         ArgumentNullException.ThrowIfNull(runDir);
         string page = Path.Combine(runDir, FileName);
         if (!File.Exists(page)) return;
         var config = RunConfig.Load(Path.Combine(runDir, Checkpoint.ConfigFile));
-        if (config.IsGan) return; // a GAN's page is GanReportHtml's, written by its trainer
         string metricsPath = Path.Combine(runDir, Checkpoint.MetricsFile);
+        var facts = ReadFacts(File.ReadAllText(page));
+        if (config.IsGan)
+        {
+            string warningsPath = Path.Combine(runDir, GanTrainer.WarningsFile);
+            var ganMetrics = File.Exists(metricsPath) ? GanMetricsCsv.Read(metricsPath) : [];
+            GanReportHtml.Write(runDir, config, ganMetrics,
+                File.Exists(warningsPath) ? File.ReadAllLines(warningsPath) : [], facts);
+            return;
+        }
         var metrics = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];
-        WriteCore(runDir, config, metrics, ReadFacts(File.ReadAllText(page)));
+        WriteCore(runDir, config, metrics, facts);
+    }
+
+    /// <summary>The facts table, with its JSON copy that <see cref="Refresh"/> reads back.</summary>
+    internal static void AppendFacts(StringBuilder html, IReadOnlyList<(string Name, string Value)> facts)
+    {
+        html.Append("<h2>Run</h2>\n<table>\n");
+        foreach (var (name, value) in facts)
+            html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
+        html.Append("</table>\n").Append(FactsOpen)
+            .Append(JsonSerializer.Serialize(facts.Select(f => new[] { f.Name, f.Value })))
+            .Append(FactsClose).Append('\n');
     }
 
     private static void WriteCore(string runDir, RunConfig config, IReadOnlyList<EpochMetrics> metrics,
@@ -67,12 +86,7 @@ public static partial class ReportHtml
             html.Append($"<p><b>Final test {(ae ? "reconstruction " : "")}loss: {F(metrics[^1].TestLoss)} ")
                 .Append($"{E(units)}</b> after {metrics[^1].Epoch} epochs.</p>\n");
 
-        html.Append("<h2>Run</h2>\n<table>\n");
-        foreach (var (name, value) in facts)
-            html.Append($"<tr><td class=\"k\">{E(name)}</td><td class=\"k\">{E(value)}</td></tr>\n");
-        html.Append("</table>\n").Append(FactsOpen)
-            .Append(JsonSerializer.Serialize(facts.Select(f => new[] { f.Name, f.Value })))
-            .Append(FactsClose).Append('\n');
+        AppendFacts(html, facts);
         html.Append("<h2>Configuration</h2>\n<pre>").Append(E(config.ToJson())).Append("</pre>\n");
         if (ae)
             html.Append("<p>An ae has no KL term: beta and kl_warmup have no effect on it, and its ")

@@ -203,6 +203,11 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
                 Assert.Equal(!gan, Cell(line, "d_loss") == "");
                 Assert.Equal(!gan, Cell(line, "gan_health") == "");
                 Assert.Equal(name == "model-cgan", Cell(line, "conditional_accuracy") != "");
+                // each run's own page shows its evaluation, GANs' included, and keeps its facts
+                string page = File.ReadAllText(Path.Combine(sweep, name, "report.html"));
+                Assert.Contains("<h2>Evaluation</h2>", page);
+                Assert.Contains("digit-KID floor", page);
+                Assert.Contains("cpu (", page);
                 string[] metricsLast =
                     File.ReadAllLines(Path.Combine(sweep, name, "metrics.csv"))[^1].Split(',');
                 // the table's losses are the run's own last epoch: metrics.csv has d_loss, g_loss after
