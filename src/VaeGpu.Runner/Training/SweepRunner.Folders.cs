@@ -54,9 +54,11 @@ public sealed partial class SweepRunner
     private static SweepRow Row(SweepRun run, string dir, string status, EvalResult? eval,
         IReadOnlyList<string> keys)
     {
+        // A key the run's model does not have (latent for a GAN in a plan that also has VAEs) stays empty.
         var settings = keys.Select(key =>
-            run.Settings.FirstOrDefault(s => s.Key == key) is { Key: not null } given
-                ? given : (key, SettingsTable.Find(key)!.Format(run.Config))).ToList();
+            run.Settings.FirstOrDefault(s => s.Key == key) is { Key: not null } given ? given
+            : SettingsTable.Find(key)! is var setting && SettingsTable.ScopeError(setting, run.Config) is null
+                ? (key, setting.Format(run.Config)) : (key, "")).ToList();
         string metricsPath = Path.Combine(dir, Checkpoint.MetricsFile);
         bool gan = run.Config.IsGan, exists = File.Exists(metricsPath);
         var shapes = gan ? VaeGpu.Layers.GanModel.ParameterShapes(ModelFactory.ToGanConfig(run.Config))

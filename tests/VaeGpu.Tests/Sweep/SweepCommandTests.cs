@@ -242,6 +242,32 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         }
     }
 
+    // A plan gives each model its own keys; a key that a row's model does not have stays empty there
+    // rather than showing a default the run never used.
+    [DataFact("usps")]
+    public void APlanMixesModelsAndLeavesForeignKeysEmpty()
+    {
+        string folder = RunnerHarness.TempDir("sweep-plan");
+        try
+        {
+            string plan = Path.Combine(folder, "plan.txt");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(plan, "model=gan noise=32\nmodel=vae latent=2\n");
+            var result = RunnerHarness.Run("sweep", "--plan", plan, "--dataset", "usps", "--data-dir",
+                RunnerHarness.DataDir("usps"), "--limit", "300", "--epochs", "1", "--importance-samples", "2",
+                "--fid-samples", "0", "--out", Path.Combine(folder, "sweep"));
+            Assert.True(result.Code == 0, result.ToString());
+            var csv = File.ReadAllLines(Path.Combine(folder, "sweep", "compare.csv"));
+            Assert.Equal("run,model,noise,latent,status,epochs", string.Join(",", csv[0].Split(',')[..6]));
+            Assert.StartsWith("model-gan_noise-32,gan,32,,done,1,", csv[1]);
+            Assert.StartsWith("model-vae_latent-2,vae,,2,done,1,", csv[2]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("error: sweep: give exactly one of --grid and --plan", "sweep", "--out", "x")]
     [InlineData("error: --grid: unknown key 'size'", "sweep", "--grid", "size=1", "--out", "x")]
