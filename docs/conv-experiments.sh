@@ -44,8 +44,8 @@ with open(os.path.join(d, "model.safetensors"), "rb") as f:
 params = sum(eval("*".join(map(str, v["shape"])) or "1") for k, v in header.items() if k != "__metadata__"
              and "running" not in k)
 secs = sorted(float(r["epoch_seconds"]) for r in rows)[len(rows) // 2]
-fid = e.get("digit_fid")
-print(f"| {name} | {e['test_loss']:.2f} | {e.get('nll_bound') or float('nan'):.2f} | "
+fid, bound = e.get("digit_fid"), e.get("nll_bound")  # an autoencoder has no bound
+print(f"| {name} | {e['test_loss']:.2f} | {'' if bound is None else f'{bound:.2f}'} | "
       f"{'' if fid is None else f'{fid:.2f}'} | {params} | {secs:.1f} |")
 PY
 }
