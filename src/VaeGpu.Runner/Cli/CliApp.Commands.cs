@@ -100,7 +100,7 @@ public sealed partial class CliApp
         { Description = "Plan file: one run per line, \"latent=2 beta=1\"" };
         var output = new Option<string>("--out")
         { Description = "Sweep folder (one sub-folder per run); rerun to resume", Required = true };
-        var samples = ImportanceSamplesOption("K of each run's log-likelihood bound");
+        var samples = ImportanceSamplesOption("K of each VAE run's log-likelihood bound (a GAN has none)");
         var fidSamples = FidSamplesOption();
         var classifierRoot = new Option<string?>("--classifiers")
         {
@@ -108,7 +108,7 @@ public sealed partial class CliApp
                 $"${DigitClassifier.FolderVariable}, else ~/.cache/vaegpu/classifiers)",
         };
         var command = new Command("sweep",
-            "Train a grid of runs and compare them (compare.csv, compare.html)")
+            "Train a grid of runs, VAEs or GANs, and compare them (compare.csv, compare.html)")
             { grid, plan, output, samples, fidSamples, classifierRoot };
         foreach (var option in train.All)
             if (option != train.Out && option != train.Resume) command.Add(option);
@@ -143,7 +143,8 @@ public sealed partial class CliApp
 
     private static Option<int> FidSamplesOption() => new("--fid-samples")
     {
-        Description = "Generated images for the digit-FID and CVAE accuracy (0 = skip both)",
+        Description = "Generated images for the digit-FID, digit-KID and a conditional model's accuracy "
+            + "(0 = skip them)",
         DefaultValueFactory = _ => DigitEvaluation.DefaultSamples,
     };
 }
