@@ -18,6 +18,7 @@ sweep encoder-depth --grid "encoder-depth=1,2,3" --epochs 10
 sweep beta --grid "beta=0.1,0.5,1,2,4" --epochs 10
 sweep optimizer --grid "optimizer=adam,rmsprop,adagrad,sgd;lr=1e-3,1e-2" --epochs 10
 sweep batch-lr --grid "batch=64,128,256,512;lr=1e-4,1e-3,1e-2" --epochs 10
+sweep gan-usps --dataset usps --grid "model=vae,cvae,gan,lsgan,cgan,dcgan" --epochs 30
 
 mkdir -p docs/sweeps
 for dir in "$OUT"/*/; do
