@@ -40,9 +40,8 @@ public static class EvalRunner
             silent);
         bool bound = Evaluator.HasBound(config);
         string task = $"eval K={k} on {dataset.Test.Count} images";
-        var result = config.IsGan ? new EvalResult { Epoch = GanEpoch(acc, config, dir) }
-            : console.WithProgress(silent || !bound, task,
-                progress => Evaluator.Run(acc, config, dir, dataset, k, progress));
+        var result = console.WithProgress(silent || !bound, task,
+            progress => Evaluator.Run(acc, config, dir, dataset, k, progress));
         if (fid > 0)
         {
             string folder = request.Classifier ?? DigitClassifier.DefaultFolder(config.Dataset);
@@ -70,13 +69,6 @@ public static class EvalRunner
         }
         console.Out.WriteLine(ResultLine(result));
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The completed epochs of a GAN run folder's checkpoint (which loading it checks).</summary>
-    public static int GanEpoch(Accelerator acc, RunConfig config, string dir)
-    {
-        using var gan = ModelFactory.CreateGan(acc, config, 1);
-        return Checkpoint.Load(dir, gan, withOptimizer: false);
     }
 
     /// <summary>The one-line summary of an evaluation.</summary>

@@ -77,7 +77,8 @@ public static class Evaluator
         !config.IsAutoencoder && !config.IsGan && config.Recon == ReconstructionLoss.Bce;
 
     /// <summary>Test loss and, where it applies, the K-sample bound of the run folder's checkpoint;
-    /// <paramref name="progress"/> gets the fraction of the bound done.</summary>
+    /// <paramref name="progress"/> gets the fraction of the bound done. A GAN has neither (no likelihood):
+    /// its result holds the checkpoint's epoch, for the digit metrics to join.</summary>
     public static EvalResult Run(Accelerator acc, RunConfig config, string runDir, Dataset dataset,
         int importanceSamples, IProgress<double>? progress)
     {
@@ -90,6 +91,13 @@ public static class Evaluator
                 $"{config.Dataset} test images have {dataset.Test.ImageSize} pixels, " +
                 $"the model in {runDir} expects {config.InputDim}");
         var clock = Stopwatch.StartNew();
+        if (config.IsGan)
+        {
+            using var gan = ModelFactory.CreateGan(acc, config, 1);
+            int ganEpoch = Checkpoint.Load(runDir, gan, withOptimizer: false);
+            progress?.Report(1.0);
+            return new EvalResult { Epoch = ganEpoch, Seconds = clock.Elapsed.TotalSeconds };
+        }
         // The training run's test pass used batches of min(batch size, training images): the same here.
         int trainCount = Math.Min(config.Limit ?? dataset.Train.Count, dataset.Train.Count);
         int lossBatch = Math.Max(Math.Min(config.BatchSize, trainCount), 1);

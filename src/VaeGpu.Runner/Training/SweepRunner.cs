@@ -161,9 +161,8 @@ public sealed partial class SweepRunner
     /// and saves its eval.json.</summary>
     private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset)
     {
-        var result = config.IsGan ? new EvalResult { Epoch = EvalRunner.GanEpoch(acc, config, dir) }
-            : _console.WithProgress(_sweep.Quiet, $"eval K={_sweep.ImportanceSamples}",
-                progress => Evaluator.Run(acc, config, dir, dataset, _sweep.ImportanceSamples, progress));
+        var result = _console.WithProgress(_sweep.Quiet || config.IsGan, $"eval K={_sweep.ImportanceSamples}",
+            progress => Evaluator.Run(acc, config, dir, dataset, _sweep.ImportanceSamples, progress));
         if (_sweep.FidSamples > 0)
         {
             var reference = SweepReference(acc, dataset);
