@@ -12,15 +12,18 @@ public sealed record GanHealth(double DAccuracy, double Spread, int Images)
     /// </summary>
     public const double CollapseSpread = 0.25;
 
+    // How each warning's text begins after "WARNING epoch N: ", which Summary reads back.
+    private const string DWonText = "D is right about all ", CollapseText = "mode collapse: ";
+
     /// <summary>The warnings of this check, one line each (empty when healthy).</summary>
     public List<string> Warnings(int epoch)
     {
         var warnings = new List<string>();
         if (DAccuracy >= 1)
-            warnings.Add($"WARNING epoch {epoch}: D is right about all {2 * Images} real and fake images " +
+            warnings.Add($"WARNING epoch {epoch}: {DWonText}{2 * Images} real and fake images " +
                 "(D has won; G gets little gradient)");
         if (Spread < CollapseSpread)
-            warnings.Add($"WARNING epoch {epoch}: mode collapse: G's fixed samples are near-identical " +
+            warnings.Add($"WARNING epoch {epoch}: {CollapseText}G's fixed samples are near-identical " +
                 $"(mean pairwise distance {Spread:P0} of the real images')");
         return warnings;
     }
@@ -30,9 +33,9 @@ public sealed record GanHealth(double DAccuracy, double Spread, int Images)
     public static string Summary(IEnumerable<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(warnings);
-        var names = warnings.Select(w => w.Contains(": mode collapse:", StringComparison.Ordinal)
+        var names = warnings.Select(w => w.Contains(": " + CollapseText, StringComparison.Ordinal)
                 ? "mode collapse"
-                : w.Contains(": D is right about all ", StringComparison.Ordinal) ? "D won" : "warning")
+                : w.Contains(": " + DWonText, StringComparison.Ordinal) ? "D won" : "warning")
             .Distinct().ToList();
         return names.Count == 0 ? "ok" : string.Join("; ", names);
     }
