@@ -6,6 +6,8 @@
 //     [vae|gan]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- launches [steps] [data] [models]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- fusion-times [reps]
+//   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- step-ab [A] [B] [steps] [block]
+//     [data] [threads]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- gan-drift [data] [opencl|cpu-ulp|cpu-lr]
 //     [limit] [epochs]
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
@@ -25,6 +27,7 @@ var modes = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["epoch-profile"] = EpochProfile.Run,
     ["launches"] = LaunchCount.Run,
     ["fusion-times"] = FusionTimes.Run,
+    ["step-ab"] = StepAb.Run,
     ["gan-drift"] = VaeGpu.Benchmarks.Drift.GanDrift.Run,
 };
 
