@@ -55,10 +55,8 @@ public static partial class ReportHtml
         var facts = ReadFacts(File.ReadAllText(page));
         if (config.IsGan)
         {
-            string warningsPath = Path.Combine(runDir, GanTrainer.WarningsFile);
             var ganMetrics = File.Exists(metricsPath) ? GanMetricsCsv.Read(metricsPath) : [];
-            GanReportHtml.Write(runDir, config, ganMetrics,
-                File.Exists(warningsPath) ? File.ReadAllLines(warningsPath) : [], facts);
+            GanReportHtml.Write(runDir, config, ganMetrics, GanTrainer.ReadWarnings(runDir), facts);
             return;
         }
         var metrics = File.Exists(metricsPath) ? MetricsCsv.Read(metricsPath) : [];

@@ -28,6 +28,13 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
 
     private readonly List<string> _warnings = [];
 
+    /// <summary>The warning lines a run folder holds (none when it has no warnings file).</summary>
+    public static string[] ReadWarnings(string runDir)
+    {
+        string path = Path.Combine(runDir, WarningsFile);
+        return File.Exists(path) ? File.ReadAllLines(path) : [];
+    }
+
     /// <summary>Trains from scratch or, when <paramref name="resume"/>, from the last completed epoch.
     /// </summary>
     public GanTrainResult Run(bool resume, CancellationToken cancel)
@@ -112,9 +119,7 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
             throw new UserErrorException(
                 $"{metricsPath}: has {metrics.Count} rows for {done} completed epochs");
         GanMetricsCsv.Write(metricsPath, metrics);
-        string warningsPath = Path.Combine(runDir, WarningsFile);
-        if (File.Exists(warningsPath))
-            _warnings.AddRange(File.ReadAllLines(warningsPath).Where(w => GanHealth.EpochOf(w) <= done));
+        _warnings.AddRange(ReadWarnings(runDir).Where(w => GanHealth.EpochOf(w) <= done));
         progress.Info($"resuming after epoch {done} of {config.Epochs} (step {model.StepCount})");
         return done;
     }

@@ -65,10 +65,8 @@ public sealed partial class SweepRunner
             : VaeGpu.Layers.VaeModel.ParameterShapes(ModelFactory.ToModelConfig(run.Config));
         long parameters = shapes.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
         var ganMetrics = gan && exists ? GanMetricsCsv.Read(metricsPath) : [];
-        string warningsPath = Path.Combine(dir, GanTrainer.WarningsFile);
-        string health = ganMetrics.Count == 0 ? "" : GanHealth.Summary(File.Exists(warningsPath)
-            ? File.ReadAllLines(warningsPath).Where(w => GanHealth.EpochOf(w) == ganMetrics[^1].Epoch)
-            : []);
+        string health = ganMetrics.Count == 0 ? "" : GanHealth.Summary(
+            GanTrainer.ReadWarnings(dir).Where(w => GanHealth.EpochOf(w) == ganMetrics[^1].Epoch));
         return new SweepRow(run.Name, settings, status, !gan && exists ? MetricsCsv.Read(metricsPath) : [],
             parameters, eval)
         {
