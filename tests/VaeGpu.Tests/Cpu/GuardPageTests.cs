@@ -41,16 +41,13 @@ public sealed unsafe class GuardPageTests(ITestOutputHelper output)
     public void EveryModelTrainsWithGuardPages(string tag, params string[] options)
     {
         Assert.Null(TestData.UnavailableReason("mnist"));
-        string dir = RunnerHarness.TempDir("guard-" + tag);
-        try
-        {
-            var env = new Dictionary<string, string> { [CpuMemory.GuardVariable] = "1" };
-            var result = RunnerProcess.Run(env, [.. options, "--epochs", "1", "--seed", "1", "--data-dir",
-                RunnerHarness.DataDir("mnist"), "--out", Path.Combine(dir, "run"), "--quiet"]);
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("guard-" + tag);
+        string dir = temp.Path;
+        var env = new Dictionary<string, string> { [CpuMemory.GuardVariable] = "1" };
+        var result = RunnerProcess.Run(env, [.. options, "--epochs", "1", "--seed", "1", "--data-dir",
+            RunnerHarness.DataDir("mnist"), "--out", Path.Combine(dir, "run"), "--quiet"]);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
     }
 }
 

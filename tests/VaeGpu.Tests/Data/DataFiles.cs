@@ -1,41 +1,9 @@
-// Helpers for data tests: a temporary folder deleted afterwards, and builders for small IDX files,
-// gzip and LIBSVM text, so malformed inputs can be written byte by byte.
+// Helpers for data tests: builders for small IDX files, gzip and LIBSVM text, so malformed inputs can
+// be written byte by byte (into a TempFolder).
 using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace VaeGpu.Tests.Data;
-
-/// <summary>A fresh folder under the system temp folder, deleted on Dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vaegpu-test-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Write(string name, byte[] content)
-    {
-        string path = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, content);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder does not affect results.
-        }
-    }
-}
 
 /// <summary>Builds IDX, gzip and LIBSVM bytes for tests.</summary>
 internal static class DataFiles

@@ -96,63 +96,57 @@ public sealed class DigitClassifierTests(UspsClassifierFixture fixture, ITestOut
     public void SavedClassifierLoadsBackAndCorruptFilesAreUserErrors()
     {
         var classifier = fixture.Classifier;
-        string dir = RunnerHarness.TempDir("classifier");
-        try
+        using var temp = new TempFolder("classifier");
+        string dir = temp.Path;
+        Assert.Null(DigitClassifier.TryLoad(fixture.Accelerator, Path.Combine(dir, "none")));
+        classifier.Save(dir);
+        var test = TestData.Usps.Test;
+        var before = new float[50 * classifier.FeatureDim];
+        var after = new float[before.Length];
+        classifier.Features(test, 10, 50, before);
+        using (var loaded = DigitClassifier.TryLoad(fixture.Accelerator, dir)!)
         {
-            Assert.Null(DigitClassifier.TryLoad(fixture.Accelerator, Path.Combine(dir, "none")));
-            classifier.Save(dir);
-            var test = TestData.Usps.Test;
-            var before = new float[50 * classifier.FeatureDim];
-            var after = new float[before.Length];
-            classifier.Features(test, 10, 50, before);
-            using (var loaded = DigitClassifier.TryLoad(fixture.Accelerator, dir)!)
-            {
-                Assert.Equal(classifier.Info, loaded.Info with { Hidden = classifier.Info.Hidden });
-                Assert.Equal(classifier.Info.Hidden, loaded.Info.Hidden);
-                loaded.Features(test, 10, 50, after);
-            }
-            Assert.Equal(before, after);
-
-            string json = Path.Combine(dir, DigitClassifier.InfoFile);
-            string weights = Path.Combine(dir, DigitClassifier.WeightsFile);
-            string goodJson = File.ReadAllText(json);
-            File.WriteAllText(json, goodJson.Replace("\"trained\": \"", "\"trained\": \"x"));
-            var mismatch = Assert.Throws<UserErrorException>(()
-                => DigitClassifier.TryLoad(fixture.Accelerator, dir));
-            Assert.Contains(DigitClassifier.WeightsFile, mismatch.Message);
-            File.WriteAllText(json, "{ not json");
-            var badJson = Assert.Throws<UserErrorException>(()
-                => DigitClassifier.TryLoad(fixture.Accelerator, dir));
-            Assert.Contains(json, badJson.Message);
-            File.WriteAllText(json, goodJson);
-            var bytes = File.ReadAllBytes(weights);
-            File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
-            var truncated = Assert.Throws<UserErrorException>(()
-                => DigitClassifier.TryLoad(fixture.Accelerator, dir));
-            Assert.Contains(weights, truncated.Message);
+            Assert.Equal(classifier.Info, loaded.Info with { Hidden = classifier.Info.Hidden });
+            Assert.Equal(classifier.Info.Hidden, loaded.Info.Hidden);
+            loaded.Features(test, 10, 50, after);
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        Assert.Equal(before, after);
+
+        string json = Path.Combine(dir, DigitClassifier.InfoFile);
+        string weights = Path.Combine(dir, DigitClassifier.WeightsFile);
+        string goodJson = File.ReadAllText(json);
+        File.WriteAllText(json, goodJson.Replace("\"trained\": \"", "\"trained\": \"x"));
+        var mismatch = Assert.Throws<UserErrorException>(()
+            => DigitClassifier.TryLoad(fixture.Accelerator, dir));
+        Assert.Contains(DigitClassifier.WeightsFile, mismatch.Message);
+        File.WriteAllText(json, "{ not json");
+        var badJson = Assert.Throws<UserErrorException>(()
+            => DigitClassifier.TryLoad(fixture.Accelerator, dir));
+        Assert.Contains(json, badJson.Message);
+        File.WriteAllText(json, goodJson);
+        var bytes = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
+        var truncated = Assert.Throws<UserErrorException>(()
+            => DigitClassifier.TryLoad(fixture.Accelerator, dir));
+        Assert.Contains(weights, truncated.Message);
     }
 
     [DataFact("usps")]
     public void CommandTrainsSavesAndPrintsTheFinalLine()
     {
-        string dir = RunnerHarness.TempDir("classifier-cli");
-        try
-        {
-            var result = RunnerHarness.Run("classifier", "--dataset", "usps", "--data-dir",
-                RunnerHarness.DataDir("usps"), "--epochs", "2", "--out", dir);
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-            Assert.Contains(result.OutLines, line => line.StartsWith("epoch 2/2 loss=",
-                StringComparison.Ordinal));
-            Assert.Matches(@"^classifier dataset=usps test_accuracy=0\.\d{4} saved=", result.OutLines[^1]);
-            Assert.EndsWith("saved=" + dir, result.OutLines[^1]);
-            Assert.True(File.Exists(Path.Combine(dir, DigitClassifier.WeightsFile)));
-            Assert.Contains("\"test_accuracy\"", File.ReadAllText(Path.Combine(dir,
-                DigitClassifier.InfoFile)));
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("classifier-cli");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run("classifier", "--dataset", "usps", "--data-dir",
+            RunnerHarness.DataDir("usps"), "--epochs", "2", "--out", dir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains(result.OutLines, line => line.StartsWith("epoch 2/2 loss=",
+            StringComparison.Ordinal));
+        Assert.Matches(@"^classifier dataset=usps test_accuracy=0\.\d{4} saved=", result.OutLines[^1]);
+        Assert.EndsWith("saved=" + dir, result.OutLines[^1]);
+        Assert.True(File.Exists(Path.Combine(dir, DigitClassifier.WeightsFile)));
+        Assert.Contains("\"test_accuracy\"", File.ReadAllText(Path.Combine(dir,
+            DigitClassifier.InfoFile)));
     }
 
     [Theory]

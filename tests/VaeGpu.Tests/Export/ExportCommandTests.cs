@@ -12,7 +12,8 @@ public sealed class ExportCommandTests
     [Fact]
     public void ExportWritesTheDecoderByDefaultAndTheEncoderWhereAsked()
     {
-        var (dir, _) = OnnxTestRuns.Make("vae", "relu", 3);
+        using var temp = new TempFolder("onnx");
+        var (dir, _) = OnnxTestRuns.Make(temp, "vae", "relu", 3);
         var decoder = RunnerHarness.Run("export", "--run", dir);
         Assert.True(decoder.Code == ExitCodes.Ok, decoder.ToString());
         Assert.Equal("inputs: z: float32 [batch, 3] (latent code, e.g. z ~ N(0, I))", decoder.OutLines[0]);
@@ -33,10 +34,13 @@ public sealed class ExportCommandTests
     [Fact]
     public void BadInputIsOneLineAndExitCodeTwo()
     {
-        var (vae, _) = OnnxTestRuns.Make("vae", "relu", 4);
-        var (noModel, _) = OnnxTestRuns.Make("ae", "tanh", 4);
+        using var vaeFolder = new TempFolder("onnx");
+        var (vae, _) = OnnxTestRuns.Make(vaeFolder, "vae", "relu", 4);
+        using var noModelFolder = new TempFolder("onnx");
+        var (noModel, _) = OnnxTestRuns.Make(noModelFolder, "ae", "tanh", 4);
         File.Delete(Path.Combine(noModel, Checkpoint.ModelFile));
-        string empty = RunnerHarness.TempDir("onnx-empty");
+        using var emptyFolder = new TempFolder("onnx-empty");
+        string empty = emptyFolder.Path;
         string aFile = Path.Combine(vae, "a-file");
         File.WriteAllText(aFile, "not a folder");
 

@@ -33,42 +33,39 @@ public sealed class OnnxConvExportTests(ITestOutputHelper output)
             ImageHeight = 8, Classes = 4, Channels = [3, 5], Encoder = [7], Decoder = [7], Latent = 3,
             Activation = activation, Seed = (ulong)seed, BatchNorm = batchNorm,
         };
-        string dir = RunnerHarness.TempDir("onnx-conv");
-        try
+        using var temp = new TempFolder("onnx-conv");
+        string dir = temp.Path;
+        using var acc = Accelerators.Create(AcceleratorKind.Cpu, 0, 1);
+        using (var fresh = ModelFactory.CreateModel(acc, config, maxBatch: 1))
         {
-            using var acc = Accelerators.Create(AcceleratorKind.Cpu, 0, 1);
-            using (var fresh = ModelFactory.CreateModel(acc, config, maxBatch: 1))
-            {
-                OnnxTestRuns.RandomizeNorms(fresh.Parameters, new System.Random(seed));
-                Checkpoint.Save(dir, fresh, config, epoch: 1);
-            }
-            var decoderFile = OnnxExporter.Export(dir, ExportPart.Decoder);
-            var encoderFile = OnnxExporter.Export(dir, ExportPart.Encoder);
-            using var model = OnnxTestRuns.Load(acc, dir, config, batch);
-            var random = new System.Random(seed);
-            bool conditional = kind == ModelKind.Cvae;
-            var labels = OnnxTestRuns.OneHot(random, batch, config.Classes);
-            using var labelBuffer = acc.Upload<float>(labels);
-            var labelView = conditional ? labelBuffer.View : default;
-
-            var z = RandomFloats(random, batch * config.Latent, -2.5, 2.5);
-            using var zBuffer = acc.Upload<float>(z);
-            var onnxImage = OnnxTestRuns.Run(decoderFile.Path, batch,
-                conditional ? [("z", z), ("label", labels)] : [("z", z)])["image"];
-            var ours = acc.ToArray(model.Decode(zBuffer, labelView, batch).View);
-            AssertClose("image vs our forward", onnxImage, ToDouble(ours), 1e-5, 0, context);
-
-            var x = RandomFloats(random, batch * config.InputDim, 0, 1);
-            using var xBuffer = acc.Upload<float>(x);
-            var onnx = OnnxTestRuns.Run(encoderFile.Path, batch,
-                conditional ? [("image", x), ("label", labels)] : [("image", x)]);
-            var (mu, logvar) = model.Encode(xBuffer, labelView, batch);
-            AssertClose("mu vs our forward", onnx["mu"], ToDouble(acc.ToArray(mu.View)), 1e-5, 1e-4, context);
-            Assert.Equal(kind == ModelKind.Ae, !onnx.ContainsKey("logvar"));
-            if (kind != ModelKind.Ae)
-                AssertClose("logvar vs our forward", onnx["logvar"], ToDouble(acc.ToArray(logvar.View)), 1e-5,
-                    1e-4, context);
+            OnnxTestRuns.RandomizeNorms(fresh.Parameters, new System.Random(seed));
+            Checkpoint.Save(dir, fresh, config, epoch: 1);
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        var decoderFile = OnnxExporter.Export(dir, ExportPart.Decoder);
+        var encoderFile = OnnxExporter.Export(dir, ExportPart.Encoder);
+        using var model = OnnxTestRuns.Load(acc, dir, config, batch);
+        var random = new System.Random(seed);
+        bool conditional = kind == ModelKind.Cvae;
+        var labels = OnnxTestRuns.OneHot(random, batch, config.Classes);
+        using var labelBuffer = acc.Upload<float>(labels);
+        var labelView = conditional ? labelBuffer.View : default;
+
+        var z = RandomFloats(random, batch * config.Latent, -2.5, 2.5);
+        using var zBuffer = acc.Upload<float>(z);
+        var onnxImage = OnnxTestRuns.Run(decoderFile.Path, batch,
+            conditional ? [("z", z), ("label", labels)] : [("z", z)])["image"];
+        var ours = acc.ToArray(model.Decode(zBuffer, labelView, batch).View);
+        AssertClose("image vs our forward", onnxImage, ToDouble(ours), 1e-5, 0, context);
+
+        var x = RandomFloats(random, batch * config.InputDim, 0, 1);
+        using var xBuffer = acc.Upload<float>(x);
+        var onnx = OnnxTestRuns.Run(encoderFile.Path, batch,
+            conditional ? [("image", x), ("label", labels)] : [("image", x)]);
+        var (mu, logvar) = model.Encode(xBuffer, labelView, batch);
+        AssertClose("mu vs our forward", onnx["mu"], ToDouble(acc.ToArray(mu.View)), 1e-5, 1e-4, context);
+        Assert.Equal(kind == ModelKind.Ae, !onnx.ContainsKey("logvar"));
+        if (kind != ModelKind.Ae)
+            AssertClose("logvar vs our forward", onnx["logvar"], ToDouble(acc.ToArray(logvar.View)), 1e-5,
+                1e-4, context);
     }
 }

@@ -132,7 +132,8 @@ public sealed class OnnxConvOpsTests(ITestOutputHelper output)
     private static Dictionary<string, float[]> RunGraph(OnnxGraphBuilder builder, int batch,
         params (string Name, float[] Values)[] inputs)
     {
-        string path = Path.Combine(RunnerHarness.TempDir("onnx-ops"), "graph.onnx");
+        using var temp = new TempFolder("onnx-ops");
+        string path = Path.Combine(temp.Path, "graph.onnx");
         File.WriteAllBytes(path, OnnxGraphBuilder.Serialize(builder.Build("test graph", [])));
         return OnnxTestRuns.Run(path, batch, inputs);
     }

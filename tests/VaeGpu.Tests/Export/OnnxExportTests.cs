@@ -26,7 +26,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     public void ExportedPartsMatchOurForwardPass(string kind, string activation, int batch)
     {
         int seed = System.Random.Shared.Next();
-        var (dir, config) = OnnxTestRuns.Make(kind, activation, (ulong)seed);
+        using var temp = new TempFolder("onnx");
+        var (dir, config) = OnnxTestRuns.Make(temp, kind, activation, (ulong)seed);
         CheckBothParts(dir, config, batch, seed);
     }
 
@@ -34,7 +35,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     public void DefaultSizedCvaeMatchesOurForwardPass()
     {
         int seed = System.Random.Shared.Next();
-        var (dir, config) = OnnxTestRuns.Make("cvae", "relu", (ulong)seed, 28, 28, [400], [400], 20, 10);
+        using var temp = new TempFolder("onnx");
+        var (dir, config) = OnnxTestRuns.Make(temp, "cvae", "relu", (ulong)seed, 28, 28, [400], [400], 20,
+            10);
         CheckBothParts(dir, config, batch: 9, seed);
     }
 
@@ -94,7 +97,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     [Fact]
     public void FileDeclaresItsSignatureOpsetAndConfig()
     {
-        var (dir, config) = OnnxTestRuns.Make("cvae", "relu", 5);
+        using var temp = new TempFolder("onnx");
+        var (dir, config) = OnnxTestRuns.Make(temp, "cvae", "relu", 5);
         var result = OnnxExporter.Export(dir, ExportPart.Decoder);
         var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.Path));
         Assert.Equal("VaeGpu", model.ProducerName);

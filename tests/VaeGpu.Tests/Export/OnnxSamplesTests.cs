@@ -23,7 +23,8 @@ public sealed class OnnxSamplesTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void SampleGridComesBackFromTheOnnxFileAlone()
     {
-        string dir = Path.Combine(RunnerHarness.TempDir("onnx-samples"), "run");
+        using var temp = new TempFolder("onnx-samples");
+        string dir = Path.Combine(temp.Path, "run");
         var train = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
             "--model", "cvae", "--epochs", "2", "--limit", "1000", "--out", dir, "--quiet");
         Assert.True(train.Code == ExitCodes.Ok, train.ToString());

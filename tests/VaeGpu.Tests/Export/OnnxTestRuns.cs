@@ -14,11 +14,12 @@ namespace VaeGpu.Tests.Export;
 internal static class OnnxTestRuns
 {
     /// <summary>
-    /// A run folder holding config.json and model.safetensors of a model initialized from
-    /// <paramref name="seed"/> (awkward sizes: 35 pixels as 7x5, hidden layers 13 and 6, latent 3).
+    /// Fills <paramref name="folder"/> as a run folder: config.json and model.safetensors of a model
+    /// initialized from <paramref name="seed"/> (awkward sizes: 35 pixels as 7x5, hidden layers 13 and 6,
+    /// latent 3). The caller owns (and disposes) the folder.
     /// </summary>
-    public static (string Dir, RunConfig Config) Make(string model, string activation, ulong seed,
-        int inputWidth = 7, int inputHeight = 5, int[]? encoder = null, int[]? decoder = null,
+    public static (string Dir, RunConfig Config) Make(TempFolder folder, string model, string activation,
+        ulong seed, int inputWidth = 7, int inputHeight = 5, int[]? encoder = null, int[]? decoder = null,
         int latent = 3, int classes = 4)
     {
         var config = new RunConfig
@@ -28,7 +29,7 @@ internal static class OnnxTestRuns
             Decoder = decoder ?? [11], Latent = latent,
             Activation = EnumNames.TryParse<Activation>(activation)!.Value, Seed = seed,
         };
-        string dir = RunnerHarness.TempDir("onnx");
+        string dir = folder.Path;
         using var acc = Accelerators.Create(AcceleratorKind.Cpu, 0, 1);
         using var vae = ModelFactory.CreateModel(acc, config, maxBatch: 1);
         Checkpoint.Save(dir, vae, config, epoch: 2);

@@ -29,7 +29,8 @@ public sealed class ReadmeExampleTests
     [Fact]
     public void ExampleProgramWritesTheGridOurDecoderGives()
     {
-        var (dir, config) = OnnxTestRuns.Make("vae", "leaky-relu", (ulong)System.Random.Shared.Next());
+        using var temp = new TempFolder("onnx");
+        var (dir, config) = OnnxTestRuns.Make(temp, "vae", "leaky-relu", (ulong)System.Random.Shared.Next());
         string onnx = OnnxExporter.Export(dir, ExportPart.Decoder).Path;
         string pgm = Path.Combine(dir, "samples.pgm");
         var main = Compile(File.ReadAllText(ExampleProgramPath));
@@ -66,7 +67,8 @@ public sealed class ReadmeExampleTests
     [PythonOnnxFact]
     public void PythonOneLinerPrintsTheDecodedShape()
     {
-        var (dir, config) = OnnxTestRuns.Make("vae", "tanh", 11);
+        using var temp = new TempFolder("onnx");
+        var (dir, config) = OnnxTestRuns.Make(temp, "vae", "tanh", 11);
         OnnxExporter.Export(dir, ExportPart.Decoder); // dir/decoder.onnx, the name the one-liner opens
         string line = ReadmeBlock(l => l.StartsWith("    python3 -c \"", StringComparison.Ordinal));
         Assert.DoesNotContain("\n", line);

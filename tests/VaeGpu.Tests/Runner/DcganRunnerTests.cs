@@ -18,54 +18,51 @@ public sealed class DcganRunnerTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void DcganRunWritesEveryFile()
     {
-        string dir = RunnerHarness.TempDir("dcgan");
-        try
-        {
-            var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "dcgan",
-                "--limit", "300", "--epochs", "2", "--batch-size", "64", "--out", dir);
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-            Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
-            var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-            Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
-            Assert.Equal(3, csv.Length);
-            foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
-                Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
-            Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
-            Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
-            var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
-            int[] Shape(string name) => tensors.Single(t => t.Name == name).Shape;
-            Assert.Equal([1024, 96], Shape("generator.0.weight"));
-            Assert.Equal([1024], Shape("generator.2.running_mean"));
-            Assert.Equal([128 * 4 * 4, 1024], Shape("generator.3.weight"));
-            Assert.Equal([2048], Shape("generator.5.running_var"));
-            Assert.Equal([128, 64, 4, 4], Shape("generator.7.weight"));
-            Assert.Equal([64], Shape("generator.9.bias"));
-            Assert.Equal([64, 1, 4, 4], Shape("generator.10.weight"));
-            Assert.Equal([32, 1, 5, 5], Shape("discriminator.0.weight"));
-            Assert.Equal([64, 32, 5, 5], Shape("discriminator.3.weight"));
-            Assert.Equal([64, 64], Shape("discriminator.7.weight"));
-            Assert.Equal([1, 64], Shape("discriminator.9.weight"));
-            // Training moved the running statistics away from PyTorch's initial 0 and 1.
-            Assert.Contains(tensors.Single(t => t.Name == "generator.9.running_var").Data, v => v != 1f);
-            Assert.Contains("\"BatchNorm2d(num_features=64)\"", meta["architecture"]);
-            var config = RunnerHarness.Config(dir);
-            Assert.Equal("dcgan", config.GetProperty("model").GetString());
-            var generator = config.GetProperty("architecture").GetProperty("generator");
-            Assert.Equal("BatchNorm1d", generator[2].GetProperty("type").GetString());
-            Assert.Equal([128, 4, 4], generator[6].GetProperty("unflattened_size").EnumerateArray()
-                .Select(e => e.GetInt32()));
-            Assert.Equal("MaxPool2d", config.GetProperty("architecture").GetProperty("discriminator")[2]
-                .GetProperty("type").GetString());
-            string png = Path.Combine(dir, "s.png");
-            var sample = RunnerHarness.Run("sample", "--run", dir, "--n", "9", "--out", png);
-            Assert.True(sample.Code == 0, sample.ToString());
-            Assert.Equal(("L", 3 * 18 + 2, 3 * 18 + 2), RunnerHarness.DecodePng(png));
-            var label = RunnerHarness.Run("sample", "--run", dir, "--label", "3");
-            Assert.True(label.Code == 2, label.ToString());
-            Assert.Single(label.ErrLines);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("dcgan");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "dcgan",
+            "--limit", "300", "--epochs", "2", "--batch-size", "64", "--out", dir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
+        var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
+        Assert.Equal(3, csv.Length);
+        foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
+            Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
+        Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
+        Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
+        var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
+        int[] Shape(string name) => tensors.Single(t => t.Name == name).Shape;
+        Assert.Equal([1024, 96], Shape("generator.0.weight"));
+        Assert.Equal([1024], Shape("generator.2.running_mean"));
+        Assert.Equal([128 * 4 * 4, 1024], Shape("generator.3.weight"));
+        Assert.Equal([2048], Shape("generator.5.running_var"));
+        Assert.Equal([128, 64, 4, 4], Shape("generator.7.weight"));
+        Assert.Equal([64], Shape("generator.9.bias"));
+        Assert.Equal([64, 1, 4, 4], Shape("generator.10.weight"));
+        Assert.Equal([32, 1, 5, 5], Shape("discriminator.0.weight"));
+        Assert.Equal([64, 32, 5, 5], Shape("discriminator.3.weight"));
+        Assert.Equal([64, 64], Shape("discriminator.7.weight"));
+        Assert.Equal([1, 64], Shape("discriminator.9.weight"));
+        // Training moved the running statistics away from PyTorch's initial 0 and 1.
+        Assert.Contains(tensors.Single(t => t.Name == "generator.9.running_var").Data, v => v != 1f);
+        Assert.Contains("\"BatchNorm2d(num_features=64)\"", meta["architecture"]);
+        var config = RunnerHarness.Config(dir);
+        Assert.Equal("dcgan", config.GetProperty("model").GetString());
+        var generator = config.GetProperty("architecture").GetProperty("generator");
+        Assert.Equal("BatchNorm1d", generator[2].GetProperty("type").GetString());
+        Assert.Equal([128, 4, 4], generator[6].GetProperty("unflattened_size").EnumerateArray()
+            .Select(e => e.GetInt32()));
+        Assert.Equal("MaxPool2d", config.GetProperty("architecture").GetProperty("discriminator")[2]
+            .GetProperty("type").GetString());
+        string png = Path.Combine(dir, "s.png");
+        var sample = RunnerHarness.Run("sample", "--run", dir, "--n", "9", "--out", png);
+        Assert.True(sample.Code == 0, sample.ToString());
+        Assert.Equal(("L", 3 * 18 + 2, 3 * 18 + 2), RunnerHarness.DecodePng(png));
+        var label = RunnerHarness.Run("sample", "--run", dir, "--label", "3");
+        Assert.True(label.Code == 2, label.ToString());
+        Assert.Single(label.ErrLines);
     }
 
     [Theory]
@@ -76,17 +73,14 @@ public sealed class DcganRunnerTests(ITestOutputHelper output)
     [InlineData("--model dcgan --noise 0", "--noise: expected a positive integer")]
     public void BadDcganOptionsAreOneLineAndExitTwo(string args, string message)
     {
-        string dir = RunnerHarness.TempDir("bad-dcgan");
-        try
-        {
-            var result = RunnerHarness.Run([.. args.Split(' '), "--out", dir, "--data-dir", Usps,
-                "--dataset", "usps"]);
-            Assert.True(result.Code == 2, result.ToString());
-            Assert.Single(result.ErrLines);
-            Assert.Contains(message, result.Err);
-            Assert.False(File.Exists(Path.Combine(dir, "config.json")), "nothing is trained");
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("bad-dcgan");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run([.. args.Split(' '), "--out", dir, "--data-dir", Usps,
+            "--dataset", "usps"]);
+        Assert.True(result.Code == 2, result.ToString());
+        Assert.Single(result.ErrLines);
+        Assert.Contains(message, result.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "config.json")), "nothing is trained");
     }
 
     [Theory]

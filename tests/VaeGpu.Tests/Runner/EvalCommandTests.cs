@@ -277,22 +277,16 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     [Fact]
     public void TryLoadIsNullWithoutAFileAndAUserErrorOnACorruptOne()
     {
-        string dir = RunnerHarness.TempDir("evaljson");
-        try
-        {
-            Assert.Null(Evaluator.TryLoad(dir));
-            var saved = new EvalResult { TestLoss = 101.25, TestRecon = 80.5, TestKl = 20.75, Images = 7,
-                Epoch = 3, ImportanceSamples = 9, NllBound = double.NaN, Seconds = 0.5, FidFloor = 2.5 };
-            Evaluator.Save(dir, saved);
-            Assert.Equal(saved, Evaluator.TryLoad(dir));
-            File.WriteAllText(Path.Combine(dir, "eval.json"), "{ \"test_loss\": ");
-            var error = Assert.Throws<UserErrorException>(() => Evaluator.TryLoad(dir));
-            Assert.Contains("eval.json", error.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempFolder("evaljson");
+        string dir = temp.Path;
+        Assert.Null(Evaluator.TryLoad(dir));
+        var saved = new EvalResult { TestLoss = 101.25, TestRecon = 80.5, TestKl = 20.75, Images = 7,
+            Epoch = 3, ImportanceSamples = 9, NllBound = double.NaN, Seconds = 0.5, FidFloor = 2.5 };
+        Evaluator.Save(dir, saved);
+        Assert.Equal(saved, Evaluator.TryLoad(dir));
+        File.WriteAllText(Path.Combine(dir, "eval.json"), "{ \"test_loss\": ");
+        var error = Assert.Throws<UserErrorException>(() => Evaluator.TryLoad(dir));
+        Assert.Contains("eval.json", error.Message);
     }
 
     /// <summary>Issue 19 item 11: a cvae's digit-FID progress jumped from 50% to 100% while the

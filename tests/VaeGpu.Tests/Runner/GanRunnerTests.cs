@@ -19,47 +19,44 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void CganRunWritesEveryFile()
     {
-        string dir = RunnerHarness.TempDir("cgan");
-        try
+        using var temp = new TempFolder("cgan");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "cgan",
+            "--limit", "600", "--epochs", "2", "--batch-size", "64", "--out", dir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
+        Assert.Contains(result.OutLines,
+            l => l.StartsWith("epoch 2/2 d_loss=", StringComparison.Ordinal));
+        var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
+        Assert.Equal(3, csv.Length);
+        foreach (var line in csv.Skip(1))
         {
-            var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "cgan",
-                "--limit", "600", "--epochs", "2", "--batch-size", "64", "--out", dir);
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-            Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
-            Assert.Contains(result.OutLines,
-                l => l.StartsWith("epoch 2/2 d_loss=", StringComparison.Ordinal));
-            var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-            Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
-            Assert.Equal(3, csv.Length);
-            foreach (var line in csv.Skip(1))
-            {
-                var cells = line.Split(',').Select(double.Parse).ToArray();
-                Assert.InRange(cells[3], 0, 1); // d_real, a mean probability
-                Assert.InRange(cells[4], 0, 1); // d_fake
-                Assert.True(cells[1] > 0 && cells[2] > 0, line);
-            }
-            foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
-                Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
-            Assert.Equal(("L", 10 * 18 + 2, 10 * 18 + 2),
-                RunnerHarness.DecodePng(Path.Combine(dir, "samples_by_class.png")));
-            Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
-            Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
-            var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
-            // G: Linear(96 + 10, 1024) ... Linear(1024, 256); D: Linear(256 + 10, 256) ... Linear(256, 1).
-            Assert.Equal([1024, 106], tensors.Single(t => t.Name == "generator.0.weight").Shape);
-            Assert.Equal([256], tensors.Single(t => t.Name == "generator.4.bias").Shape);
-            Assert.Equal([256, 266], tensors.Single(t => t.Name == "discriminator.0.weight").Shape);
-            Assert.Equal([1, 256], tensors.Single(t => t.Name == "discriminator.4.weight").Shape);
-            Assert.Contains("\"Tanh()\"", meta["architecture"]);
-            Assert.Equal("cgan", RunnerHarness.Config(dir).GetProperty("model").GetString());
-            Assert.Equal(96, RunnerHarness.Config(dir).GetProperty("noise").GetInt32());
-            string png = Path.Combine(dir, "s.png");
-            var sample = RunnerHarness.Run("sample", "--run", dir, "--n", "9", "--label", "3", "--out", png);
-            Assert.True(sample.Code == 0, sample.ToString());
-            Assert.Equal(("L", 3 * 18 + 2, 3 * 18 + 2), RunnerHarness.DecodePng(png));
+            var cells = line.Split(',').Select(double.Parse).ToArray();
+            Assert.InRange(cells[3], 0, 1); // d_real, a mean probability
+            Assert.InRange(cells[4], 0, 1); // d_fake
+            Assert.True(cells[1] > 0 && cells[2] > 0, line);
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
+            Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
+        Assert.Equal(("L", 10 * 18 + 2, 10 * 18 + 2),
+            RunnerHarness.DecodePng(Path.Combine(dir, "samples_by_class.png")));
+        Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
+        Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
+        var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
+        // G: Linear(96 + 10, 1024) ... Linear(1024, 256); D: Linear(256 + 10, 256) ... Linear(256, 1).
+        Assert.Equal([1024, 106], tensors.Single(t => t.Name == "generator.0.weight").Shape);
+        Assert.Equal([256], tensors.Single(t => t.Name == "generator.4.bias").Shape);
+        Assert.Equal([256, 266], tensors.Single(t => t.Name == "discriminator.0.weight").Shape);
+        Assert.Equal([1, 256], tensors.Single(t => t.Name == "discriminator.4.weight").Shape);
+        Assert.Contains("\"Tanh()\"", meta["architecture"]);
+        Assert.Equal("cgan", RunnerHarness.Config(dir).GetProperty("model").GetString());
+        Assert.Equal(96, RunnerHarness.Config(dir).GetProperty("noise").GetInt32());
+        string png = Path.Combine(dir, "s.png");
+        var sample = RunnerHarness.Run("sample", "--run", dir, "--n", "9", "--label", "3", "--out", png);
+        Assert.True(sample.Code == 0, sample.ToString());
+        Assert.Equal(("L", 3 * 18 + 2, 3 * 18 + 2), RunnerHarness.DecodePng(png));
     }
 
     // lsgan: 300 images in batches of 64; dcgan (batch norm's running statistics, conv layers): 200 images.
@@ -69,33 +66,26 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
     [InlineData("dcgan", "200")]
     public void ResumedGanEndsBitForBitLikeAnUninterruptedRun(string model, string limit)
     {
-        string whole = RunnerHarness.TempDir(model + "-whole");
-        string parts = RunnerHarness.TempDir(model + "-parts");
-        try
+        using var wholeFolder = new TempFolder(model + "-whole");
+        using var partsFolder = new TempFolder(model + "-parts");
+        string whole = wholeFolder.Path, parts = partsFolder.Path;
+        string[] common = ["--dataset", "usps", "--data-dir", Usps, "--model", model,
+            "--limit", limit, "--batch-size", "64", "--noise", "17", "--seed", "5", "--quiet"];
+        var uninterrupted = RunnerHarness.Run([.. common, "--epochs", "2", "--out", whole]);
+        Assert.True(uninterrupted.Code == 0, uninterrupted.ToString());
+        var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
+        Assert.True(first.Code == 0, first.ToString());
+        var resumed = RunnerHarness.Run("--resume", parts, "--epochs", "2", "--data-dir", Usps,
+            "--quiet");
+        Assert.True(resumed.Code == 0, resumed.ToString());
+        Assert.Equal(uninterrupted.OutLines[^1].Split(" run=")[0],
+            resumed.OutLines[^1].Split(" run=")[0]);
+        foreach (var file in new[] { "model.safetensors", "optimizer.safetensors" })
         {
-            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--model", model,
-                "--limit", limit, "--batch-size", "64", "--noise", "17", "--seed", "5", "--quiet"];
-            var uninterrupted = RunnerHarness.Run([.. common, "--epochs", "2", "--out", whole]);
-            Assert.True(uninterrupted.Code == 0, uninterrupted.ToString());
-            var first = RunnerHarness.Run([.. common, "--epochs", "1", "--out", parts]);
-            Assert.True(first.Code == 0, first.ToString());
-            var resumed = RunnerHarness.Run("--resume", parts, "--epochs", "2", "--data-dir", Usps,
-                "--quiet");
-            Assert.True(resumed.Code == 0, resumed.ToString());
-            Assert.Equal(uninterrupted.OutLines[^1].Split(" run=")[0],
-                resumed.OutLines[^1].Split(" run=")[0]);
-            foreach (var file in new[] { "model.safetensors", "optimizer.safetensors" })
-            {
-                var a = SafeTensors.Read(Path.Combine(whole, file)).Tensors;
-                var b = SafeTensors.Read(Path.Combine(parts, file)).Tensors;
-                Assert.Equal(a.Select(t => t.Name), b.Select(t => t.Name));
-                for (int i = 0; i < a.Count; i++) Assert.Equal(a[i].Data, b[i].Data);
-            }
-        }
-        finally
-        {
-            Directory.Delete(whole, recursive: true);
-            Directory.Delete(parts, recursive: true);
+            var a = SafeTensors.Read(Path.Combine(whole, file)).Tensors;
+            var b = SafeTensors.Read(Path.Combine(parts, file)).Tensors;
+            Assert.Equal(a.Select(t => t.Name), b.Select(t => t.Name));
+            for (int i = 0; i < a.Count; i++) Assert.Equal(a[i].Data, b[i].Data);
         }
     }
 
@@ -104,7 +94,8 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
     {
         // A D that is right about every image is a failure the epoch line must show (issue 17), so the
         // line goes where a VAE's epoch line goes: it replaces the epoch's bar, and no bar is left.
-        string dir = RunnerHarness.TempDir("gan-terminal");
+        using var temp = new TempFolder("gan-terminal");
+        string dir = temp.Path;
         var data = TestData.Usps;
         var config = new RunConfig
         {
@@ -114,23 +105,19 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
         };
         var terminal = new StringWriter();
         var line = new LiveLine(terminal, () => 200, TimeSpan.Zero); // draw every update
-        try
-        {
-            using var accelerator = Accelerators.Create(AcceleratorKind.Cpu, threads: 2);
-            GanTrainResult result;
-            using (var progress = new ConsoleProgress(line.Guard(terminal), ProgressStyle.Bars))
-                result = new GanTrainer(config, data, accelerator, dir, progress)
-                    .Run(resume: false, CancellationToken.None);
-            Assert.Equal(TrainOutcome.Completed, result.Outcome);
-            var screen = TerminalScreen.Of(terminal.ToString());
-            output.WriteLine(string.Join("\n", screen.Lines));
-            Assert.Equal(["epoch 1/2 d_loss=", "epoch 2/2 d_loss=", $"wrote {dir}"],
-                screen.Lines.Select(l => l.StartsWith("epoch", StringComparison.Ordinal) ? l[..17] : l));
-            Assert.All(screen.Lines.Take(2), l => Assert.Contains("[D accuracy ", l));
-            Assert.DoesNotContain(screen.Lines, l => l.Contains('\u2588') || l.Contains('\u2591'));
-            Assert.True(screen.CursorVisible);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var accelerator = Accelerators.Create(AcceleratorKind.Cpu, threads: 2);
+        GanTrainResult result;
+        using (var progress = new ConsoleProgress(line.Guard(terminal), ProgressStyle.Bars))
+            result = new GanTrainer(config, data, accelerator, dir, progress)
+                .Run(resume: false, CancellationToken.None);
+        Assert.Equal(TrainOutcome.Completed, result.Outcome);
+        var screen = TerminalScreen.Of(terminal.ToString());
+        output.WriteLine(string.Join("\n", screen.Lines));
+        Assert.Equal(["epoch 1/2 d_loss=", "epoch 2/2 d_loss=", $"wrote {dir}"],
+            screen.Lines.Select(l => l.StartsWith("epoch", StringComparison.Ordinal) ? l[..17] : l));
+        Assert.All(screen.Lines.Take(2), l => Assert.Contains("[D accuracy ", l));
+        Assert.DoesNotContain(screen.Lines, l => l.Contains('\u2588') || l.Contains('\u2591'));
+        Assert.True(screen.CursorVisible);
     }
 
     [Theory]
@@ -141,37 +128,31 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
     [InlineData("--model gan --noise 0", "--noise: expected a positive integer")]
     public void BadGanOptionsAreOneLineAndExitTwo(string args, string message)
     {
-        string dir = RunnerHarness.TempDir("bad");
-        try
-        {
-            var result = RunnerHarness.Run([.. args.Split(' '), "--out", dir, "--data-dir", Usps,
-                "--dataset", "usps"]);
-            Assert.True(result.Code == 2, result.ToString());
-            Assert.Single(result.ErrLines);
-            Assert.Contains(message, result.Err);
-            Assert.False(File.Exists(Path.Combine(dir, "config.json")), "nothing is trained");
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("bad");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run([.. args.Split(' '), "--out", dir, "--data-dir", Usps,
+            "--dataset", "usps"]);
+        Assert.True(result.Code == 2, result.ToString());
+        Assert.Single(result.ErrLines);
+        Assert.Contains(message, result.Err);
+        Assert.False(File.Exists(Path.Combine(dir, "config.json")), "nothing is trained");
     }
 
     [DataFact("usps")]
     public void LabelForAnUnconditionalGanIsOneLineAndExitTwo()
     {
-        string dir = RunnerHarness.TempDir("gan-label");
-        try
-        {
-            var train = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "gan",
-                "--limit", "100", "--epochs", "1", "--out", dir, "--quiet");
-            Assert.True(train.Code == 0, train.ToString());
-            var result = RunnerHarness.Run("sample", "--run", dir, "--label", "3");
-            Assert.True(result.Code == 2, result.ToString());
-            Assert.Single(result.ErrLines);
-            Assert.Contains("--label: only a cvae or a cgan takes labels", result.Err);
-            var plain = RunnerHarness.Run("sample", "--run", dir, "--n", "4",
-                "--out", Path.Combine(dir, "p.png"));
-            Assert.True(plain.Code == 0, plain.ToString());
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("gan-label");
+        string dir = temp.Path;
+        var train = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "gan",
+            "--limit", "100", "--epochs", "1", "--out", dir, "--quiet");
+        Assert.True(train.Code == 0, train.ToString());
+        var result = RunnerHarness.Run("sample", "--run", dir, "--label", "3");
+        Assert.True(result.Code == 2, result.ToString());
+        Assert.Single(result.ErrLines);
+        Assert.Contains("--label: only a cvae or a cgan takes labels", result.Err);
+        var plain = RunnerHarness.Run("sample", "--run", dir, "--n", "4",
+            "--out", Path.Combine(dir, "p.png"));
+        Assert.True(plain.Code == 0, plain.ToString());
     }
 }
 
@@ -196,19 +177,16 @@ public sealed class OpenCLGanRunnerTests(ITestOutputHelper output)
         var models = new Dictionary<string, byte[]>();
         foreach (var accelerator in new[] { "cpu", "opencl" })
         {
-            string dir = RunnerHarness.TempDir("gan-" + accelerator);
-            try
-            {
-                var result = RunnerHarness.Run("--model", "gan", "--limit", "5000", "--epochs", "2",
-                    "--seed", "1", "--data-dir", mnist, "--accelerator", accelerator, "--out", dir,
-                    "--quiet");
-                output.WriteLine($"{accelerator}: {result.OutLines[^1]}");
-                Assert.True(result.Code == 0, result.ToString());
-                rows[accelerator] = [.. File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1)
-                    .Select(l => l.Split(','))];
-                models[accelerator] = File.ReadAllBytes(Path.Combine(dir, "model.safetensors"));
-            }
-            finally { Directory.Delete(dir, recursive: true); }
+            using var temp = new TempFolder("gan-" + accelerator);
+            string dir = temp.Path;
+            var result = RunnerHarness.Run("--model", "gan", "--limit", "5000", "--epochs", "2",
+                "--seed", "1", "--data-dir", mnist, "--accelerator", accelerator, "--out", dir,
+                "--quiet");
+            output.WriteLine($"{accelerator}: {result.OutLines[^1]}");
+            Assert.True(result.Code == 0, result.ToString());
+            rows[accelerator] = [.. File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1)
+                .Select(l => l.Split(','))];
+            models[accelerator] = File.ReadAllBytes(Path.Combine(dir, "model.safetensors"));
         }
         for (int epoch = 1; epoch <= 2; epoch++)
             for (int column = 1; column <= 2; column++)

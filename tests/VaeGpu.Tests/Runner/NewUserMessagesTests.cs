@@ -50,32 +50,29 @@ public sealed class NewUserMessagesTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void CompareCsvFillsKeysAPlanLineLeavesOutAndOneRunIsSingular()
     {
-        string root = RunnerHarness.TempDir("plan");
-        try
-        {
-            string plan = Path.Combine(root, "plan.txt");
-            File.WriteAllText(plan, "latent=2 model=ae\nlatent=3\n");
-            string[] common = ["--dataset", "usps", "--data-dir", Usps, "--limit", "200", "--epochs", "1",
-                "--encoder", "8", "--decoder", "8", "--importance-samples", "1", "--fid-samples", "0",
-                "--quiet"];
-            var two = RunnerHarness.Run(
-                ["sweep", "--plan", plan, "--out", Path.Combine(root, "two"), .. common]);
-            output.WriteLine(two.ToString());
-            Assert.True(two.Code == 0, two.ToString());
-            Assert.StartsWith("sweep of 2 runs:", two.OutLines[^1]);
-            var lines = File.ReadAllLines(Path.Combine(root, "two", "compare.csv"));
-            var header = lines[0].Split(',');
-            int model = Array.IndexOf(header, "model"), latent = Array.IndexOf(header, "latent");
-            Assert.True(model > 0 && latent > 0, lines[0]);
-            Assert.Equal(("2", "ae"), (lines[1].Split(',')[latent], lines[1].Split(',')[model]));
-            Assert.Equal(("3", "vae"), (lines[2].Split(',')[latent], lines[2].Split(',')[model]));
+        using var rootFolder = new TempFolder("plan");
+        string root = rootFolder.Path;
+        string plan = Path.Combine(root, "plan.txt");
+        File.WriteAllText(plan, "latent=2 model=ae\nlatent=3\n");
+        string[] common = ["--dataset", "usps", "--data-dir", Usps, "--limit", "200", "--epochs", "1",
+            "--encoder", "8", "--decoder", "8", "--importance-samples", "1", "--fid-samples", "0",
+            "--quiet"];
+        var two = RunnerHarness.Run(
+            ["sweep", "--plan", plan, "--out", Path.Combine(root, "two"), .. common]);
+        output.WriteLine(two.ToString());
+        Assert.True(two.Code == 0, two.ToString());
+        Assert.StartsWith("sweep of 2 runs:", two.OutLines[^1]);
+        var lines = File.ReadAllLines(Path.Combine(root, "two", "compare.csv"));
+        var header = lines[0].Split(',');
+        int model = Array.IndexOf(header, "model"), latent = Array.IndexOf(header, "latent");
+        Assert.True(model > 0 && latent > 0, lines[0]);
+        Assert.Equal(("2", "ae"), (lines[1].Split(',')[latent], lines[1].Split(',')[model]));
+        Assert.Equal(("3", "vae"), (lines[2].Split(',')[latent], lines[2].Split(',')[model]));
 
-            var one = RunnerHarness.Run(["sweep", "--grid", "latent=2", "--out", Path.Combine(root, "one"),
-                .. common]);
-            Assert.True(one.Code == 0, one.ToString());
-            Assert.StartsWith("sweep of 1 run:", one.OutLines[^1]);
-        }
-        finally { Directory.Delete(root, recursive: true); }
+        var one = RunnerHarness.Run(["sweep", "--grid", "latent=2", "--out", Path.Combine(root, "one"),
+            .. common]);
+        Assert.True(one.Code == 0, one.ToString());
+        Assert.StartsWith("sweep of 1 run:", one.OutLines[^1]);
     }
 
     /// <summary>The classifier's seconds= was the running total; now it is the epoch's, with the total
@@ -83,26 +80,23 @@ public sealed class NewUserMessagesTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void ClassifierEpochLinesGiveTheEpochsSecondsAndTheTotal()
     {
-        string dir = RunnerHarness.TempDir("classifier");
-        try
+        using var temp = new TempFolder("classifier");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run("classifier", "--dataset", "usps", "--data-dir", Usps, "--epochs",
+            "3", "--out", dir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        var epochs = result.OutLines.Where(l => l.StartsWith("epoch ", StringComparison.Ordinal))
+            .Select(l => (Epoch: Value(l, "seconds"), Total: Value(l, "total_seconds"))).ToArray();
+        Assert.Equal(3, epochs.Length);
+        double sum = 0;
+        foreach (var (epoch, total) in epochs)
         {
-            var result = RunnerHarness.Run("classifier", "--dataset", "usps", "--data-dir", Usps, "--epochs",
-                "3", "--out", dir);
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-            var epochs = result.OutLines.Where(l => l.StartsWith("epoch ", StringComparison.Ordinal))
-                .Select(l => (Epoch: Value(l, "seconds"), Total: Value(l, "total_seconds"))).ToArray();
-            Assert.Equal(3, epochs.Length);
-            double sum = 0;
-            foreach (var (epoch, total) in epochs)
-            {
-                sum += epoch;
-                Assert.True(epoch > 0, $"epoch seconds {epoch}");
-                // Each is rounded to 0.1 s on the line.
-                Assert.True(Math.Abs(sum - total) <= 0.05 * epochs.Length + 1e-9, $"{sum} vs total {total}");
-            }
+            sum += epoch;
+            Assert.True(epoch > 0, $"epoch seconds {epoch}");
+            // Each is rounded to 0.1 s on the line.
+            Assert.True(Math.Abs(sum - total) <= 0.05 * epochs.Length + 1e-9, $"{sum} vs total {total}");
         }
-        finally { Directory.Delete(dir, recursive: true); }
 
         static double Value(string line, string key) => double.Parse(line.Split(' ')
             .Single(w => w.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..],

@@ -72,19 +72,16 @@ public sealed class NewUserTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void ResumingWithFewerEpochsThanDoneIsRefusedAndChangesNothing()
     {
-        string dir = RunnerHarness.TempDir("fewer");
-        try
-        {
-            var trained = RunnerHarness.Run(Tiny("2", "--out", dir, "--quiet"));
-            Assert.True(trained.Code == 0, trained.ToString());
-            var before = Snapshot(dir);
-            var fewer = RunnerHarness.Run("--resume", dir, "--epochs", "1", "--data-dir", Usps);
-            output.WriteLine(fewer.ToString());
-            AssertUserError(fewer, "already completed 2 epochs");
-            Assert.Empty(fewer.Out); // refused before the run folder line: no work started
-            Assert.Equal(before, Snapshot(dir));
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("fewer");
+        string dir = temp.Path;
+        var trained = RunnerHarness.Run(Tiny("2", "--out", dir, "--quiet"));
+        Assert.True(trained.Code == 0, trained.ToString());
+        var before = Snapshot(dir);
+        var fewer = RunnerHarness.Run("--resume", dir, "--epochs", "1", "--data-dir", Usps);
+        output.WriteLine(fewer.ToString());
+        AssertUserError(fewer, "already completed 2 epochs");
+        Assert.Empty(fewer.Out); // refused before the run folder line: no work started
+        Assert.Equal(before, Snapshot(dir));
     }
 
     /// <summary>Item 3: a batch or limit larger than the data and a warm-up longer than the run each have
@@ -93,22 +90,19 @@ public sealed class NewUserTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void UnusualButMeaningfulSettingsRunWithOneNoteEach()
     {
-        string dir = Path.Combine(RunnerHarness.TempDir("notes"), "run");
-        try
-        {
-            var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--limit", "100000",
-                "--batch-size", "9000", "--kl-warmup", "4", "--beta", "2", "--epochs", "1", "--encoder", "8",
-                "--decoder", "8", "--latent", "2", "--out", dir, "--quiet");
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-            Assert.Equal(3, result.ErrLines.Length);
-            Assert.All(result.ErrLines, line => Assert.StartsWith("note: ", line));
-            Assert.Contains("--limit 100000 is more than the 7291 training images", result.Err);
-            Assert.Contains("--batch-size 9000 is more than the 7291 training images", result.Err);
-            Assert.Contains("--kl-warmup 4 is longer than --epochs 1: beta only reaches 0.5 of 2",
-                result.Err);
-        }
-        finally { Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true); }
+        using var temp = new TempFolder("notes");
+        string dir = Path.Combine(temp.Path, "run");
+        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--limit", "100000",
+            "--batch-size", "9000", "--kl-warmup", "4", "--beta", "2", "--epochs", "1", "--encoder", "8",
+            "--decoder", "8", "--latent", "2", "--out", dir, "--quiet");
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Equal(3, result.ErrLines.Length);
+        Assert.All(result.ErrLines, line => Assert.StartsWith("note: ", line));
+        Assert.Contains("--limit 100000 is more than the 7291 training images", result.Err);
+        Assert.Contains("--batch-size 9000 is more than the 7291 training images", result.Err);
+        Assert.Contains("--kl-warmup 4 is longer than --epochs 1: beta only reaches 0.5 of 2",
+            result.Err);
     }
 
     /// <summary>Item 8: with --beta 4 --kl-warmup 2 and 5 equal steps per epoch, metrics.csv's beta is the
@@ -117,35 +111,32 @@ public sealed class NewUserTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void TheWarmUpBetaIsShownInMetricsTheEpochLineAndTheReport()
     {
-        string dir = RunnerHarness.TempDir("beta");
-        try
+        using var temp = new TempFolder("beta");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run(Tiny("3", "--beta", "4", "--kl-warmup", "2", "--batch-size",
+            "100", "--out", dir));
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.EndsWith(",beta", lines[0]);
+        for (int epoch = 1; epoch <= 3; epoch++)
         {
-            var result = RunnerHarness.Run(Tiny("3", "--beta", "4", "--kl-warmup", "2", "--batch-size",
-                "100", "--out", dir));
-            output.WriteLine(result.ToString());
-            Assert.True(result.Code == 0, result.ToString());
-            var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-            Assert.EndsWith(",beta", lines[0]);
-            for (int epoch = 1; epoch <= 3; epoch++)
-            {
-                var cells = lines[epoch].Split(',')
-                    .Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-                double expected = 0;
-                for (int step = 0; step < 5; step++)
-                    expected += 4 * Math.Clamp((epoch - 1 + step / 5.0) / 2, 0, 1) / 5;
-                Assert.True(Math.Abs(cells[9] - expected) <= 1e-6 + 1e-6 * expected,
-                    $"epoch {epoch}: beta {cells[9]}, expected {expected}");
-                Assert.True(Math.Abs(cells[4] - (cells[5] + 4 * cells[6])) <= 1e-6 * cells[4],
-                    $"epoch {epoch}: test loss {cells[4]} != recon + 4 kl");
-                string shown = expected.ToString("0.###", CultureInfo.InvariantCulture);
-                Assert.Contains(result.OutLines, l =>
-                    l.StartsWith($"epoch {epoch}/3 ", StringComparison.Ordinal)
-                    && l.Contains($" beta={shown} ", StringComparison.Ordinal));
-            }
-            Assert.Contains("test loss: the full beta 4",
-                File.ReadAllText(Path.Combine(dir, "report.html")));
+            var cells = lines[epoch].Split(',')
+                .Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            double expected = 0;
+            for (int step = 0; step < 5; step++)
+                expected += 4 * Math.Clamp((epoch - 1 + step / 5.0) / 2, 0, 1) / 5;
+            Assert.True(Math.Abs(cells[9] - expected) <= 1e-6 + 1e-6 * expected,
+                $"epoch {epoch}: beta {cells[9]}, expected {expected}");
+            Assert.True(Math.Abs(cells[4] - (cells[5] + 4 * cells[6])) <= 1e-6 * cells[4],
+                $"epoch {epoch}: test loss {cells[4]} != recon + 4 kl");
+            string shown = expected.ToString("0.###", CultureInfo.InvariantCulture);
+            Assert.Contains(result.OutLines, l =>
+                l.StartsWith($"epoch {epoch}/3 ", StringComparison.Ordinal)
+                && l.Contains($" beta={shown} ", StringComparison.Ordinal));
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        Assert.Contains("test loss: the full beta 4",
+            File.ReadAllText(Path.Combine(dir, "report.html")));
     }
 
     /// <summary>Item 8: a metrics.csv written before the beta column still reads (beta NaN) and is
@@ -153,25 +144,22 @@ public sealed class NewUserTests(ITestOutputHelper output)
     [Fact]
     public void MetricsWithoutTheBetaColumnStillRead()
     {
-        string path = Path.Combine(RunnerHarness.TempDir("oldcsv"), "metrics.csv");
-        try
-        {
-            var random = new Random();
-            double loss = 100 + random.NextDouble();
-            File.WriteAllText(path, MetricsCsv.HeaderWithoutBeta + "\n"
-                + string.Create(CultureInfo.InvariantCulture,
-                    $"1,{loss:R},{loss - 1:R},1,{loss:R},{loss - 1:R},1,0.5,1000\n"));
-            var rows = MetricsCsv.Read(path);
-            Assert.Single(rows);
-            Assert.Equal(loss, rows[0].TrainLoss);
-            Assert.True(double.IsNaN(rows[0].Beta));
-            MetricsCsv.Write(path, [rows[0] with { Beta = 0.25 }]);
-            var back = File.ReadAllLines(path);
-            Assert.Equal(MetricsCsv.Header, back[0]);
-            Assert.EndsWith(",0.25", back[1]);
-            Assert.Equal(0.25, MetricsCsv.Read(path)[0].Beta);
-        }
-        finally { Directory.Delete(Path.GetDirectoryName(path)!, recursive: true); }
+        using var temp = new TempFolder("oldcsv");
+        string path = Path.Combine(temp.Path, "metrics.csv");
+        var random = new Random();
+        double loss = 100 + random.NextDouble();
+        File.WriteAllText(path, MetricsCsv.HeaderWithoutBeta + "\n"
+            + string.Create(CultureInfo.InvariantCulture,
+                $"1,{loss:R},{loss - 1:R},1,{loss:R},{loss - 1:R},1,0.5,1000\n"));
+        var rows = MetricsCsv.Read(path);
+        Assert.Single(rows);
+        Assert.Equal(loss, rows[0].TrainLoss);
+        Assert.True(double.IsNaN(rows[0].Beta));
+        MetricsCsv.Write(path, [rows[0] with { Beta = 0.25 }]);
+        var back = File.ReadAllLines(path);
+        Assert.Equal(MetricsCsv.Header, back[0]);
+        Assert.EndsWith(",0.25", back[1]);
+        Assert.Equal(0.25, MetricsCsv.Read(path)[0].Beta);
     }
 
     private static string[] Tiny(string epochs, params string[] more) =>

@@ -22,18 +22,15 @@ public sealed class OpenCLConvVaeRunnerTests(ITestOutputHelper output)
         var last = new Dictionary<string, string[]>();
         foreach (var accelerator in new[] { "cpu", "opencl" })
         {
-            string dir = RunnerHarness.TempDir("conv-vae-" + accelerator);
-            try
-            {
-                var result = RunnerHarness.Run("--arch", "conv", "--limit", "1000", "--epochs", "2", "--seed",
-                    "1", "--data-dir", mnist, "--accelerator", accelerator, "--out", dir, "--quiet");
-                Assert.True(result.Code == 0, result.ToString());
-                output.WriteLine($"{accelerator}: {result.OutLines[^1]}");
-                var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-                Assert.Equal(3, lines.Length); // header and two epochs
-                last[accelerator] = lines[^1].Split(',');
-            }
-            finally { Directory.Delete(dir, recursive: true); }
+            using var temp = new TempFolder("conv-vae-" + accelerator);
+            string dir = temp.Path;
+            var result = RunnerHarness.Run("--arch", "conv", "--limit", "1000", "--epochs", "2", "--seed",
+                "1", "--data-dir", mnist, "--accelerator", accelerator, "--out", dir, "--quiet");
+            Assert.True(result.Code == 0, result.ToString());
+            output.WriteLine($"{accelerator}: {result.OutLines[^1]}");
+            var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+            Assert.Equal(3, lines.Length); // header and two epochs
+            last[accelerator] = lines[^1].Split(',');
         }
         foreach (var (column, name) in new[] { (1, "train_loss"), (4, "test_loss") })
         {

@@ -25,30 +25,27 @@ public sealed partial class ReportPagesTests(ITestOutputHelper output)
     [DataFact("usps")]
     public void AnAutoencodersReportSpeaksInItsUnitsWithoutKlOrPriorSamples()
     {
-        string dir = RunnerHarness.TempDir("ae");
-        try
-        {
-            var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
-                "--model", "ae", "--recon", "mse", "--limit", "300", "--epochs", "2", "--encoder", "32",
-                "--decoder", "32", "--latent", "4", "--out", dir, "--quiet");
-            Assert.True(result.Code == 0, result.ToString());
-            Assert.False(File.Exists(Path.Combine(dir, "samples.png")),
-                "an ae has no prior: decoded N(0, I) draws are noise");
-            string report = File.ReadAllText(Path.Combine(dir, "report.html"));
-            output.WriteLine(report[..Math.Min(report.Length, 3000)]);
-            Assert.Contains("Final test reconstruction loss: ", report);
-            Assert.Contains("squared error per image", report);
-            Assert.DoesNotContain("nats per image", report);
-            Assert.Contains("not a log-likelihood in nats", report);
-            Assert.DoesNotContain("beta=", report); // the model line of an ae names no beta
-            Assert.DoesNotContain("<th>train_kl</th>", report);
-            Assert.DoesNotContain("samples.png", report);
-            string loss = File.ReadAllText(Path.Combine(dir, "loss.svg"));
-            Assert.DoesNotContain("KL", loss);
-            Assert.DoesNotContain("nats", loss);
-            Assert.Contains("squared error", loss);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("ae");
+        string dir = temp.Path;
+        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
+            "--model", "ae", "--recon", "mse", "--limit", "300", "--epochs", "2", "--encoder", "32",
+            "--decoder", "32", "--latent", "4", "--out", dir, "--quiet");
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.False(File.Exists(Path.Combine(dir, "samples.png")),
+            "an ae has no prior: decoded N(0, I) draws are noise");
+        string report = File.ReadAllText(Path.Combine(dir, "report.html"));
+        output.WriteLine(report[..Math.Min(report.Length, 3000)]);
+        Assert.Contains("Final test reconstruction loss: ", report);
+        Assert.Contains("squared error per image", report);
+        Assert.DoesNotContain("nats per image", report);
+        Assert.Contains("not a log-likelihood in nats", report);
+        Assert.DoesNotContain("beta=", report); // the model line of an ae names no beta
+        Assert.DoesNotContain("<th>train_kl</th>", report);
+        Assert.DoesNotContain("samples.png", report);
+        string loss = File.ReadAllText(Path.Combine(dir, "loss.svg"));
+        Assert.DoesNotContain("KL", loss);
+        Assert.DoesNotContain("nats", loss);
+        Assert.Contains("squared error", loss);
     }
 
     [Fact]
@@ -95,46 +92,43 @@ public sealed partial class ReportPagesTests(ITestOutputHelper output)
     public void PicturesAreScaledUpCrispWithLabelledRowsAndTheManifoldsRange(string dataset, string first,
         string last, string noun)
     {
-        string dir = RunnerHarness.TempDir("pages");
-        try
-        {
-            var config = Usps with { Dataset = dataset, Model = ModelKind.Cvae };
-            var random = new Random(new TestRandom(output).Seed);
-            float[] Pixels(int n) => Enumerable.Range(0, n * 256).Select(_ => random.NextSingle()).ToArray();
-            ImageGrid.Gray(Pixels(64), 64, 16, 16, 8).Save(Path.Combine(dir, "samples.png"));
-            ImageGrid.Gray(Pixels(100), 100, 16, 16, 10).Save(Path.Combine(dir, "samples_by_class.png"));
-            ImageGrid.Gray(Pixels(400), 400, 16, 16, 20, 0).Save(Path.Combine(dir, "manifold.png"));
-            ReportHtml.Write(dir, config, [], [("model", "test")]);
-            string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        using var temp = new TempFolder("pages");
+        string dir = temp.Path;
+        var config = Usps with { Dataset = dataset, Model = ModelKind.Cvae };
+        var random = new Random(new TestRandom(output).Seed);
+        float[] Pixels(int n) => Enumerable.Range(0, n * 256).Select(_ => random.NextSingle()).ToArray();
+        ImageGrid.Gray(Pixels(64), 64, 16, 16, 8).Save(Path.Combine(dir, "samples.png"));
+        ImageGrid.Gray(Pixels(100), 100, 16, 16, 10).Save(Path.Combine(dir, "samples_by_class.png"));
+        ImageGrid.Gray(Pixels(400), 400, 16, 16, 20, 0).Save(Path.Combine(dir, "manifold.png"));
+        ReportHtml.Write(dir, config, [], [("model", "test")]);
+        string html = File.ReadAllText(Path.Combine(dir, "report.html"));
 
-            // Each digit cell shown at least 48 CSS pixels, no picture wider than the page.
-            var images = ImageTag().Matches(html).ToDictionary(m => m.Groups["alt"].Value,
-                m => (W: int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture),
-                    H: int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture)));
-            Assert.Equal(3, images.Count);
-            foreach (var (file, columns, cell) in new[]
-                { ("samples.png", 8, 18), ("samples_by_class.png", 10, 18), ("manifold.png", 20, 16) })
-            {
-                int native = columns * cell + (cell == 18 ? 2 : 0), scale = images[file].W / native;
-                Assert.Equal(native * scale, images[file].W);
-                Assert.True(cell * scale >= 48, $"{file}: a {cell}-pixel cell is shown at {cell * scale} px");
-                Assert.True(images[file].W <= ReportHtml.MaxPictureWidth,
-                    $"{file} is {images[file].W} px wide");
-            }
-            Assert.Contains("image-rendering:pixelated", html);
-            // One label per row of samples_by_class, in label order.
-            var labels = RowLabel().Matches(html).Select(m => m.Groups[1].Value).ToList();
-            Assert.Equal(10, labels.Count);
-            Assert.Equal(first, System.Net.WebUtility.HtmlDecode(labels[0]));
-            Assert.Equal(last, System.Net.WebUtility.HtmlDecode(labels[9]));
-            Assert.Equal(Enumerable.Range(0, 10).Select(c => DatasetCatalog.ClassName(dataset, c)),
-                labels.Select(System.Net.WebUtility.HtmlDecode));
-            foreach (var edge in new[] { "z1 = -3", "z1 = 3", "z2 = -3", "z2 = 3" })
-                Assert.Contains(edge, html);
-            Assert.Contains($"per {noun}", html);
-            if (noun == "class") Assert.DoesNotContain("digit", html);
+        // Each digit cell shown at least 48 CSS pixels, no picture wider than the page.
+        var images = ImageTag().Matches(html).ToDictionary(m => m.Groups["alt"].Value,
+            m => (W: int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture),
+                H: int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture)));
+        Assert.Equal(3, images.Count);
+        foreach (var (file, columns, cell) in new[]
+            { ("samples.png", 8, 18), ("samples_by_class.png", 10, 18), ("manifold.png", 20, 16) })
+        {
+            int native = columns * cell + (cell == 18 ? 2 : 0), scale = images[file].W / native;
+            Assert.Equal(native * scale, images[file].W);
+            Assert.True(cell * scale >= 48, $"{file}: a {cell}-pixel cell is shown at {cell * scale} px");
+            Assert.True(images[file].W <= ReportHtml.MaxPictureWidth,
+                $"{file} is {images[file].W} px wide");
         }
-        finally { Directory.Delete(dir, recursive: true); }
+        Assert.Contains("image-rendering:pixelated", html);
+        // One label per row of samples_by_class, in label order.
+        var labels = RowLabel().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(10, labels.Count);
+        Assert.Equal(first, System.Net.WebUtility.HtmlDecode(labels[0]));
+        Assert.Equal(last, System.Net.WebUtility.HtmlDecode(labels[9]));
+        Assert.Equal(Enumerable.Range(0, 10).Select(c => DatasetCatalog.ClassName(dataset, c)),
+            labels.Select(System.Net.WebUtility.HtmlDecode));
+        foreach (var edge in new[] { "z1 = -3", "z1 = 3", "z2 = -3", "z2 = 3" })
+            Assert.Contains(edge, html);
+        Assert.Contains($"per {noun}", html);
+        if (noun == "class") Assert.DoesNotContain("digit", html);
     }
 
     [Fact]
@@ -166,61 +160,55 @@ public sealed partial class ReportPagesTests(ITestOutputHelper output)
     [Fact]
     public void EvalJsonShowsInTheReportAndAnEarlierEpochsIsMarkedStale()
     {
-        string dir = RunnerHarness.TempDir("evalpage");
-        try
+        using var temp = new TempFolder("evalpage");
+        string dir = temp.Path;
+        var random = new Random(new TestRandom(output).Seed);
+        var config = Usps with { Model = ModelKind.Cvae };
+        var metrics = Enumerable.Range(1, 3).Select(e => new EpochMetrics(e, 90, 80, 10, 95, 84, 11, 1,
+            9000)).ToList();
+        AtomicFile.WriteAllText(Path.Combine(dir, "config.json"), config.ToJson());
+        MetricsCsv.Write(Path.Combine(dir, "metrics.csv"), metrics);
+        ReportHtml.Write(dir, config, metrics, [("accelerator", "cpu (2 threads)")]);
+        Assert.DoesNotContain("<h2>Evaluation</h2>", File.ReadAllText(Path.Combine(dir, "report.html")));
+
+        double nll = 80 + random.NextDouble(), fid = 1 + random.NextDouble();
+        double accuracy = random.NextDouble();
+        Evaluator.Save(dir, new EvalResult
         {
-            var random = new Random(new TestRandom(output).Seed);
-            var config = Usps with { Model = ModelKind.Cvae };
-            var metrics = Enumerable.Range(1, 3).Select(e => new EpochMetrics(e, 90, 80, 10, 95, 84, 11, 1,
-                9000)).ToList();
-            AtomicFile.WriteAllText(Path.Combine(dir, "config.json"), config.ToJson());
-            MetricsCsv.Write(Path.Combine(dir, "metrics.csv"), metrics);
-            ReportHtml.Write(dir, config, metrics, [("accelerator", "cpu (2 threads)")]);
-            Assert.DoesNotContain("<h2>Evaluation</h2>", File.ReadAllText(Path.Combine(dir, "report.html")));
+            TestLoss = 95, TestRecon = 84, TestKl = 11, Images = 2007, Epoch = 3, ImportanceSamples = 100,
+            NllBound = nll, DigitFid = fid, FidFloor = 0.25, ConditionalAccuracy = accuracy,
+            ClassifierAccuracy = 0.97,
+        });
+        string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains("<h2>Evaluation</h2>", html);
+        Assert.Contains("bound on -log p(x), K=100", html);
+        Assert.Contains(nll.ToString("0.###", CultureInfo.InvariantCulture), html);
+        Assert.Contains(fid.ToString("0.###", CultureInfo.InvariantCulture), html);
+        Assert.Contains(accuracy.ToString("0.0000", CultureInfo.InvariantCulture), html);
+        Assert.Contains("cpu (2 threads)", html); // the run's facts survive the rebuild
+        Assert.DoesNotContain("Stale", html);
 
-            double nll = 80 + random.NextDouble(), fid = 1 + random.NextDouble();
-            double accuracy = random.NextDouble();
-            Evaluator.Save(dir, new EvalResult
-            {
-                TestLoss = 95, TestRecon = 84, TestKl = 11, Images = 2007, Epoch = 3, ImportanceSamples = 100,
-                NllBound = nll, DigitFid = fid, FidFloor = 0.25, ConditionalAccuracy = accuracy,
-                ClassifierAccuracy = 0.97,
-            });
-            string html = File.ReadAllText(Path.Combine(dir, "report.html"));
-            Assert.Contains("<h2>Evaluation</h2>", html);
-            Assert.Contains("bound on -log p(x), K=100", html);
-            Assert.Contains(nll.ToString("0.###", CultureInfo.InvariantCulture), html);
-            Assert.Contains(fid.ToString("0.###", CultureInfo.InvariantCulture), html);
-            Assert.Contains(accuracy.ToString("0.0000", CultureInfo.InvariantCulture), html);
-            Assert.Contains("cpu (2 threads)", html); // the run's facts survive the rebuild
-            Assert.DoesNotContain("Stale", html);
-
-            Evaluator.Save(dir, new EvalResult { TestLoss = 99, Images = 2007, Epoch = 2 });
-            Assert.Contains("Stale", File.ReadAllText(Path.Combine(dir, "report.html")));
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        Evaluator.Save(dir, new EvalResult { TestLoss = 99, Images = 2007, Epoch = 2 });
+        Assert.Contains("Stale", File.ReadAllText(Path.Combine(dir, "report.html")));
     }
 
     [Fact]
     public void CompareHtmlScrollsItsTableKeepsRunNamesOnOneLineAndLinksItsCurves()
     {
-        string dir = RunnerHarness.TempDir("compare");
-        try
-        {
-            var metrics = new List<EpochMetrics> { new(1, 150, 130, 20, 140, 121, 19, 2, 9000) };
-            var settings = Enumerable.Range(0, 12).Select(k => ($"key{k}", $"value-{k}")).ToList();
-            var rows = new[] { "latent=2,beta=4,encoder=512-256", "latent=20,beta=1,encoder=400" }
-                .Select(name => new SweepRow(name, settings, "ok", metrics, 1234, null))
-                .ToList();
-            CompareReport.Write(dir, "wide", rows);
-            string html = File.ReadAllText(Path.Combine(dir, "compare.html"));
-            Assert.Contains("<div class=\"wide\"><table>", html);
-            Assert.Contains(".wide{overflow-x:auto", html);
-            Assert.Contains("white-space:nowrap", html);
-            foreach (var (name, _, _) in CompareReport.Curves)
-                Assert.Contains($"<figcaption><a href=\"compare-{name}.svg\">", html);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        using var temp = new TempFolder("compare");
+        string dir = temp.Path;
+        var metrics = new List<EpochMetrics> { new(1, 150, 130, 20, 140, 121, 19, 2, 9000) };
+        var settings = Enumerable.Range(0, 12).Select(k => ($"key{k}", $"value-{k}")).ToList();
+        var rows = new[] { "latent=2,beta=4,encoder=512-256", "latent=20,beta=1,encoder=400" }
+            .Select(name => new SweepRow(name, settings, "ok", metrics, 1234, null))
+            .ToList();
+        CompareReport.Write(dir, "wide", rows);
+        string html = File.ReadAllText(Path.Combine(dir, "compare.html"));
+        Assert.Contains("<div class=\"wide\"><table>", html);
+        Assert.Contains(".wide{overflow-x:auto", html);
+        Assert.Contains("white-space:nowrap", html);
+        foreach (var (name, _, _) in CompareReport.Curves)
+            Assert.Contains($"<figcaption><a href=\"compare-{name}.svg\">", html);
     }
 
     private static double D(XElement element, string name) =>

@@ -29,7 +29,8 @@ public sealed partial class TerminalSessionTests(ITestOutputHelper output)
     [TerminalFact]
     public void CtrlCMidEpochLeavesTheWholeMessageOnScreenAndTheCursorVisible()
     {
-        string dir = RunnerHarness.TempDir("tty"), raw = Path.Combine(dir, "raw.txt");
+        using var temp = new TempFolder("tty"); // removed after the finally below has stopped tmux
+        string dir = temp.Path, raw = Path.Combine(dir, "raw.txt");
         string run = Path.Combine(dir, "run"), socket = $"vaegpu-test-{Guid.NewGuid():N}";
         string command = $"{Runner()} --data-dir '{RunnerHarness.DataDir("mnist")}' --limit 12000 " +
             $"--batch-size 16 --epochs 3 --out '{run}'; echo \"exit=$?\"; sleep 120";
@@ -72,7 +73,6 @@ public sealed partial class TerminalSessionTests(ITestOutputHelper output)
         finally
         {
             try { Tmux(socket, "kill-server"); } catch (InvalidOperationException) { }
-            Directory.Delete(dir, recursive: true);
         }
     }
 
