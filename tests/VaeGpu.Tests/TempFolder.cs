@@ -13,7 +13,7 @@ public sealed class TempFolder : IDisposable
     public string Path { get; }
 
     /// <summary>Creates a fresh folder vaegpu-{tag}-{guid} under the temp directory; the caller deletes
-    /// it.</summary>
+    /// it (a class fixture's Dispose; a test method takes a TempFolder instead).</summary>
     public static string Create(string tag)
     {
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vaegpu-{tag}-{Guid.NewGuid():N}");

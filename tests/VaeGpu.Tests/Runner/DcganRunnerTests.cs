@@ -71,17 +71,8 @@ public sealed class DcganRunnerTests(ITestOutputHelper output)
     [InlineData("--model dcgan --limit 1", "leave a last batch of 1 image")]
     [InlineData("--model dcgan --arch conv", "--arch: applies to the VAEs")]
     [InlineData("--model dcgan --noise 0", "--noise: expected a positive integer")]
-    public void BadDcganOptionsAreOneLineAndExitTwo(string args, string message)
-    {
-        using var temp = new TempFolder("bad-dcgan");
-        string dir = temp.Path;
-        var result = RunnerHarness.Run([.. args.Split(' '), "--out", dir, "--data-dir", Usps,
-            "--dataset", "usps"]);
-        Assert.True(result.Code == 2, result.ToString());
-        Assert.Single(result.ErrLines);
-        Assert.Contains(message, result.Err);
-        Assert.False(File.Exists(Path.Combine(dir, "config.json")), "nothing is trained");
-    }
+    public void BadDcganOptionsAreOneLineAndExitTwo(string args, string message) =>
+        GanRunnerTests.AssertRefusedOnUsps(args, message);
 
     [Theory]
     [InlineData(12, 12, "--model dcgan: D's two 5x5 convolutions and 2x2 poolings need images of at least "

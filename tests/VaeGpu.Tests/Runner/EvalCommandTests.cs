@@ -18,7 +18,7 @@ public sealed class TinyUspsRunsFixture : IDisposable
     public TinyUspsRunsFixture()
     {
         if (TestData.UnavailableReason("usps") is not null) return;
-        Root = RunnerHarness.TempDir("eval");
+        Root = TempFolder.Create("eval");
         // The cvae trains longer on all of USPS (about a second): its samples must look like digits for
         // the conditional-accuracy test.
         foreach (var (model, dir, limit, epochs) in new[]

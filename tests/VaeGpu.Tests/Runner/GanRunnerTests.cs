@@ -126,7 +126,12 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
     [InlineData("--model vae --noise 8", "--noise: applies to the GANs")]
     [InlineData("--noise 8", "--noise: applies to the GANs")]
     [InlineData("--model gan --noise 0", "--noise: expected a positive integer")]
-    public void BadGanOptionsAreOneLineAndExitTwo(string args, string message)
+    public void BadGanOptionsAreOneLineAndExitTwo(string args, string message) =>
+        AssertRefusedOnUsps(args, message);
+
+    /// <summary>A run on USPS with these space-separated options exits 2 with one stderr line holding
+    /// <paramref name="message"/> and trains nothing (also the dcgan's bad-option check).</summary>
+    internal static void AssertRefusedOnUsps(string args, string message)
     {
         using var temp = new TempFolder("bad");
         string dir = temp.Path;

@@ -15,7 +15,7 @@ public sealed class UspsRunFixture : IDisposable
     public UspsRunFixture()
     {
         if (TestData.UnavailableReason("usps") is not null) return;
-        RunDir = RunnerHarness.TempDir("e2e");
+        RunDir = TempFolder.Create("e2e");
         Result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
             "--limit", "2000",
             "--epochs", "2", "--encoder", "96", "--decoder", "96", "--latent", "2", "--out", RunDir);

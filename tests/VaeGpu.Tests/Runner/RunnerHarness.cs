@@ -30,10 +30,6 @@ internal static class RunnerHarness
 
     public static RunnerResult Run(params string[] args) => Run(CancellationToken.None, args);
 
-    /// <summary>A fresh empty folder under the temp directory, for a class fixture that deletes it (a
-    /// test method takes a <see cref="TempFolder"/>).</summary>
-    public static string TempDir(string tag) => TempFolder.Create(tag);
-
     /// <summary>
     /// Decodes a PNG independently; returns (mode, width, height) and checks it with pngcheck too.
     /// </summary>

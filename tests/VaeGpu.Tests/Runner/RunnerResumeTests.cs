@@ -11,7 +11,7 @@ namespace VaeGpu.Tests.Runner;
 
 public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _root = RunnerHarness.TempDir("resume");
+    private readonly string _root = TempFolder.Create("resume");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
