@@ -219,7 +219,8 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
     }
 
     // A plan gives each model its own keys; a key that a row's model does not have stays empty there
-    // rather than showing a default the run never used.
+    // rather than showing a default the run never used. As in `eval`, only a model with an
+    // importance-sampled bound (the VAE) reports its evaluation's progress.
     [DataFact("usps")]
     public void APlanMixesModelsAndLeavesForeignKeysEmpty()
     {
@@ -227,7 +228,7 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         string folder = folderFolder.Path;
         string plan = Path.Combine(folder, "plan.txt");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(plan, "model=gan noise=32\nmodel=vae latent=2\n");
+        File.WriteAllText(plan, "model=gan noise=32\nmodel=vae latent=2\nmodel=ae latent=3\n");
         var result = RunnerHarness.Run("sweep", "--plan", plan, "--dataset", "usps", "--data-dir",
             RunnerHarness.DataDir("usps"), "--limit", "300", "--epochs", "1", "--importance-samples", "2",
             "--fid-samples", "0", "--out", Path.Combine(folder, "sweep"));
@@ -236,6 +237,8 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         Assert.Equal("run,model,noise,latent,status,epochs", string.Join(",", csv[0].Split(',')[..6]));
         Assert.StartsWith("model-gan_noise-32,gan,32,,done,1,", csv[1]);
         Assert.StartsWith("model-vae_latent-2,vae,,2,done,1,", csv[2]);
+        Assert.StartsWith("model-ae_latent-3,ae,,3,done,1,", csv[3]);
+        Assert.Single(result.OutLines, l => l.StartsWith("eval K=2: 100%", StringComparison.Ordinal));
     }
 
     [Theory]
