@@ -16,7 +16,8 @@ public sealed class TempFolder : IDisposable
     /// it (a class fixture's Dispose; a test method takes a TempFolder instead).</summary>
     public static string Create(string tag)
     {
-        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vaegpu-{tag}-{Guid.NewGuid():N}");
+        string name = $"vaegpu-{tag}-{Guid.NewGuid():N}";
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), name);
         Directory.CreateDirectory(path);
         return path;
     }

@@ -46,7 +46,8 @@ public static class DigitEvaluation
             Checkpoint.Load(runDir, gan, withOptimizer: false);
             fid = DigitMetrics.DigitFid(gan, reference, samples, progress: relay);
             if (config.IsConditional)
-                accuracy = DigitMetrics.ConditionalAccuracy(gan, classifier, perClass, progress: accuracyRelay);
+                accuracy = DigitMetrics.ConditionalAccuracy(gan, classifier, perClass,
+                    progress: accuracyRelay);
         }
         else
         {

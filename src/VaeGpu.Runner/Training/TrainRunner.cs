@@ -129,8 +129,8 @@ public static class TrainRunner
     // Loads and checks the data, prepares the run folder and makes the trainer, in a frame of its own so
     // that nothing in Run's frame keeps the host pixels alive once the trainer has dropped them.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ((Trainer? Vae, GanTrainer? Gan) Trainer, ITrainingProgress Progress) Prepare(IRunnerConsole console,
-        TrainRequest request, Accelerator accelerator, ref RunConfig config)
+    private static ((Trainer? Vae, GanTrainer? Gan) Trainer, ITrainingProgress Progress) Prepare(
+        IRunnerConsole console, TrainRequest request, Accelerator accelerator, ref RunConfig config)
     {
         var (dataset, folder) = DatasetSource.Load(console, config.Dataset, request.DataDir,
             request.Resume ? config.DataFolder : null, request.Quiet);

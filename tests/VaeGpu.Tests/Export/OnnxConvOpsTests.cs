@@ -91,7 +91,8 @@ public sealed class OnnxConvOpsTests(ITestOutputHelper output)
         h = transposed ? b.ConvTranspose2d(h, w, bi, Stride, Pad, 0) : b.Conv2d(h, w, bi, Stride, Pad);
         h = b.Node("BatchNormalization", [h, b.Initializer("gamma", [Cout], gamma),
             b.Initializer("beta", [Cout], beta), b.Initializer("mean", [Cout], mean),
-            b.Initializer("var", [Cout], variance)], null, OnnxGraphBuilder.FloatAttribute("epsilon", Epsilon));
+            b.Initializer("var", [Cout], variance)], null,
+            OnnxGraphBuilder.FloatAttribute("epsilon", Epsilon));
         b.Flatten(h, "y");
         b.Output("y", "features", Cout * H * W); // stride 1, pad 1, kernel 3: same size either way
         var y = RunGraph(b, Batch, ("x", x))["y"];

@@ -24,9 +24,9 @@ internal static class OnnxTestRuns
     {
         var config = new RunConfig
         {
-            Model = EnumNames.TryParse<ModelKind>(model)!.Value, Dataset = "usps", InputDim = inputWidth * inputHeight, ImageWidth = inputWidth,
-            ImageHeight = inputHeight, Classes = classes, Encoder = encoder ?? [13, 6],
-            Decoder = decoder ?? [11], Latent = latent,
+            Model = EnumNames.TryParse<ModelKind>(model)!.Value, Dataset = "usps",
+            InputDim = inputWidth * inputHeight, ImageWidth = inputWidth, ImageHeight = inputHeight,
+            Classes = classes, Encoder = encoder ?? [13, 6], Decoder = decoder ?? [11], Latent = latent,
             Activation = EnumNames.TryParse<Activation>(activation)!.Value, Seed = seed,
         };
         string dir = folder.Path;

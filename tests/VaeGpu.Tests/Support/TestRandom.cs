@@ -21,7 +21,8 @@ public sealed class TestRandom
         output?.WriteLine($"random inputs from seed {Seed}");
     }
 
-    /// <summary>A fresh seed, or VAEGPU_TEST_SEED from the environment (to replay a logged failure).</summary>
+    /// <summary>A fresh seed, or VAEGPU_TEST_SEED from the environment (to replay a logged failure).
+    /// </summary>
     public static int FreshSeed() =>
         int.TryParse(Environment.GetEnvironmentVariable("VAEGPU_TEST_SEED"), out int replay)
             ? replay : System.Random.Shared.Next();
