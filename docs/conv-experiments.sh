@@ -7,6 +7,8 @@
 #   docs/conv-experiments.sh [DATA_DIR] [EPOCHS] [EPOCHS_LATENT_AE] [K]
 # K: importance samples of the bound (default 100; fewer cost proportionally less on a slow machine).
 # RUNNER overrides the runner command (e.g. a copy of the build, so rebuilding meanwhile is safe).
+# DATASETS (default "mnist usps fashion-mnist") picks the first table's datasets and EXPERIMENTS
+# (default "vae latent ae") the tables, e.g. DATASETS=fashion-mnist EXPERIMENTS=vae for one row pair.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/datasets}
@@ -14,6 +16,8 @@ epochs=${2:-10}
 short_epochs=${3:-$epochs} # the latent-1/2 and autoencoder runs
 k=${4:-100}
 root=runs/conv-experiments
+datasets=${DATASETS:-mnist usps fashion-mnist}
+experiments=" ${EXPERIMENTS:-vae latent ae} "
 runner=${RUNNER:-}
 if [ -z "$runner" ]; then
   runner="dotnet src/VaeGpu.Runner/bin/Release/net10.0/VaeGpu.Runner.dll"
@@ -50,10 +54,15 @@ print(f"| {name} | {e['test_loss']:.2f} | {'' if bound is None else f'{bound:.2f
 PY
 }
 
-echo "## MLP against conv VAE ($epochs epochs)"
-echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
-echo "|---|---|---|---|---|---|"
-for ds in mnist usps fashion-mnist; do
+header() { # TITLE
+  echo "## $1"
+  echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
+  echo "|---|---|---|---|---|---|"
+}
+
+[[ $experiments == *" vae "* ]] && header "MLP against conv VAE ($epochs epochs)"
+for ds in $datasets; do
+  [[ $experiments == *" vae "* ]] || break
   if ! reason=$(classifier "$ds"); then
     why="not in $data/$ds"
     case $reason in *"cannot connect"*) why="$why, and its download cannot connect (no network)";; esac
@@ -66,20 +75,19 @@ for ds in mnist usps fashion-mnist; do
   done
 done
 
-echo "## Latent 1 and 2 (manifold.png for latent 2; $short_epochs epochs)"
-echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
-echo "|---|---|---|---|---|---|"
+[[ $experiments == *" latent "* ]] &&
+  header "Latent 1 and 2 (manifold.png for latent 2; $short_epochs epochs)"
 for latent in 1 2; do
+  [[ $experiments == *" latent "* ]] || break
   for arch in mlp conv; do
     train "latent$latent-$arch" "$short_epochs" --arch "$arch" --latent "$latent"
     row "latent$latent-$arch" mnist
   done
 done
 
-echo "## Autoencoders ($short_epochs epochs)"
-echo "| run | test loss | K=$k bound | digit-FID | parameters | epoch s |"
-echo "|---|---|---|---|---|---|"
+[[ $experiments == *" ae "* ]] && header "Autoencoders ($short_epochs epochs)"
 for recon in mse bce; do
+  [[ $experiments == *" ae "* ]] || break
   for arch in mlp conv; do
     train "ae-$recon-$arch" "$short_epochs" --model ae --recon "$recon" --arch "$arch"
     row "ae-$recon-$arch"
