@@ -4,14 +4,34 @@
 # conditional accuracy where it applies), plus parameters (batch-norm running statistics are buffers,
 # not parameters, as in PyTorch) and the median epoch time; prints a Markdown table and copies one
 # sample grid per model to docs/images/compare-<folder>.png. The conv VAE is `--model vae --arch conv`
-# in the folder convvae. Needs the MNIST digit classifier
-# (`VaeGpu.Runner classifier --dataset mnist`). Usage: docs/gan-comparison.sh [runs-folder] [extra options]
+# in the folder convvae. Extra options go to every training run; with `--dataset fashion-mnist` (or
+# usps) the same table is made for that dataset, its pictures named compare-<dataset>-<folder>.png.
+# Trains the dataset's classifier (`VaeGpu.Runner classifier`) into its default folder when that has
+# none. Usage: docs/gan-comparison.sh [runs-folder] [extra options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/gan-comparison}
 shift || true
+dataset=mnist
+previous=
+for option in "$@"; do
+    [ "$previous" = --dataset ] && dataset=$option
+    previous=$option
+done
+prefix=compare-
+[ "$dataset" = mnist ] || prefix=compare-$dataset-
 runner=(dotnet run -c Release --project src/VaeGpu.Runner --)
 mkdir -p "$out" docs/images
+classifiers=${VAEGPU_CLASSIFIERS:-$HOME/.cache/vaegpu/classifiers}
+if [ ! -f "$classifiers/$dataset/classifier.json" ]; then
+    data=()
+    previous=
+    for option in "$@"; do
+        [ "$previous" = --data-dir ] && data=(--data-dir "$option")
+        previous=$option
+    done
+    "${runner[@]}" classifier --dataset "$dataset" "${data[@]}" --quiet
+fi
 models=(vae cvae convvae gan lsgan dcgan cgan)
 for folder in "${models[@]}"; do
     case $folder in
@@ -22,7 +42,7 @@ for folder in "${models[@]}"; do
         "${runner[@]}" "${options[@]}" --epochs 10 --seed 1 --out "$out/$folder" --quiet "$@"
     fi
     "${runner[@]}" eval --run "$out/$folder" --importance-samples 1 --quiet
-    cp "$out/$folder/samples.png" "docs/images/compare-$folder.png"
+    cp "$out/$folder/samples.png" "docs/images/$prefix$folder.png"
 done
 python3 - "$out" "${models[@]}" <<'PY'
 import csv, json, math, statistics, struct, sys, os
