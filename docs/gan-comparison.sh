@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The comparison the report could not make: VAE, CVAE, conv VAE, GAN, LSGAN, DCGAN and cGAN on MNIST,
 # 10 epochs each, seed 1, every one scored by `eval` with the same yardsticks (digit-FID, digit-KID,
-# conditional accuracy where it applies), plus parameters (batch-norm running statistics are buffers,
-# not parameters, as in PyTorch) and the median epoch time; prints a Markdown table and copies one
-# sample grid per model to docs/images/compare-<folder>.png. The conv VAE is `--model vae --arch conv`
-# in the folder convvae. Extra options go to every training run; with `--dataset fashion-mnist` (or
-# usps) the same table is made for that dataset, its pictures named compare-<dataset>-<folder>.png.
-# Trains the dataset's classifier (`VaeGpu.Runner classifier`) into its default folder when that has
-# none. Usage: docs/gan-comparison.sh [runs-folder] [extra options]
+# the rarest class of the samples, conditional accuracy where it applies), plus parameters (batch-norm
+# running statistics are buffers, not parameters, as in PyTorch) and the median epoch time; prints a
+# Markdown table and copies one sample grid per model to docs/images/compare-<folder>.png. The conv
+# VAE is `--model vae --arch conv` in the folder convvae. Extra options go to every training run;
+# with `--dataset fashion-mnist` (or usps) the same table is made for that dataset, its pictures named
+# compare-<dataset>-<folder>.png. Trains the dataset's classifier (`VaeGpu.Runner classifier`) into
+# its default folder when that has none. Usage: docs/gan-comparison.sh [runs-folder] [extra options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/gan-comparison}
@@ -47,8 +47,9 @@ done
 python3 - "$out" "${models[@]}" <<'PY'
 import csv, json, math, statistics, struct, sys, os
 out, models = sys.argv[1], sys.argv[2:]
-print("| model | digit-FID (floor) | digit-KID +- std (floor) | cond. accuracy | parameters | epoch s |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| model | digit-FID (floor) | digit-KID +- std (floor) | rarest class (ratio) | cond. accuracy "
+      "| parameters | epoch s |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for model in models:
     run = os.path.join(out, model)
     e = json.load(open(os.path.join(run, "eval.json")))
@@ -56,8 +57,11 @@ for model in models:
         header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
     params = sum(math.prod(v["shape"]) for k, v in header.items()
                  if k != "__metadata__" and not k.endswith((".running_mean", ".running_var")))
-    seconds = statistics.median(float(r["epoch_seconds"]) for r in csv.DictReader(open(os.path.join(run, "metrics.csv"))))
+    metrics = csv.DictReader(open(os.path.join(run, "metrics.csv")))
+    seconds = statistics.median(float(r["epoch_seconds"]) for r in metrics)
     acc = e.get("conditional_accuracy")
-    print(f"| {model} | {e['digit_fid']:.1f} ({e['fid_floor']:.2f}) | {e['digit_kid']:.4f} +- {e['digit_kid_std']:.4f} "
-          f"({e['kid_floor']:.4f}) | {'-' if acc is None else f'{acc:.3f}'} | {params:,} | {seconds:.1f} |")
+    rarest = f"{e['rarest_class']} ({e['rarest_class_ratio']:.2f})"
+    kid = f"{e['digit_kid']:.4f} +- {e['digit_kid_std']:.4f} ({e['kid_floor']:.4f})"
+    print(f"| {model} | {e['digit_fid']:.1f} ({e['fid_floor']:.2f}) | {kid} | {rarest} | "
+          f"{'-' if acc is None else f'{acc:.3f}'} | {params:,} | {seconds:.1f} |")
 PY

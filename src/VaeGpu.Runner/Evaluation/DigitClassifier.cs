@@ -103,20 +103,40 @@ public sealed partial class DigitClassifier : IDisposable
     }
 
     /// <summary>Writes the features (n x FeatureDim, row-major, host) of n device images (n x
-    /// InputDim).</summary>
-    public void Features(BufferView<float> images, int n, Span<float> features)
+    /// InputDim) and, when <paramref name="classes"/> is not empty, their predicted classes (from the
+    /// same pass: the logits layer runs on the features).</summary>
+    public void Features(BufferView<float> images, int n, Span<float> features, Span<int> classes = default)
     {
         CheckImages(images, n);
         if (features.Length < (long)n * FeatureDim)
             throw new ArgumentException($"{features.Length} floats for {n} x {FeatureDim} features",
                 nameof(features));
+        if (!classes.IsEmpty && classes.Length < n)
+            throw new ArgumentException($"{classes.Length} slots for {n} predictions", nameof(classes));
         for (int start = 0; start < n; start += MaxBatch)
         {
             int count = Math.Min(MaxBatch, n - start);
             var hidden = ForwardHidden(new Tensor(images.Slice(start * InputDim, count * InputDim), count,
                 InputDim));
             Accelerator.CopyToHost(hidden.View, features.Slice(start * FeatureDim, count * FeatureDim));
+            if (!classes.IsEmpty) ArgMax(_network.Layers[^1].Forward(hidden), classes.Slice(start, count));
         }
+    }
+
+    /// <summary>The share of a host split's images predicted as each class (Classes values, sum 1).
+    /// </summary>
+    public double[] ClassShares(DataSplit split)
+    {
+        CheckSplit(split, 0, split.Count);
+        var counts = new long[Classes];
+        for (int start = 0; start < split.Count; start += MaxBatch)
+        {
+            int count = Math.Min(MaxBatch, split.Count - start);
+            var classes = _hostClasses.AsSpan(0, count);
+            PredictChunk(Upload(split, start, count).View, count, classes);
+            foreach (int c in classes) counts[c]++;
+        }
+        return counts.Select(c => (double)c / split.Count).ToArray();
     }
 
     /// <summary>Writes the features of images [start, start + n) of a host split (n x FeatureDim).</summary>
@@ -157,12 +177,15 @@ public sealed partial class DigitClassifier : IDisposable
         Parameters.Dispose();
     }
 
-    private void PredictChunk(BufferView<float> images, int count, Span<int> classes)
+    private void PredictChunk(BufferView<float> images, int count, Span<int> classes) =>
+        ArgMax(_network.Forward(new Tensor(images, count, InputDim)), classes);
+
+    /// <summary>The predicted class of each row of device logits (rows, Classes).</summary>
+    private void ArgMax(Tensor logits, Span<int> classes)
     {
-        var logits = _network.Forward(new Tensor(images, count, InputDim)); // (count, Classes)
-        var host = _hostLogits.AsSpan(0, count * Classes);
+        var host = _hostLogits.AsSpan(0, logits.Rows * Classes);
         Accelerator.CopyToHost(logits.View, host);
-        SoftmaxCrossEntropy.ArgMax(host, count, Classes, classes);
+        SoftmaxCrossEntropy.ArgMax(host, logits.Rows, Classes, classes);
     }
 
     /// <summary>Runs the hidden layers only; returns the last one's output (count, FeatureDim).</summary>

@@ -1,5 +1,6 @@
 // Adds the classifier-judged numbers to a run's evaluation: the digit-FID and digit-KID of the
-// checkpoint's samples (VAE or GAN) beside their test-vs-train floors, and for a CVAE or cGAN the
+// checkpoint's samples (VAE or GAN) beside their test-vs-train floors, the samples' classes against the
+// test set's (the rarest one shows a dropped mode), and for a CVAE or cGAN the
 // share of class-conditional samples the classifier labels as the asked digit. Used by `eval` and by
 // `sweep`; the console side stays in the CLI.
 using VaeGpu.Kernels;
@@ -59,8 +60,11 @@ public static class DigitEvaluation
                     progress: accuracyRelay);
         }
         progress?.Report(1.0);
+        var rarest = DigitMetrics.RarestClass(fid.ClassShares, reference.TestClassShares);
         return result with
         {
+            ClassShares = fid.ClassShares, TestClassShares = reference.TestClassShares,
+            RarestClass = rarest.Class, RarestClassRatio = rarest.Ratio,
             DigitFid = fid.Fid, FidFloor = fid.Floor, ConditionalAccuracy = accuracy,
             ClassifierAccuracy = classifier.TestAccuracy, DigitKid = fid.Kid?.Mean,
             DigitKidStd = fid.Kid?.Std, KidFloor = fid.KidFloor?.Mean,

@@ -1,7 +1,8 @@
 // Sample-quality numbers of a trained model, measured with a DigitClassifier: the digit-FID (Frechet
 // distance between the classifier's features of generated images and of the test set, beside the
-// test-vs-train floor) and a CVAE's conditional accuracy. Both are our own yardstick, comparable only
-// with themselves (same classifier, same dataset), not with published FIDs on Inception features.
+// test-vs-train floor), the classes of the generated images (dropped modes show there) and a CVAE's
+// conditional accuracy. They are our own yardsticks, comparable only with themselves (same classifier,
+// same dataset), not with published FIDs on Inception features.
 // Generation runs in chunks of the model's MaxBatch with every buffer allocated once per call.
 using System.Diagnostics;
 using VaeGpu.Kernels;
@@ -20,6 +21,9 @@ public sealed record DigitFidResult(double Fid, double Floor, int Count, double 
 
     /// <summary>digit-KID of the training slice against the test set: the KID's floor.</summary>
     public KidResult? KidFloor { get; init; }
+
+    /// <summary>The share of the generated images the classifier puts in each class (sum 1).</summary>
+    public double[] ClassShares { get; init; } = [];
 }
 
 /// <summary>
@@ -34,6 +38,10 @@ public sealed record FidReference(DigitClassifier Classifier, string Dataset, Ga
 
     /// <summary>KID of the training slice against the test set.</summary>
     public KidResult? KidFloor { get; init; }
+
+    /// <summary>The share of the test images the classifier puts in each class: what a model that
+    /// drops no modes matches.</summary>
+    public double[] TestClassShares { get; init; } = [];
 }
 
 /// <summary>Digit-FID and conditional accuracy of a model, judged by a digit classifier.</summary>
@@ -105,9 +113,12 @@ public static class DigitMetrics
         var generated = new GaussianAccumulator(f);
         var all = new float[(long)count * f];                              // (count, F) for the KID
         var features = new float[source.MaxBatch * f];                     // (MaxBatch, F)
+        var predicted = new int[source.MaxBatch];
+        var counts = new long[classifier.Classes];
         source.Generate(count, counter, (images, start, rows) =>
         {
-            classifier.Features(images, rows, features);
+            classifier.Features(images, rows, features, predicted);
+            foreach (int c in predicted.AsSpan(0, rows)) counts[c]++;
             generated.Add(features, rows);
             features.AsSpan(0, rows * f).CopyTo(all.AsSpan(start * f));
             progress?.Report(start + rows);
@@ -119,7 +130,27 @@ public static class DigitMetrics
         return new DigitFidResult(fid, reference.Floor, count, clock.Elapsed.TotalSeconds)
         {
             Kid = kid, KidFloor = reference.KidFloor,
+            ClassShares = counts.Select(c => (double)c / count).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The class the generated images under-represent most against the test set, and by how much: the
+    /// smallest generated share / test share over the classes the test set has (1 for a model whose
+    /// classes come out as often as the test set's, near 0 for one that has dropped that class).
+    /// </summary>
+    public static (int Class, double Ratio) RarestClass(IReadOnlyList<double> generated,
+        IReadOnlyList<double> test)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        ArgumentNullException.ThrowIfNull(test);
+        if (generated.Count != test.Count || test.Count == 0)
+            throw new ArgumentException($"{generated.Count} generated and {test.Count} test class shares");
+        (int Class, double Ratio) rarest = (-1, double.PositiveInfinity);
+        for (int c = 0; c < test.Count; c++)
+            if (test[c] > 0 && generated[c] / test[c] < rarest.Ratio) rarest = (c, generated[c] / test[c]);
+        if (rarest.Class < 0) throw new ArgumentException("the test class shares are all zero");
+        return rarest;
     }
 
     /// <summary>The test set's feature Gaussian and root, and the floor: the distance to the features of
@@ -144,6 +175,7 @@ public static class DigitMetrics
         return new FidReference(classifier, dataset.Name, test, testRoot, floor)
         {
             TestFeatures = testFeatures, KidFloor = kidFloor,
+            TestClassShares = classifier.ClassShares(dataset.Test),
         };
     }
 

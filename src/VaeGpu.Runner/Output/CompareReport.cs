@@ -76,6 +76,8 @@ public static class CompareReport
         ("digit_kid", Only.None, r => F(r.Eval?.DigitKid, "0.00000")),
         ("digit_kid_std", Only.None, r => F(r.Eval?.DigitKidStd, "0.00000")),
         ("kid_floor", Only.None, r => F(r.Eval?.KidFloor, "0.00000")),
+        ("rarest_class", Only.None, r => r.Eval?.RarestClass?.ToString(CultureInfo.InvariantCulture) ?? ""),
+        ("rarest_class_ratio", Only.None, r => F(r.Eval?.RarestClassRatio)),
         ("conditional_accuracy", Only.None, r => F(r.Eval?.ConditionalAccuracy)),
         ("parameters", Only.None, r => r.Parameters.ToString(CultureInfo.InvariantCulture)),
         ("median_epoch_seconds", Only.None, r => r.Epochs == 0 ? ""

@@ -1,9 +1,10 @@
 // report.html's evaluation section, VAE's and GAN's, from RUN/eval.json when `eval` (or a sweep) has
 // written one: a VAE's test loss and importance-sampled bound on -log p(x), every model's digit-FID and
-// digit-KID with their floors and a conditional model's accuracy. An eval.json of an earlier epoch is
-// shown as such, never as current.
+// digit-KID with their floors, the rarest class of its samples and a conditional model's accuracy. An
+// eval.json of an earlier epoch is shown as such, never as current.
 using System.Globalization;
 using System.Text;
+using VaeGpu.Runner.Data;
 using VaeGpu.Runner.Training;
 
 namespace VaeGpu.Runner.Output;
@@ -53,6 +54,11 @@ public static partial class ReportHtml
                 "generated vs test images, mean ± std over subsets (lower is better)");
         if (r.KidFloor is { } kidFloor)
             Row("digit-KID floor", N(kidFloor, "0.#####"), "test vs training images: the best reachable");
+        if (r.RarestClass is { } rarest && r.RarestClassRatio is { } ratio)
+            Row("rarest class", $"{DatasetCatalog.ClassName(config.Dataset, rarest)}: {N(ratio, "0.00")}x",
+                "its share of the generated images over its share of the test images, both as the " +
+                "classifier labels them (1: in proportion; under " +
+                N(EvalRunner.DroppedModeRatio, "0.00") + ": a dropped mode)");
         if (r.ConditionalAccuracy is { } accuracy)
             Row("conditional accuracy", N(accuracy, "0.0000"),
                 "share of per-class samples the classifier assigns to their class");

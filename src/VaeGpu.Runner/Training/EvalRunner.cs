@@ -87,6 +87,9 @@ public static class EvalRunner
         if (r.DigitKid is { } kid)
             line += string.Create(CultureInfo.InvariantCulture,
                 $" digit_kid={kid:F5} digit_kid_std={r.DigitKidStd:F5} kid_floor={r.KidFloor:F5}");
+        if (r.RarestClassRatio is { } ratio)
+            line += string.Create(CultureInfo.InvariantCulture,
+                $" rarest_class={r.RarestClass} rarest_class_ratio={ratio:F3}");
         if (r.ConditionalAccuracy is { } accuracy)
             line += string.Create(CultureInfo.InvariantCulture, $" conditional_accuracy={accuracy:F4}");
         return line + string.Create(CultureInfo.InvariantCulture,
@@ -108,6 +111,23 @@ public static class EvalRunner
                 $"(test accuracy {reference.Classifier.TestAccuracy:P2}), generated vs test images; the " +
                 $"floor is test vs training images. It is VaeGpu's own yardstick, comparable only with " +
                 $"itself."));
+        if (!silent && DroppedMode(withFid, config.Dataset) is { } dropped)
+            console.Out.WriteLine("note: " + dropped);
         return withFid;
+    }
+
+    /// <summary>Below this generated / test share, a class counts as a dropped mode.</summary>
+    public const double DroppedModeRatio = 0.25;
+
+    /// <summary>What an evaluation says of a dropped mode (its rarest class under
+    /// <see cref="DroppedModeRatio"/>), or null when the classes come out in proportion.</summary>
+    public static string? DroppedMode(EvalResult r, string dataset)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (r.RarestClass is not { } rarest || r.RarestClassRatio is not { } ratio
+            || ratio >= DroppedModeRatio) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the samples show {DatasetCatalog.ClassName(dataset, rarest)} at {ratio:0.00}x its share of " +
+            $"the test set: a dropped mode, which raises the FID however sharp each sample is");
     }
 }

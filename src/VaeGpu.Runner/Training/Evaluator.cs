@@ -44,6 +44,14 @@ public sealed record EvalResult
     public double? DigitKidStd { get; init; }
     /// <summary>digit-KID of the training slice against the test set, the floor of DigitKid.</summary>
     public double? KidFloor { get; init; }
+    /// <summary>Share of the generated images the classifier puts in each class.</summary>
+    public double[]? ClassShares { get; init; }
+    /// <summary>Share of the test images the classifier puts in each class.</summary>
+    public double[]? TestClassShares { get; init; }
+    /// <summary>The class whose generated share falls furthest below its test share.</summary>
+    public int? RarestClass { get; init; }
+    /// <summary>That class's generated share over its test share (near 0: a dropped mode).</summary>
+    public double? RarestClassRatio { get; init; }
 }
 
 /// <summary>Evaluates a run folder and reads and writes its eval.json.</summary>

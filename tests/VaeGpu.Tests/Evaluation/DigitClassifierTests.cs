@@ -74,6 +74,17 @@ public sealed class DigitClassifierTests(UspsClassifierFixture fixture, ITestOut
         classifier.Predict(images.View, n, predicted);
         int correct = Enumerable.Range(0, n).Count(i => predicted[i] == test.Labels[i]);
         Assert.True(correct >= 0.85 * n, $"{correct} of {n} first test images right");
+        // The classes that come with the features (one pass, the logits layer on the features) are
+        // Predict's, and ClassShares counts Predict's classes over a whole split.
+        var features = new float[n * classifier.FeatureDim];
+        var withFeatures = new int[n];
+        classifier.Features(images.View, n, features, withFeatures);
+        Assert.Equal(predicted, withFeatures);
+        var firstRows = test with { Count = n };
+        var shares = classifier.ClassShares(firstRows);
+        Assert.Equal(classifier.Classes, shares.Length);
+        for (int c = 0; c < shares.Length; c++)
+            Assert.Equal(predicted.Count(p => p == c) / (double)n, shares[c], 12);
     }
 
     [DataFact("usps")]

@@ -149,6 +149,7 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
             Assert.True(kid > 0 && kid > 10 * Math.Abs(kidFloor), $"digit_kid {kid} vs floor {kidFloor}");
             Assert.True(json.GetProperty("digit_kid_std").GetDouble() > 0);
             Assert.Contains(" digit_kid=", result.OutLines[^1]);
+            AssertRarestClass(json, result.OutLines[^1]);
             Assert.Equal(classifierAccuracy, json.GetProperty("classifier_accuracy").GetDouble());
             var accuracy = json.GetProperty("conditional_accuracy");
             if (dir == runs.VaeDir)
@@ -160,6 +161,31 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
             Assert.True(accuracy.GetDouble() is > 0.3 and <= 1, $"conditional accuracy {accuracy}");
             Assert.Contains(" conditional_accuracy=", result.OutLines[^1]);
         }
+    }
+
+    // eval.json's class shares: the generated images' and the test images' (as the classifier labels
+    // them) each sum to 1, the test set's lie near USPS's own label counts (the classifier is over 90%
+    // right), and the rarest class is the smallest ratio of the two, as the last line says.
+    private static void AssertRarestClass(JsonElement json, string line)
+    {
+        double[] Shares(string name) =>
+            json.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        double[] generated = Shares("class_shares"), test = Shares("test_class_shares");
+        Assert.Equal(10, generated.Length);
+        Assert.Equal(1, generated.Sum(), 9);
+        Assert.Equal(1, test.Sum(), 9);
+        var split = TestData.Usps.Test;
+        for (int c = 0; c < 10; c++)
+        {
+            double labelled = split.Labels.Take(split.Count).Count(l => l == c) / (double)split.Count;
+            Assert.True(Math.Abs(test[c] - labelled) < 0.03, $"class {c}: {test[c]} vs labels {labelled}");
+        }
+        var ratios = Enumerable.Range(0, 10).Select(c => generated[c] / test[c]).ToArray();
+        int rarest = json.GetProperty("rarest_class").GetInt32();
+        Assert.Equal(ratios.Min(), json.GetProperty("rarest_class_ratio").GetDouble(), 12);
+        Assert.Equal(ratios.Min(), ratios[rarest], 12);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture,
+            $" rarest_class={rarest} rarest_class_ratio={ratios.Min():F3}"), line);
     }
 
     // Trains a GAN on USPS and evaluates it: the last line says there is no test loss, and digit-FID and
@@ -180,6 +206,7 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
         double kid = json.GetProperty("digit_kid").GetDouble();
         Assert.True(fid > json.GetProperty("fid_floor").GetDouble(), $"digit_fid {fid}");
         Assert.True(kid > json.GetProperty("kid_floor").GetDouble(), $"digit_kid {kid}");
+        AssertRarestClass(json, result.OutLines[^1]);
         return json;
     }
 

@@ -165,7 +165,8 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
         Assert.Equal(4, csv.Length);
         var header = csv[0].Split(',');
         foreach (string column in new[] { "test_loss", "nll_bound", "d_loss", "g_loss", "gan_health",
-            "digit_fid", "digit_kid", "kid_floor", "conditional_accuracy" })
+            "digit_fid", "digit_kid", "kid_floor", "rarest_class", "rarest_class_ratio",
+            "conditional_accuracy" })
             Assert.Contains(column, header);
         string Cell(string line, string column) => line.Split(',')[Array.IndexOf(header, column)];
         double Number(string line, string column) =>
@@ -178,6 +179,7 @@ public sealed class SweepCommandTests(ITestOutputHelper output)
             Assert.Equal("2", Cell(line, "epochs"));
             Assert.True(Number(line, "digit_fid") > Number(line, "fid_floor"), line);
             Assert.True(Number(line, "digit_kid") > Number(line, "kid_floor"), line);
+            Assert.InRange(Number(line, "rarest_class_ratio"), 0, 1); // the smallest ratio is at most 1
             bool gan = name != "model-vae";
             Assert.Equal(gan, Cell(line, "test_loss") == "");
             Assert.Equal(gan, Cell(line, "nll_bound") == "");
