@@ -87,7 +87,7 @@ public sealed partial class CliApp
     }
 
     /// <summary>The one-line message of an exception a user can cause, or null for a bug.</summary>
-    private static string? UserMessage(Exception e) => e switch
+    internal static string? UserMessage(Exception e) => e switch
     {
         UserErrorException or DataException or SafeTensorsFormatException => e.Message,
         AcceleratorUnavailableException => $"accelerator unavailable: {e.Message}",

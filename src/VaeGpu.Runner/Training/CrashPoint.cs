@@ -2,6 +2,7 @@
 // the N-th optimizer step, "checkpoint:E" before and "committed:E" after epoch E's model file lands),
 // the process kills itself with SIGKILL right there, as `kill -9` would at that instant. A timer in the
 // test cannot hit a moment that lasts a millisecond; this can, and it costs one comparison when unset.
+// "throw:N" instead throws an internal error (a stand-in for a bug) after the N-th optimizer step.
 using System.Diagnostics;
 using System.Globalization;
 
@@ -15,7 +16,7 @@ internal static class CrashPoint
 
     /// <summary>The point names.</summary>
     public const string Started = "started", Step = "step", Checkpoint = "checkpoint",
-        Committed = "committed";
+        Committed = "committed", Throw = "throw";
 
     private static readonly (string Name, long Number)? Target = Parse(Environment.GetEnvironmentVariable(
         Variable));
@@ -24,8 +25,11 @@ internal static class CrashPoint
     /// requested point; does nothing otherwise.</summary>
     public static void Hit(string name, long number)
     {
-        if (Target is not { } target || target.Number != number || !ReferenceEquals(target.Name, name))
-            return;
+        if (Target is not { } target || target.Number != number) return;
+        if (ReferenceEquals(target.Name, Throw) && ReferenceEquals(name, Step))
+            throw new InvalidOperationException(
+                $"{Variable}: an injected internal error after step {number}");
+        if (!ReferenceEquals(target.Name, name)) return;
         Console.Out.Flush();
         Console.Error.WriteLine($"{Variable}: killing the process at {name}:{number}");
         Process.GetCurrentProcess().Kill();
@@ -37,7 +41,7 @@ internal static class CrashPoint
         if (string.IsNullOrEmpty(text)) return null;
         int colon = text.IndexOf(':');
         string name = colon < 0 ? text : text[..colon];
-        string? known = new[] { Started, Step, Checkpoint, Committed }.FirstOrDefault(n => n == name);
+        string? known = new[] { Started, Step, Checkpoint, Committed, Throw }.FirstOrDefault(n => n == name);
         return known is not null && colon > 0
             && long.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long n)
             ? (known, n) : null;

@@ -53,6 +53,10 @@ public static class TrainRunner
                     $"train_loss={last.TrainLoss:F4} test_loss={last.TestLoss:F4} run={request.RunDir}"));
             return ExitCodes.Ok;
         }
+        catch (Exception e) when (CrashReport.Record(console, request.RunDir, e))
+        {
+            throw; // never reached: Record returns false, so the exception goes on unchanged
+        }
         finally { (progress as IDisposable)?.Dispose(); }
     }
 

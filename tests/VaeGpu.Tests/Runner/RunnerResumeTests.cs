@@ -2,7 +2,7 @@
 // with --data-dir D and stopped by Ctrl+C resumes with `--resume RUN` alone; a run killed with SIGKILL
 // at a random point (before its first epoch, mid-epoch at a random step, before or after the model file
 // of a checkpoint lands, or after a random delay) resumes and ends bit for bit where an uninterrupted
-// run ends.
+// run ends; an internal error leaves RUN/crash.txt.
 // Kill points are drawn fresh each run and printed, so a failure can be replayed with VAEGPU_CRASH_AT.
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
@@ -115,6 +115,31 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
             Assert.True(resumed.Code == 0, $"{point}: {resumed}");
             AssertSameEnd(whole, run);
         }
+    }
+
+    // An internal error (a bug, here injected after step 3) still fails the process with the runtime's
+    // own report, and leaves RUN/crash.txt with the exception's type, message and stack, and one stderr
+    // line naming the file: a trace lost to a scrolled terminal or a pipe survives there. The run
+    // resumes from its last checkpoint as after any other stop.
+    [DataFact("usps")]
+    public void AnInternalErrorLeavesItsReportInTheRunFolder()
+    {
+        var (data, env) = Isolated();
+        string run = Path.Combine(_root, "internal-error");
+        var throwing = new Dictionary<string, string>(env) { ["VAEGPU_CRASH_AT"] = "throw:10" };
+        var failed = RunnerProcess.Run(throwing, [.. Common(data, "2"), "--out", run]);
+        output.WriteLine(failed.ToString());
+        Assert.NotEqual(0, failed.Code);
+        string message = "VAEGPU_CRASH_AT: an injected internal error after step 10";
+        Assert.Contains($"internal error (a VaeGpu bug): InvalidOperationException: {message}; the full " +
+            $"report is in {Path.Combine(run, "crash.txt")}", failed.Err);
+        string report = File.ReadAllText(Path.Combine(run, "crash.txt"));
+        Assert.Contains($"System.InvalidOperationException: {message}", report);
+        Assert.Contains("VaeGpu.Runner.Training.Trainer", report); // the stack, where it was thrown
+        Assert.Contains("--limit 400", report);                     // the command line
+        var resumed = RunnerProcess.Run(env, "--resume", run, "--quiet");
+        Assert.True(resumed.Code == 0, resumed.ToString());
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
     }
 
     /// <summary>Captures output; cancels (as Ctrl+C does) once a line holding the text is written.</summary>
