@@ -138,17 +138,25 @@ public sealed partial class SweepRunner
         return ExitCodes.Ok;
     }
 
-    // Trains one run, a VAE's or a GAN's, from scratch or from its last checkpoint.
+    // Trains one run, a VAE's or a GAN's, from scratch or from its last checkpoint; an internal error
+    // leaves its report in that run's crash.txt, as a single run's does.
     private (TrainOutcome Outcome, string Message) Train(RunConfig config, Dataset dataset, Accelerator acc,
         string dir, ITrainingProgress progress, bool resume)
     {
-        if (config.IsGan)
+        try
         {
-            var gan = new GanTrainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
-            return (gan.Outcome, gan.Message);
+            if (config.IsGan)
+            {
+                var gan = new GanTrainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
+                return (gan.Outcome, gan.Message);
+            }
+            var vae = new Trainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
+            return (vae.Outcome, vae.Message);
         }
-        var vae = new Trainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
-        return (vae.Outcome, vae.Message);
+        catch (Exception e) when (CrashReport.Record(_console, dir, e))
+        {
+            throw; // never reached: Record returns false
+        }
     }
 
     /// <summary>True when a saved eval.json holds what this sweep asks for (its K, and a digit-FID when
