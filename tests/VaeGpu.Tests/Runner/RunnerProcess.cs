@@ -62,8 +62,12 @@ internal sealed class RunnerProcess : IDisposable
             _err.ToString());
     }
 
-    /// <summary>SIGKILL, as `kill -9` sends.</summary>
-    public void Kill9() => _process.Kill();
+    /// <summary>SIGKILL, as `kill -9` sends; nothing when the process has already ended.</summary>
+    public void Kill9()
+    {
+        try { _process.Kill(); }
+        catch (InvalidOperationException) when (_process.HasExited) { }
+    }
 
     /// <summary>Runs to the end and returns the result.</summary>
     public static RunnerResult Run(IReadOnlyDictionary<string, string> environment, params string[] args)
