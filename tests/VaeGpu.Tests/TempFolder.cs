@@ -7,20 +7,14 @@ namespace VaeGpu.Tests;
 public sealed class TempFolder : IDisposable
 {
     /// <summary>Creates vaegpu-{tag}-{guid} under the temp directory.</summary>
-    public TempFolder(string tag = "test") => Path = Create(tag);
+    public TempFolder(string tag = "test")
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vaegpu-{tag}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
 
     /// <summary>The folder's full path.</summary>
     public string Path { get; }
-
-    /// <summary>Creates a fresh folder vaegpu-{tag}-{guid} under the temp directory; the caller deletes
-    /// it (a class fixture's Dispose; a test method takes a TempFolder instead).</summary>
-    public static string Create(string tag)
-    {
-        string name = $"vaegpu-{tag}-{Guid.NewGuid():N}";
-        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), name);
-        Directory.CreateDirectory(path);
-        return path;
-    }
 
     /// <summary>Writes a file (and its folders) at a path relative to the folder; returns its full path.
     /// </summary>

@@ -18,7 +18,7 @@ public sealed class TinyUspsRunsFixture : IDisposable
     public TinyUspsRunsFixture()
     {
         if (TestData.UnavailableReason("usps") is not null) return;
-        Root = TempFolder.Create("eval");
+        _folder = new TempFolder("eval");
         // The cvae trains longer on all of USPS (about a second): its samples must look like digits for
         // the conditional-accuracy test.
         foreach (var (model, dir, limit, epochs) in new[]
@@ -36,16 +36,15 @@ public sealed class TinyUspsRunsFixture : IDisposable
             throw new InvalidOperationException($"training the classifier failed: {classifier}");
     }
 
-    public string Root { get; } = "";
+    private readonly TempFolder? _folder;
+
+    public string Root => _folder?.Path ?? "";
     public string VaeDir => Path.Combine(Root, "vae");
     public string AeDir => Path.Combine(Root, "ae");
     public string CvaeDir => Path.Combine(Root, "cvae");
     public string ClassifierDir => Path.Combine(Root, "classifier");
 
-    public void Dispose()
-    {
-        if (Root.Length > 0 && Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
-    }
+    public void Dispose() => _folder?.Dispose();
 }
 
 public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper output)

@@ -15,19 +15,18 @@ public sealed class UspsRunFixture : IDisposable
     public UspsRunFixture()
     {
         if (TestData.UnavailableReason("usps") is not null) return;
-        RunDir = TempFolder.Create("e2e");
+        _folder = new TempFolder("e2e");
         Result = RunnerHarness.Run("--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"),
             "--limit", "2000",
             "--epochs", "2", "--encoder", "96", "--decoder", "96", "--latent", "2", "--out", RunDir);
     }
 
-    public string RunDir { get; } = "";
+    private readonly TempFolder? _folder;
+
+    public string RunDir => _folder?.Path ?? "";
     public RunnerResult? Result { get; }
 
-    public void Dispose()
-    {
-        if (RunDir.Length > 0 && Directory.Exists(RunDir)) Directory.Delete(RunDir, recursive: true);
-    }
+    public void Dispose() => _folder?.Dispose();
 }
 
 public sealed class RunnerEndToEndTests(UspsRunFixture run,

@@ -11,18 +11,20 @@ namespace VaeGpu.Tests.Runner;
 
 public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _root = TempFolder.Create("resume");
+    private readonly TempFolder _folder = new("resume");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private string Root => _folder.Path;
+
+    public void Dispose() => _folder.Dispose();
 
     /// <summary>A data folder of our own (a copy of usps/) and an environment that finds no other.</summary>
     private (string DataDir, Dictionary<string, string> Environment) Isolated()
     {
-        string data = Path.Combine(_root, "my data");
+        string data = Path.Combine(Root, "my data");
         Directory.CreateDirectory(Path.Combine(data, "usps"));
         foreach (var file in Directory.GetFiles(TestData.Folder("usps")))
             File.Copy(file, Path.Combine(data, "usps", Path.GetFileName(file)), overwrite: true);
-        string empty = Path.Combine(_root, "empty");
+        string empty = Path.Combine(Root, "empty");
         Directory.CreateDirectory(empty);
         return (data, new() { ["VAEGPU_DATA"] = empty, ["XDG_CACHE_HOME"] = empty });
     }
@@ -48,7 +50,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
     public void CtrlCThenResumeAloneFindsTheCustomDataDir()
     {
         var (data, env) = Isolated();
-        string whole = Path.Combine(_root, "whole"), run = Path.Combine(_root, "run");
+        string whole = Path.Combine(Root, "whole"), run = Path.Combine(Root, "run");
         var reference = RunnerHarness.Run([.. Common(data, "5"), "--out", whole, "--quiet"]);
         Assert.True(reference.Code == 0, reference.ToString());
         // Ctrl+C after epoch 3: the same token Program.cs cancels on SIGINT (a test host started in the
@@ -82,7 +84,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
     public void Kill9AtARandomPointThenResumeEndsBitForBit()
     {
         var (data, env) = Isolated();
-        string whole = Path.Combine(_root, "whole");
+        string whole = Path.Combine(Root, "whole");
         var reference = RunnerHarness.Run([.. Common(data, "3"), "--out", whole, "--quiet"]);
         Assert.True(reference.Code == 0, reference.ToString());
         var random = new Random();
@@ -94,7 +96,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         ];
         foreach (string point in points)
         {
-            string run = Path.Combine(_root, point.Replace(':', '-'));
+            string run = Path.Combine(Root, point.Replace(':', '-'));
             var crashEnv = new Dictionary<string, string>(env);
             if (point != "timer") crashEnv["VAEGPU_CRASH_AT"] = point;
             RunnerResult killed;
@@ -127,7 +129,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
     public void AnInternalErrorLeavesItsReportInTheRunFolder()
     {
         var (data, env) = Isolated();
-        string run = Path.Combine(_root, "internal-error");
+        string run = Path.Combine(Root, "internal-error");
         var throwing = new Dictionary<string, string>(env) { ["VAEGPU_CRASH_AT"] = "throw:10" };
         var failed = RunnerProcess.Run(throwing, [.. Common(data, "2"), "--out", run]);
         output.WriteLine(failed.ToString());
