@@ -13,25 +13,12 @@ namespace VaeGpu.Tests.Runner;
 
 public sealed class DcganRunnerTests(ITestOutputHelper output)
 {
-    private static string Usps => RunnerHarness.DataDir("usps");
-
     [DataFact("usps")]
     public void DcganRunWritesEveryFile()
     {
         using var temp = new TempFolder("dcgan");
         string dir = temp.Path;
-        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "dcgan",
-            "--limit", "300", "--epochs", "2", "--batch-size", "64", "--out", dir);
-        output.WriteLine(result.ToString());
-        Assert.True(result.Code == 0, result.ToString());
-        Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
-        var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-        Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
-        Assert.Equal(3, csv.Length);
-        foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
-            Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
-        Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
-        Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
+        GanRunnerTests.TrainTwoUspsEpochs(output, "dcgan", "300", dir);
         var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
         int[] Shape(string name) => tensors.Single(t => t.Name == name).Shape;
         Assert.Equal([1024, 96], Shape("generator.0.weight"));

@@ -16,34 +16,47 @@ public sealed class GanRunnerTests(ITestOutputHelper output)
 {
     private static string Usps => RunnerHarness.DataDir("usps");
 
+    /// <summary>
+    /// Trains <paramref name="model"/> 2 epochs on the first <paramref name="limit"/> USPS images in
+    /// batches of 64 into <paramref name="dir"/> and checks what every GAN's run folder has: the final
+    /// line, metrics.csv's header and two rows, the per-epoch and final 8x8 grids of 16x16 images, the
+    /// loss plot and the report.
+    /// </summary>
+    internal static RunnerResult TrainTwoUspsEpochs(ITestOutputHelper output, string model, string limit,
+        string dir)
+    {
+        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", model,
+            "--limit", limit, "--epochs", "2", "--batch-size", "64", "--out", dir);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
+        var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
+        Assert.Equal(3, csv.Length);
+        foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
+            Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
+        Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
+        Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
+        return result;
+    }
+
     [DataFact("usps")]
     public void CganRunWritesEveryFile()
     {
         using var temp = new TempFolder("cgan");
         string dir = temp.Path;
-        var result = RunnerHarness.Run("--dataset", "usps", "--data-dir", Usps, "--model", "cgan",
-            "--limit", "600", "--epochs", "2", "--batch-size", "64", "--out", dir);
-        output.WriteLine(result.ToString());
-        Assert.True(result.Code == 0, result.ToString());
-        Assert.Matches(@"^epochs=2 d_loss=\S+ g_loss=\S+ ", result.OutLines[^1]);
+        var result = TrainTwoUspsEpochs(output, "cgan", "600", dir);
         Assert.Contains(result.OutLines,
             l => l.StartsWith("epoch 2/2 d_loss=", StringComparison.Ordinal));
-        var csv = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-        Assert.Equal("epoch,d_loss,g_loss,d_real,d_fake,epoch_seconds,samples_per_second", csv[0]);
-        Assert.Equal(3, csv.Length);
-        foreach (var line in csv.Skip(1))
+        foreach (var line in File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1))
         {
             var cells = line.Split(',').Select(double.Parse).ToArray();
             Assert.InRange(cells[3], 0, 1); // d_real, a mean probability
             Assert.InRange(cells[4], 0, 1); // d_fake
             Assert.True(cells[1] > 0 && cells[2] > 0, line);
         }
-        foreach (var grid in new[] { "samples_epoch01.png", "samples_epoch02.png", "samples.png" })
-            Assert.Equal(("L", 8 * 18 + 2, 8 * 18 + 2), RunnerHarness.DecodePng(Path.Combine(dir, grid)));
         Assert.Equal(("L", 10 * 18 + 2, 10 * 18 + 2),
             RunnerHarness.DecodePng(Path.Combine(dir, "samples_by_class.png")));
-        Assert.Contains("d_loss", File.ReadAllText(Path.Combine(dir, "loss.svg")));
-        Assert.Contains("d_fake", File.ReadAllText(Path.Combine(dir, "report.html")));
         var (tensors, meta) = SafeTensors.Read(Path.Combine(dir, "model.safetensors"));
         // G: Linear(96 + 10, 1024) ... Linear(1024, 256); D: Linear(256 + 10, 256) ... Linear(256, 1).
         Assert.Equal([1024, 106], tensors.Single(t => t.Name == "generator.0.weight").Shape);
