@@ -22,7 +22,6 @@ public sealed partial class DigitClassifier : IDisposable
     private readonly float[] _hostImages;        // (MaxBatch, InputDim) host staging of images
     private readonly float[] _hostLogits;        // (MaxBatch, Classes), also the logits' gradient
     private readonly int[] _hostLabels;          // (MaxBatch)
-    private readonly int[] _hostClasses;         // (MaxBatch) predictions of one chunk
 
     private DigitClassifier(Accelerator accelerator, ClassifierInfo info)
     {
@@ -46,7 +45,6 @@ public sealed partial class DigitClassifier : IDisposable
         _hostImages = new float[MaxBatch * info.InputDim];
         _hostLogits = new float[MaxBatch * info.Classes];
         _hostLabels = new int[MaxBatch];
-        _hostClasses = new int[MaxBatch];
     }
 
     /// <summary>The device it runs on.</summary>
@@ -127,15 +125,8 @@ public sealed partial class DigitClassifier : IDisposable
     /// </summary>
     public double[] ClassShares(DataSplit split)
     {
-        CheckSplit(split, 0, split.Count);
         var counts = new long[Classes];
-        for (int start = 0; start < split.Count; start += MaxBatch)
-        {
-            int count = Math.Min(MaxBatch, split.Count - start);
-            var classes = _hostClasses.AsSpan(0, count);
-            PredictChunk(Upload(split, start, count).View, count, classes);
-            foreach (int c in classes) counts[c]++;
-        }
+        foreach (int c in PredictSplit(split)) counts[c]++;
         return counts.Select(c => (double)c / split.Count).ToArray();
     }
 
@@ -157,17 +148,23 @@ public sealed partial class DigitClassifier : IDisposable
     /// <summary>The share of a host split's images whose predicted class is their label.</summary>
     public double Accuracy(DataSplit split)
     {
-        CheckSplit(split, 0, split.Count);
+        var predicted = PredictSplit(split);
         long correct = 0;
+        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == split.Labels[i]) correct++;
+        return (double)correct / split.Count;
+    }
+
+    /// <summary>The predicted class of every image of a host split, in chunks of MaxBatch.</summary>
+    private int[] PredictSplit(DataSplit split)
+    {
+        CheckSplit(split, 0, split.Count);
+        var predicted = new int[split.Count];
         for (int start = 0; start < split.Count; start += MaxBatch)
         {
             int count = Math.Min(MaxBatch, split.Count - start);
-            var input = Upload(split, start, count);
-            var classes = _hostClasses.AsSpan(0, count);
-            PredictChunk(input.View, count, classes);
-            for (int i = 0; i < count; i++) if (classes[i] == split.Labels[start + i]) correct++;
+            PredictChunk(Upload(split, start, count).View, count, predicted.AsSpan(start, count));
         }
-        return (double)correct / split.Count;
+        return predicted;
     }
 
     /// <summary>Frees the device buffers.</summary>
