@@ -60,36 +60,40 @@ header() { # TITLE
   echo "|---|---|---|---|---|---|"
 }
 
-[[ $experiments == *" vae "* ]] && header "MLP against conv VAE ($epochs epochs)"
-for ds in $datasets; do
-  [[ $experiments == *" vae "* ]] || break
-  if ! reason=$(classifier "$ds"); then
-    why="not in $data/$ds"
-    case $reason in *"cannot connect"*) why="$why, and its download cannot connect (no network)";; esac
-    echo "| vae-$ds-mlp, vae-$ds-conv | skipped: $why | | | | |"
-    continue
-  fi
-  for arch in mlp conv; do
-    train "vae-$ds-$arch" "$epochs" --dataset "$ds" --arch "$arch"
-    row "vae-$ds-$arch" "$ds"
-  done
-done
+wants() { [[ $experiments == *" $1 "* ]]; } # EXPERIMENTS names this table
 
-[[ $experiments == *" latent "* ]] &&
+if wants vae; then
+  header "MLP against conv VAE ($epochs epochs)"
+  for ds in $datasets; do
+    if ! reason=$(classifier "$ds"); then
+      why="not in $data/$ds"
+      case $reason in *"cannot connect"*) why="$why, and its download cannot connect (no network)";; esac
+      echo "| vae-$ds-mlp, vae-$ds-conv | skipped: $why | | | | |"
+      continue
+    fi
+    for arch in mlp conv; do
+      train "vae-$ds-$arch" "$epochs" --dataset "$ds" --arch "$arch"
+      row "vae-$ds-$arch" "$ds"
+    done
+  done
+fi
+
+if wants latent; then
   header "Latent 1 and 2 (manifold.png for latent 2; $short_epochs epochs)"
-for latent in 1 2; do
-  [[ $experiments == *" latent "* ]] || break
-  for arch in mlp conv; do
-    train "latent$latent-$arch" "$short_epochs" --arch "$arch" --latent "$latent"
-    row "latent$latent-$arch" mnist
+  for latent in 1 2; do
+    for arch in mlp conv; do
+      train "latent$latent-$arch" "$short_epochs" --arch "$arch" --latent "$latent"
+      row "latent$latent-$arch" mnist
+    done
   done
-done
+fi
 
-[[ $experiments == *" ae "* ]] && header "Autoencoders ($short_epochs epochs)"
-for recon in mse bce; do
-  [[ $experiments == *" ae "* ]] || break
-  for arch in mlp conv; do
-    train "ae-$recon-$arch" "$short_epochs" --model ae --recon "$recon" --arch "$arch"
-    row "ae-$recon-$arch"
+if wants ae; then
+  header "Autoencoders ($short_epochs epochs)"
+  for recon in mse bce; do
+    for arch in mlp conv; do
+      train "ae-$recon-$arch" "$short_epochs" --model ae --recon "$recon" --arch "$arch"
+      row "ae-$recon-$arch"
+    done
   done
-done
+fi

@@ -13,9 +13,13 @@ cd "$(dirname "$0")/.."
 out=${1:-runs/gan-comparison}
 shift || true
 dataset=mnist
+data=()
 previous=
-for option in "$@"; do
-    [ "$previous" = --dataset ] && dataset=$option
+for option in "$@"; do # the dataset and data folder the extra options name, for the classifier
+    case $previous in
+        --dataset) dataset=$option ;;
+        --data-dir) data=(--data-dir "$option") ;;
+    esac
     previous=$option
 done
 prefix=compare-
@@ -24,12 +28,6 @@ runner=(dotnet run -c Release --project src/VaeGpu.Runner --)
 mkdir -p "$out" docs/images
 classifiers=${VAEGPU_CLASSIFIERS:-$HOME/.cache/vaegpu/classifiers}
 if [ ! -f "$classifiers/$dataset/classifier.json" ]; then
-    data=()
-    previous=
-    for option in "$@"; do
-        [ "$previous" = --data-dir ] && data=(--data-dir "$option")
-        previous=$option
-    done
     "${runner[@]}" classifier --dataset "$dataset" "${data[@]}" --quiet
 fi
 models=(vae cvae convvae gan lsgan dcgan cgan)
