@@ -1,7 +1,7 @@
 // The export sub-command, a thin adapter over Export/OnnxExporter: `export --run R [--part decoder|
 // encoder|generator] [--out FILE]` writes an ONNX model of that part (default: a VAE's decoder, a GAN's
 // generator) and prints where, with the graph's inputs and outputs. Errors a user can cause come back as
-// UserErrorException (one line, exit 2).
+// UserErrorException (one line, exit 2); an internal error adds its report to RUN/crash.txt.
 using System.CommandLine;
 using VaeGpu.Runner.Export;
 using VaeGpu.Runner.Training;
@@ -29,12 +29,16 @@ public sealed partial class CliApp
         command.SetAction(parse =>
         {
             string? asked = parse.GetValue(part);
-            var result = OnnxExporter.Export(parse.GetValue(run)!,
-                asked is null ? null : OnnxExporter.ParsePart(asked), parse.GetValue(output));
-            _out.WriteLine($"inputs: {result.Signature.InputsText}");
-            _out.WriteLine($"outputs: {result.Signature.OutputsText}");
-            _out.WriteLine($"wrote {result.Path} ({result.Bytes} bytes, epoch {result.Epoch})");
-            return ExitCodes.Ok;
+            string runDir = parse.GetValue(run)!;
+            return CrashReport.Guard(_console, runDir, () =>
+            {
+                var result = OnnxExporter.Export(runDir, asked is null ? null : OnnxExporter.ParsePart(asked),
+                    parse.GetValue(output));
+                _out.WriteLine($"inputs: {result.Signature.InputsText}");
+                _out.WriteLine($"outputs: {result.Signature.OutputsText}");
+                _out.WriteLine($"wrote {result.Path} ({result.Bytes} bytes, epoch {result.Epoch})");
+                return ExitCodes.Ok;
+            });
         });
         return command;
     }

@@ -95,6 +95,7 @@ public static class OnnxExporter
 
     private static ExportResult ExportCore(string runDir, ExportPart? asked, string? outPath)
     {
+        CrashPoint.Hit(CrashPoint.Command, 0);
         var config = RunConfig.Load(Path.Combine(runDir, Checkpoint.ConfigFile));
         var part = asked ?? PartsOf(config)[0];
         CheckPart(config, part, runDir);

@@ -2,7 +2,8 @@
 // the N-th optimizer step, "checkpoint:E" before and "committed:E" after epoch E's model file lands),
 // the process kills itself with SIGKILL right there, as `kill -9` would at that instant. A timer in the
 // test cannot hit a moment that lasts a millisecond; this can, and it costs one comparison when unset.
-// "throw:N" instead throws an internal error (a stand-in for a bug) after the N-th optimizer step.
+// "throw:N" instead throws an internal error (a stand-in for a bug) after the N-th optimizer step, and
+// "throw:0" at the start of eval's, sample's or export's work on a run folder.
 using System.Diagnostics;
 using System.Globalization;
 
@@ -16,7 +17,7 @@ internal static class CrashPoint
 
     /// <summary>The point names.</summary>
     public const string Started = "started", Step = "step", Checkpoint = "checkpoint",
-        Committed = "committed", Throw = "throw";
+        Committed = "committed", Throw = "throw", Command = "command";
 
     private static readonly (string Name, long Number)? Target = Parse(Environment.GetEnvironmentVariable(
         Variable));
@@ -29,6 +30,8 @@ internal static class CrashPoint
         if (ReferenceEquals(target.Name, Throw) && ReferenceEquals(name, Step))
             throw new InvalidOperationException(
                 $"{Variable}: an injected internal error after step {number}");
+        if (ReferenceEquals(target.Name, Throw) && ReferenceEquals(name, Command))
+            throw new InvalidOperationException($"{Variable}: an injected internal error in a command");
         if (!ReferenceEquals(target.Name, name)) return;
         Console.Out.Flush();
         Console.Error.WriteLine($"{Variable}: killing the process at {name}:{number}");

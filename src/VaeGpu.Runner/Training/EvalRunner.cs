@@ -27,13 +27,19 @@ public static class EvalRunner
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(request);
-        int k = request.ImportanceSamples;
-        bool silent = request.Quiet;
-        Evaluator.CheckImportanceSamples(k);
+        Evaluator.CheckImportanceSamples(request.ImportanceSamples);
         int fid = CheckFidSamples(request.FidSamples);
         string dir = PathOptions.ExistingFolder(request.RunDir, "--run");
         PathOptions.Optional(request.Classifier, "--classifier");
         PathOptions.Optional(request.DataDir, "--data-dir");
+        return CrashReport.Guard(console, dir, () => Evaluate(console, request, dir, fid));
+    }
+
+    private static int Evaluate(IRunnerConsole console, EvalRequest request, string dir, int fid)
+    {
+        CrashPoint.Hit(CrashPoint.Command, 0);
+        int k = request.ImportanceSamples;
+        bool silent = request.Quiet;
         var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
         using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
         var (dataset, _) = DatasetSource.Load(console, config.Dataset, request.DataDir, config.DataFolder,

@@ -29,6 +29,14 @@ public static class SampleRunner
                 $"--label: only a cvae or a cgan takes labels; {dir} holds a {config.Model.Name()}");
         if (digit is < 0 || digit >= config.Classes)
             throw new UserErrorException($"--label: expected a class in [0, {config.Classes}), got {digit}");
+        return CrashReport.Guard(console, dir, () => Sample(console, request, dir, config));
+    }
+
+    private static int Sample(IRunnerConsole console, SampleRequest request, string dir, RunConfig config)
+    {
+        CrashPoint.Hit(CrashPoint.Command, 0);
+        int n = request.Count;
+        int? digit = request.Label;
         using var acc = ModelFactory.CreateAccelerator(request.Accelerator, request.Device, request.Threads);
         string path = request.OutFile
             ?? Path.Combine(dir, $"samples-{n}{(digit is null ? "" : $"-label-{digit}")}.png");

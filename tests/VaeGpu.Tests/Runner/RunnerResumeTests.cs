@@ -2,7 +2,7 @@
 // with --data-dir D and stopped by Ctrl+C resumes with `--resume RUN` alone; a run killed with SIGKILL
 // at a random point (before its first epoch, mid-epoch at a random step, before or after the model file
 // of a checkpoint lands, or after a random delay) resumes and ends bit for bit where an uninterrupted
-// run ends; an internal error leaves RUN/crash.txt.
+// run ends; an internal error, in training or in eval, sample or export, leaves its report in RUN/crash.txt.
 // Kill points are drawn fresh each run and printed, so a failure can be replayed with VAEGPU_CRASH_AT.
 using VaeGpu.Tests.Support;
 using Xunit.Abstractions;
@@ -144,6 +144,31 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         var resumed = RunnerProcess.Run(env, "--resume", run, "--quiet");
         Assert.True(resumed.Code == 0, resumed.ToString());
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+
+        // eval, sample and export on the run: each one's internal error (throw:0, at the start of its
+        // work) adds its report after the earlier ones; the same commands then succeed.
+        var atStart = new Dictionary<string, string>(env) { ["VAEGPU_CRASH_AT"] = "throw:0" };
+        string[][] commands =
+        [
+            ["eval", "--run", run, "--fid-samples", "0", "--importance-samples", "2", "--data-dir", data],
+            ["sample", "--run", run, "--n", "4"],
+            ["export", "--run", run],
+        ];
+        foreach (var command in commands)
+        {
+            var crashed = RunnerProcess.Run(atStart, command);
+            output.WriteLine(crashed.ToString());
+            Assert.NotEqual(0, crashed.Code);
+            Assert.Contains("internal error (a VaeGpu bug): InvalidOperationException: VAEGPU_CRASH_AT: an " +
+                "injected internal error in a command; the full report is in", crashed.Err);
+            var ran = RunnerProcess.Run(env, command);
+            Assert.True(ran.Code == 0, ran.ToString());
+        }
+        report = File.ReadAllText(Path.Combine(run, "crash.txt"));
+        Assert.Contains($"System.InvalidOperationException: {message}", report); // the training's, kept
+        Assert.Equal(3, report.Split("an injected internal error in a command").Length - 1);
+        foreach (var thrower in new[] { "EvalRunner.Evaluate", "SampleRunner.Sample", "ExportCore" })
+            Assert.Contains(thrower, report);
     }
 
     /// <summary>Captures output; cancels (as Ctrl+C does) once a line holding the text is written.</summary>
