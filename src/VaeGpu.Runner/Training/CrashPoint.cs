@@ -3,7 +3,7 @@
 // the process kills itself with SIGKILL right there, as `kill -9` would at that instant. A timer in the
 // test cannot hit a moment that lasts a millisecond; this can, and it costs one comparison when unset.
 // "throw:N" instead throws an internal error (a stand-in for a bug) after the N-th optimizer step, and
-// "throw:0" at the start of eval's, sample's or export's work on a run folder.
+// "throw:0" at the start of eval's, sample's or export's work on a run folder (a sweep's eval too).
 using System.Diagnostics;
 using System.Globalization;
 

@@ -166,9 +166,22 @@ public sealed partial class SweepRunner
         && (_sweep.FidSamples == 0 || saved.DigitFid is not null);
 
     /// <summary>Evaluates a trained run (a VAE's test loss and bound, then every model's digit metrics)
-    /// and saves its eval.json.</summary>
+    /// and saves its eval.json; an internal error leaves its report in that run's crash.txt.</summary>
     private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset)
     {
+        try
+        {
+            return EvaluateRunCore(acc, config, dir, dataset);
+        }
+        catch (Exception e) when (CrashReport.Record(_console, dir, e))
+        {
+            throw; // never reached: Record returns false
+        }
+    }
+
+    private EvalResult EvaluateRunCore(Accelerator acc, RunConfig config, string dir, Dataset dataset)
+    {
+        CrashPoint.Hit(CrashPoint.Command, 0);
         // As `eval`: the bar follows the importance-sampled bound, which only a VAE has (K means nothing
         // to an autoencoder or a GAN, whose test pass is quick).
         bool silent = _sweep.Quiet || !Evaluator.HasBound(config);

@@ -169,6 +169,16 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, report.Split("an injected internal error in a command").Length - 1);
         foreach (var thrower in new[] { "EvalRunner.Evaluate", "SampleRunner.Sample", "ExportCore" })
             Assert.Contains(thrower, report);
+
+        // A sweep's eval of its run, the same way.
+        string sweep = Path.Combine(Root, "sweep");
+        var swept = RunnerProcess.Run(atStart, ["sweep", "--grid", "latent=2", "--out", sweep,
+            "--fid-samples", "0", .. Common(data, "1")]);
+        output.WriteLine(swept.ToString());
+        Assert.NotEqual(0, swept.Code);
+        string sweepReport = File.ReadAllText(Assert.Single(Directory.GetFiles(sweep, "crash.txt",
+            SearchOption.AllDirectories)));
+        Assert.Contains("SweepRunner.EvaluateRunCore", sweepReport);
     }
 
     /// <summary>Captures output; cancels (as Ctrl+C does) once a line holding the text is written.</summary>
