@@ -88,6 +88,28 @@ public static class DigitMetrics
         return Measure(source, reference, count, counter, progress);
     }
 
+    /// <summary>The class shares of <paramref name="count"/> draws of an unconditional GAN (noise from
+    /// <paramref name="counter"/> on, as the digit-FID's), as the classifier labels them.</summary>
+    public static double[] ClassShares(GanModel model, DigitClassifier classifier, int count,
+        long counter = FidCounter)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (model.Config.IsConditional)
+            throw new InvalidOperationException("a cgan's classes are the labels it is given");
+        CheckSizes(model.Config.InputDim, 0, model.Accelerator, classifier);
+        using var source = new ImageSource(model);
+        var counts = new long[classifier.Classes];
+        var predicted = new int[source.MaxBatch];
+        source.Generate(count, counter, (images, _, rows) =>
+        {
+            classifier.Predict(images, rows, predicted);
+            foreach (int c in predicted.AsSpan(0, rows)) counts[c]++;
+        });
+        return counts.Select(c => (double)c / count).ToArray();
+    }
+
     /// <summary>The share of a cgan's class-conditional draws the classifier labels as asked.</summary>
     public static double ConditionalAccuracy(GanModel model, DigitClassifier classifier, int perClass = 1000,
         long counter = AccuracyCounter, IProgress<int>? progress = null)

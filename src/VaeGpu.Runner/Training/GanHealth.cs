@@ -1,6 +1,9 @@
 // The per-epoch check that shows a failing GAN instead of hiding it: D's accuracy on 64 test images
-// and G's 64 fixed-noise samples (100% means D has won and G learns little), and the spread of those
-// samples, their mean pairwise distance over that of the real images (near 0 means mode collapse).
+// and G's 64 fixed-noise samples (100% means D has won and G learns little), the spread of those
+// samples, their mean pairwise distance over that of the real images (near 0 means mode collapse), and,
+// when the dataset's digit classifier exists, the rarest class of 1,000 fixed-noise samples against the
+// test set (under 0.25x of its share, as `eval` counts it, a dropped mode).
+using System.Globalization;
 using VaeGpu.Layers;
 
 namespace VaeGpu.Runner.Training;
@@ -13,7 +16,12 @@ public sealed record GanHealth(double DAccuracy, double Spread, int Images)
     public const double CollapseSpread = 0.25;
 
     // How each warning's text begins after "WARNING epoch N: ", which Summary reads back.
-    private const string DWonText = "D is right about all ", CollapseText = "mode collapse: ";
+    private const string DWonText = "D is right about all ", CollapseText = "mode collapse: ",
+        DroppedText = "dropped mode: ";
+
+    /// <summary>The rarest class of the classifier-labelled samples (its name, generated share over test
+    /// share, and the sample count), or null when no classifier was at hand.</summary>
+    public (string Name, double Ratio, int Samples)? Rarest { get; init; }
 
     /// <summary>The warnings of this check, one line each (empty when healthy).</summary>
     public List<string> Warnings(int epoch)
@@ -25,17 +33,22 @@ public sealed record GanHealth(double DAccuracy, double Spread, int Images)
         if (Spread < CollapseSpread)
             warnings.Add($"WARNING epoch {epoch}: {CollapseText}G's fixed samples are near-identical " +
                 $"(mean pairwise distance {Spread:P0} of the real images')");
+        if (Rarest is { } r && r.Ratio < EvalRunner.DroppedModeRatio)
+            warnings.Add($"WARNING epoch {epoch}: {DroppedText}G draws {r.Name} at " +
+                $"{r.Ratio.ToString("0.00", CultureInfo.InvariantCulture)}x its share of the test set " +
+                $"({r.Samples} fixed-noise samples, labelled by the digit classifier)");
         return warnings;
     }
 
-    /// <summary>Warning lines by their short names, "D won" and "mode collapse" (joined by "; "), or "ok"
-    /// when there are none: a sweep's table shows how each GAN's last epoch ended.</summary>
+    /// <summary>Warning lines by their short names, "D won", "mode collapse" and "dropped mode" (joined by
+    /// "; "), or "ok" when there are none: a sweep's table shows how each GAN's last epoch ended.</summary>
     public static string Summary(IEnumerable<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(warnings);
         var names = warnings.Select(w => w.Contains(": " + CollapseText, StringComparison.Ordinal)
                 ? "mode collapse"
-                : w.Contains(": " + DWonText, StringComparison.Ordinal) ? "D won" : "warning")
+                : w.Contains(": " + DWonText, StringComparison.Ordinal) ? "D won"
+                : w.Contains(": " + DroppedText, StringComparison.Ordinal) ? "dropped mode" : "warning")
             .Distinct().ToList();
         return names.Count == 0 ? "ok" : string.Join("; ", names);
     }

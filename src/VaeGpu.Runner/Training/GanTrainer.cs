@@ -46,6 +46,7 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
         using var train = new DeviceSplit(accelerator, data.Train, trainCount, model.MaxBatch, classes);
         using var test = new DeviceSplit(accelerator, data.Test, Math.Min(GridImages, data.Test.Count),
             model.MaxBatch, classes);
+        using var modes = ModeCheck.TryCreate(model, config, data, progress);
         var metrics = new List<GanEpochMetrics>();
         int done = resume && Checkpoint.Exists(runDir) ? Restore(model, metrics) : Begin(resume);
         var settings = ModelFactory.OptimizerSettings(config);
@@ -82,7 +83,7 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
             var row = new GanEpochMetrics(epoch, dSum / trainCount, gSum / trainCount, realSum / trainCount,
                 fakeSum / trainCount, seconds, trainCount / Math.Max(seconds, 1e-9));
             metrics.Add(row);
-            string health = SaveEpoch(model, test, metrics, epoch);
+            string health = SaveEpoch(model, test, modes, metrics, epoch);
             progress.EpochFinished(EpochLine(row) + health);
             if (cancel.IsCancellationRequested && epoch < config.Epochs)
                 return Stop(TrainOutcome.Interrupted, metrics,
@@ -126,12 +127,13 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
 
     /// <summary>Writes the epoch's fixed-noise grid, metrics and checkpoint (metrics first, as the VAEs
     /// do); returns the health warnings of the epoch as text to append to its line.</summary>
-    private string SaveEpoch(GanModel model, DeviceSplit test, List<GanEpochMetrics> metrics, int epoch)
+    private string SaveEpoch(GanModel model, DeviceSplit test, ModeCheck? modes,
+        List<GanEpochMetrics> metrics, int epoch)
     {
         var fixedImages = GanPictures.Generate(model, config, GridImages, counter: 0, label: null);
         GanPictures.Grid(fixedImages, GridImages, config, 8)
             .Save(Path.Combine(runDir, $"samples_epoch{epoch:D2}.png"));
-        var check = GanHealth.Check(model, test, config, fixedImages);
+        var check = GanHealth.Check(model, test, config, fixedImages) with { Rarest = modes?.Rarest(model) };
         var found = check.Warnings(epoch);
         _warnings.AddRange(found);
         // Warnings and metrics before the checkpoint: --resume keeps the rows of completed epochs only.
@@ -139,9 +141,11 @@ public sealed partial class GanTrainer(RunConfig config, Dataset data, Accelerat
             string.Concat(_warnings.Select(w => w + "\n")));
         GanMetricsCsv.Write(Path.Combine(runDir, Checkpoint.MetricsFile), metrics);
         Checkpoint.Save(runDir, model, config, epoch);
+        string rarest = check.Rarest is { } r
+            ? string.Create(CultureInfo.InvariantCulture, $", rarest class {r.Name} {r.Ratio:0.00}x") : "";
         return (found.Count > 0 ? "; " + string.Join("; ", found) : "") + string.Create(
             CultureInfo.InvariantCulture,
-            $" [D accuracy {check.DAccuracy:P0}, sample spread {check.Spread:F2}]");
+            $" [D accuracy {check.DAccuracy:P0}, sample spread {check.Spread:F2}{rarest}]");
     }
 
     private void WriteFinal(GanModel model, List<GanEpochMetrics> metrics, int trainCount)
