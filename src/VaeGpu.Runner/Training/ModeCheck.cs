@@ -39,7 +39,7 @@ internal sealed class ModeCheck : IDisposable
             return null;
         }
         if (classifier is null) return null;
-        if (classifier.InputDim != model.Config.InputDim || classifier.Dataset != config.Dataset)
+        if (classifier.InputDim != model.Config.InputDim)
         {
             progress.Info($"note: no dropped-mode check: the {config.Dataset} classifier takes " +
                 $"{classifier.InputDim} pixels, this run's images have {model.Config.InputDim}");

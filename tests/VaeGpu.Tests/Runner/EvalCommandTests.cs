@@ -230,7 +230,7 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
     // With the dataset's classifier where the runner looks ($VAEGPU_CLASSIFIERS/usps), a GAN's epoch line
     // names the rarest class of 1,000 fixed-noise samples; they are the first of eval's digit-FID draws,
     // so `eval --fid-samples 1000` finds the same class and ratio. A dropped mode (under 0.25x) is a
-    // warning line; without a classifier the check is left out.
+    // warning line; without a classifier the check is left out, and the model is the same either way.
     [DataFact("usps")]
     public void WithAClassifierGanTrainingReportsItsRarestClassAsEvalDoes()
     {
@@ -265,6 +265,9 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
         var alone = RunnerProcess.Run(none, [.. train[..^1], dir + "-alone"]);
         Assert.True(alone.Code == 0, alone.ToString());
         Assert.DoesNotContain(alone.OutLines, l => l.Contains("rarest class", StringComparison.Ordinal));
+        // The check draws apart from training: the same model either way.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "model.safetensors")),
+            File.ReadAllBytes(Path.Combine(dir + "-alone", "model.safetensors")));
     }
 
     [DataFact("usps")]
