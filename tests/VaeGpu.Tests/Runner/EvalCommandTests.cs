@@ -3,7 +3,6 @@
 // sits below the loss and tightens with K; an ae gets its test loss and a note instead of a bound.
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using VaeGpu.Kernels.Cpu;
 using VaeGpu.Runner;
 using VaeGpu.Runner.Training;
@@ -225,49 +224,6 @@ public sealed class EvalCommandTests(TinyUspsRunsFixture runs, ITestOutputHelper
         Assert.False(json.TryGetProperty("conditional_accuracy", out var accuracy)
             && accuracy.ValueKind != JsonValueKind.Null, "an unconditional GAN has no conditional accuracy");
         Assert.Equal(1, json.GetProperty("epoch").GetInt32());
-    }
-
-    // With the dataset's classifier where the runner looks ($VAEGPU_CLASSIFIERS/usps), a GAN's epoch line
-    // names the rarest class of 1,000 fixed-noise samples; they are the first of eval's digit-FID draws,
-    // so `eval --fid-samples 1000` finds the same class and ratio. A dropped mode (under 0.25x) is a
-    // warning line; without a classifier the check is left out, and the model is the same either way.
-    [DataFact("usps")]
-    public void WithAClassifierGanTrainingReportsItsRarestClassAsEvalDoes()
-    {
-        string classifiers = Path.Combine(runs.Root, "classifiers"), usps = Path.Combine(classifiers, "usps");
-        Directory.CreateDirectory(usps);
-        foreach (var file in Directory.GetFiles(runs.ClassifierDir))
-            File.Copy(file, Path.Combine(usps, Path.GetFileName(file)), overwrite: true);
-        string dir = Path.Combine(runs.Root, "gan-modes");
-        string[] train = ["--dataset", "usps", "--data-dir", UspsDir, "--model", "gan", "--limit", "1000",
-            "--epochs", "1", "--out", dir];
-        var found = new Dictionary<string, string> { ["VAEGPU_CLASSIFIERS"] = classifiers };
-        var trained = RunnerProcess.Run(found, train);
-        output.WriteLine(trained.ToString());
-        Assert.True(trained.Code == 0, trained.ToString());
-        string epochLine = trained.OutLines.Single(l => l.StartsWith("epoch 1/1 d_loss=",
-            StringComparison.Ordinal));
-        var match = Regex.Match(epochLine, @"rarest class digit (\d) ([0-9.]+)x\]$");
-        Assert.True(match.Success, epochLine);
-        var result = RunnerHarness.Run("eval", "--run", dir, "--data-dir", UspsDir, "--fid-samples", "1000",
-            "--classifier", runs.ClassifierDir);
-        Assert.True(result.Code == 0, result.ToString());
-        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval.json"))).RootElement;
-        double ratio = json.GetProperty("rarest_class_ratio").GetDouble();
-        Assert.Equal(json.GetProperty("rarest_class").GetInt32(), int.Parse(match.Groups[1].Value,
-            CultureInfo.InvariantCulture));
-        Assert.Equal(ratio.ToString("0.00", CultureInfo.InvariantCulture), match.Groups[2].Value);
-        string warnings = File.ReadAllText(Path.Combine(dir, "warnings.txt"));
-        Assert.Equal(ratio < EvalRunner.DroppedModeRatio, warnings.Contains("dropped mode: G draws digit"));
-
-        var none = new Dictionary<string, string>
-            { ["VAEGPU_CLASSIFIERS"] = Path.Combine(runs.Root, "none") };
-        var alone = RunnerProcess.Run(none, [.. train[..^1], dir + "-alone"]);
-        Assert.True(alone.Code == 0, alone.ToString());
-        Assert.DoesNotContain(alone.OutLines, l => l.Contains("rarest class", StringComparison.Ordinal));
-        // The check draws apart from training: the same model either way.
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "model.safetensors")),
-            File.ReadAllBytes(Path.Combine(dir + "-alone", "model.safetensors")));
     }
 
     [DataFact("usps")]
