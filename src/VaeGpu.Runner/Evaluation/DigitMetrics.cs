@@ -88,10 +88,12 @@ public static class DigitMetrics
         return Measure(source, reference, count, counter, progress);
     }
 
-    /// <summary>The class shares of <paramref name="count"/> draws of an unconditional GAN (noise from
-    /// <paramref name="counter"/> on, as the digit-FID's), as the classifier labels them.</summary>
-    public static double[] ClassShares(GanModel model, DigitClassifier classifier, int count,
-        long counter = FidCounter)
+    /// <summary>The class shares of <paramref name="count"/> draws of an unconditional GAN, as the classifier
+    /// labels them: noise from <paramref name="counter"/> on, <paramref name="drawRows"/> rows a draw (eval's
+    /// <see cref="DigitEvaluation.GenerateChunk"/> and <see cref="FidCounter"/> give its digit-FID's images,
+    /// whatever the model's MaxBatch).</summary>
+    public static double[] ClassShares(GanModel model, DigitClassifier classifier, int count, long counter,
+        int drawRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classifier);
@@ -99,7 +101,7 @@ public static class DigitMetrics
         if (model.Config.IsConditional)
             throw new InvalidOperationException("a cgan's classes are the labels it is given");
         CheckSizes(model.Config.InputDim, 0, model.Accelerator, classifier);
-        using var source = new ImageSource(model);
+        using var source = new ImageSource(model, drawRows);
         var counts = new long[classifier.Classes];
         var predicted = new int[source.MaxBatch];
         source.Generate(count, counter, (images, _, rows) =>

@@ -11,14 +11,15 @@ namespace VaeGpu.Runner.Training;
 /// <summary>The classifier and the test set's class shares, loaded once per run.</summary>
 internal sealed class ModeCheck : IDisposable
 {
-    /// <summary>Fixed-noise samples labelled each epoch (the first of the digit-FID's draws).</summary>
+    /// <summary>Fixed-noise samples labelled each epoch: the first of `eval`'s digit-FID images.</summary>
     public const int Samples = 1000;
 
     private readonly DigitClassifier _classifier;
     private readonly double[] _testShares;
     private readonly string _dataset;
 
-    private ModeCheck(DigitClassifier classifier, double[] testShares, string dataset) =>
+    /// <summary>The check with a classifier it now owns and the test set's class shares.</summary>
+    internal ModeCheck(DigitClassifier classifier, double[] testShares, string dataset) =>
         (_classifier, _testShares, _dataset) = (classifier, testShares, dataset);
 
     /// <summary>The check for an unconditional GAN whose dataset has a classifier of its image size, or
@@ -49,11 +50,15 @@ internal sealed class ModeCheck : IDisposable
         return new ModeCheck(classifier, classifier.ClassShares(data.Test), config.Dataset);
     }
 
+    /// <summary>The class shares of the model's samples: eval's first <see cref="Samples"/> digit-FID
+    /// images, whatever the model's MaxBatch.</summary>
+    public double[] Shares(GanModel model) => DigitMetrics.ClassShares(model, _classifier, Samples,
+        DigitMetrics.FidCounter, DigitEvaluation.GenerateChunk);
+
     /// <summary>The rarest class of this epoch's samples: name, generated over test share, samples.</summary>
     public (string Name, double Ratio, int Samples) Rarest(GanModel model)
     {
-        var shares = DigitMetrics.ClassShares(model, _classifier, Samples);
-        var (rarest, ratio) = DigitMetrics.RarestClass(shares, _testShares);
+        var (rarest, ratio) = DigitMetrics.RarestClass(Shares(model), _testShares);
         return (DatasetCatalog.ClassName(_dataset, rarest), ratio, Samples);
     }
 

@@ -3,6 +3,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using VaeGpu.Layers;
+using VaeGpu.Runner.Evaluation;
 using VaeGpu.Runner.Training;
 using VaeGpu.Tests.Evaluation;
 using VaeGpu.Tests.Support;
@@ -17,8 +19,32 @@ public sealed class GanModeCheckTests(UspsClassifierFixture fixture, ITestOutput
 
     public void Dispose() => _folder.Dispose();
 
+    // The draws are eval's whatever the model's batch: 1,000 images drawn 500 rows a draw come out bit for
+    // bit the same from a 128-row model (run in sub-batches, as the training's check does) as from a
+    // 500-row one (eval's); drawing 128 rows a draw gives other images.
+    [Fact]
+    public void ImagesDrawnInEvalsChunksDoNotDependOnTheModelsBatch()
+    {
+        var config = new GanConfig(ModelKind.Gan, 36, 0, 7, [16], [24, 20], 11);
+        using var small = new GanModel(fixture.Accelerator, config, maxBatch: 128);
+        using var large = new GanModel(fixture.Accelerator, config, maxBatch: 500);
+        small.Initialize();
+        large.Initialize();
+        float[] Draw(GanModel model, int drawRows)
+        {
+            var images = new float[1000 * 36];
+            using var source = new ImageSource(model, drawRows);
+            source.Generate(1000, DigitMetrics.FidCounter, (view, start, rows) =>
+                fixture.Accelerator.ToArray(view.Slice(0, rows * 36)).CopyTo(images, start * 36));
+            return images;
+        }
+        var eval = Draw(large, 500);
+        Assert.Equal(eval, Draw(small, 500));
+        Assert.NotEqual(eval, Draw(small, 128));
+    }
+
     // With the dataset's classifier where the runner looks ($VAEGPU_CLASSIFIERS/usps), a GAN's epoch line
-    // names the rarest class of 1,000 fixed-noise samples; they are the first of eval's digit-FID draws,
+    // names the rarest class of 1,000 fixed-noise samples; they are the first of eval's digit-FID images,
     // so `eval --fid-samples 1000` finds the same class and ratio. A dropped mode (under 0.25x) is a
     // warning line; without a classifier the check is left out, and the model is the same either way.
     [DataFact("usps")]
@@ -45,6 +71,17 @@ public sealed class GanModeCheckTests(UspsClassifierFixture fixture, ITestOutput
         Assert.Equal(json.GetProperty("rarest_class").GetInt32(), int.Parse(match.Groups[1].Value,
             CultureInfo.InvariantCulture));
         Assert.Equal(ratio.ToString("0.00", CultureInfo.InvariantCulture), match.Groups[2].Value);
+        // The very images: the check, on the final checkpoint in a model of the training's 128 rows, finds
+        // eval's class shares exactly.
+        var config = RunConfig.Load(Path.Combine(dir, Checkpoint.ConfigFile));
+        using (var gan = ModelFactory.CreateGan(fixture.Accelerator, config, 128))
+        using (var check = new ModeCheck(DigitClassifier.TryLoad(fixture.Accelerator, usps)!,
+            fixture.Classifier.ClassShares(TestData.Usps.Test), "usps"))
+        {
+            Checkpoint.Load(dir, gan, withOptimizer: false);
+            var evalShares = json.GetProperty("class_shares").EnumerateArray().Select(e => e.GetDouble());
+            Assert.Equal(evalShares, check.Shares(gan));
+        }
         string warnings = File.ReadAllText(Path.Combine(dir, "warnings.txt"));
         Assert.Equal(ratio < EvalRunner.DroppedModeRatio, warnings.Contains("dropped mode: G draws digit"));
 
