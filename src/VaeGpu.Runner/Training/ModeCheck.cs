@@ -23,7 +23,8 @@ internal sealed class ModeCheck : IDisposable
         (_classifier, _testShares, _dataset) = (classifier, testShares, dataset);
 
     /// <summary>The check for an unconditional GAN whose dataset has a classifier of its image size, or
-    /// null (a classifier that cannot be read is named in one note and skipped).</summary>
+    /// null (a classifier that cannot be read is named in one note and skipped: training goes on).
+    /// </summary>
     public static ModeCheck? TryCreate(GanModel model, RunConfig config, Dataset data,
         ITrainingProgress progress)
     {
@@ -34,7 +35,7 @@ internal sealed class ModeCheck : IDisposable
             string folder = DigitClassifier.DefaultFolder(config.Dataset);
             classifier = DigitClassifier.TryLoad(model.Accelerator, folder);
         }
-        catch (UserErrorException e)
+        catch (Exception e) when (e is UserErrorException or IOException or UnauthorizedAccessException)
         {
             progress.Info($"note: no dropped-mode check: {e.Message}");
             return null;

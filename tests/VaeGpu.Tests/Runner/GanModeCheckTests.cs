@@ -94,4 +94,22 @@ public sealed class GanModeCheckTests(UspsClassifierFixture fixture, ITestOutput
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "model.safetensors")),
             File.ReadAllBytes(Path.Combine(dir + "-alone", "model.safetensors")));
     }
+
+    // A classifier that cannot be read costs the check, not the run: one note, and training goes on.
+    [DataFact("usps")]
+    public void AnUnreadableClassifierIsOneNoteAndTrainingGoesOn()
+    {
+        string classifiers = Path.Combine(_folder.Path, "broken"), usps = Path.Combine(classifiers, "usps");
+        Directory.CreateDirectory(usps);
+        File.WriteAllText(Path.Combine(usps, "classifier.json"), "{broken");
+        File.WriteAllText(Path.Combine(usps, "classifier.safetensors"), "x");
+        var run = RunnerProcess.Run(new Dictionary<string, string> { ["VAEGPU_CLASSIFIERS"] = classifiers },
+            "--dataset", "usps", "--data-dir", RunnerHarness.DataDir("usps"), "--model", "gan",
+            "--limit", "256", "--epochs", "1", "--out", Path.Combine(_folder.Path, "run"));
+        Assert.True(run.Code == 0, run.ToString());
+        Assert.Single(run.OutLines.Concat(run.Err.Split('\n')), l => l.StartsWith(
+            $"note: no dropped-mode check: {Path.Combine(usps, "classifier.json")}: not a classifier",
+            StringComparison.Ordinal));
+        Assert.DoesNotContain(run.OutLines, l => l.Contains("rarest class", StringComparison.Ordinal));
+    }
 }
