@@ -16,9 +16,10 @@ internal static class CrashReport
     /// <summary>The file inside a run folder.</summary>
     public const string FileName = "crash.txt";
 
-    /// <summary>Runs a command's work on <paramref name="runDir"/>; an internal error in it is recorded
-    /// (<see cref="Record"/>) and goes on unchanged.</summary>
-    public static int Guard(IRunnerConsole console, string runDir, Func<int> work)
+    /// <summary>Runs work on <paramref name="runDir"/> (a command's, or one run's of a sweep) and returns
+    /// its result; an internal error in it is recorded (<see cref="Record"/>) and goes on unchanged.
+    /// </summary>
+    public static T Guard<T>(IRunnerConsole console, string runDir, Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         try

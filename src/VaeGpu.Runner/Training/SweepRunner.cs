@@ -141,23 +141,16 @@ public sealed partial class SweepRunner
     // Trains one run, a VAE's or a GAN's, from scratch or from its last checkpoint; an internal error
     // leaves its report in that run's crash.txt, as a single run's does.
     private (TrainOutcome Outcome, string Message) Train(RunConfig config, Dataset dataset, Accelerator acc,
-        string dir, ITrainingProgress progress, bool resume)
+        string dir, ITrainingProgress progress, bool resume) => CrashReport.Guard(_console, dir, () =>
     {
-        try
+        if (config.IsGan)
         {
-            if (config.IsGan)
-            {
-                var gan = new GanTrainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
-                return (gan.Outcome, gan.Message);
-            }
-            var vae = new Trainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
-            return (vae.Outcome, vae.Message);
+            var gan = new GanTrainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
+            return (gan.Outcome, gan.Message);
         }
-        catch (Exception e) when (CrashReport.Record(_console, dir, e))
-        {
-            throw; // never reached: Record returns false
-        }
-    }
+        var vae = new Trainer(config, dataset, acc, dir, progress).Run(resume, _console.Cancel);
+        return (vae.Outcome, vae.Message);
+    });
 
     /// <summary>True when a saved eval.json holds what this sweep asks for (its K, and a digit-FID when
     /// one is wanted); an eval from other settings is redone rather than reported as this one.</summary>
@@ -167,17 +160,8 @@ public sealed partial class SweepRunner
 
     /// <summary>Evaluates a trained run (a VAE's test loss and bound, then every model's digit metrics)
     /// and saves its eval.json; an internal error leaves its report in that run's crash.txt.</summary>
-    private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset)
-    {
-        try
-        {
-            return EvaluateRunCore(acc, config, dir, dataset);
-        }
-        catch (Exception e) when (CrashReport.Record(_console, dir, e))
-        {
-            throw; // never reached: Record returns false
-        }
-    }
+    private EvalResult EvaluateRun(Accelerator acc, RunConfig config, string dir, Dataset dataset) =>
+        CrashReport.Guard(_console, dir, () => EvaluateRunCore(acc, config, dir, dataset));
 
     private EvalResult EvaluateRunCore(Accelerator acc, RunConfig config, string dir, Dataset dataset)
     {
