@@ -125,9 +125,9 @@ public sealed partial class DigitClassifier : IDisposable
     /// </summary>
     public double[] ClassShares(DataSplit split)
     {
-        var counts = new long[Classes];
-        foreach (int c in PredictSplit(split)) counts[c]++;
-        return counts.Select(c => (double)c / split.Count).ToArray();
+        var tally = new ClassTally(Classes);
+        tally.Add(PredictSplit(split));
+        return tally.Shares();
     }
 
     /// <summary>Writes the features of images [start, start + n) of a host split (n x FeatureDim).</summary>

@@ -102,14 +102,14 @@ public static class DigitMetrics
             throw new InvalidOperationException("a cgan's classes are the labels it is given");
         CheckSizes(model.Config.InputDim, 0, model.Accelerator, classifier);
         using var source = new ImageSource(model, drawRows);
-        var counts = new long[classifier.Classes];
+        var tally = new ClassTally(classifier.Classes);
         var predicted = new int[source.MaxBatch];
         source.Generate(count, counter, (images, _, rows) =>
         {
             classifier.Predict(images, rows, predicted);
-            foreach (int c in predicted.AsSpan(0, rows)) counts[c]++;
+            tally.Add(predicted.AsSpan(0, rows));
         });
-        return counts.Select(c => (double)c / count).ToArray();
+        return tally.Shares();
     }
 
     /// <summary>The share of a cgan's class-conditional draws the classifier labels as asked.</summary>
@@ -138,11 +138,11 @@ public static class DigitMetrics
         var all = new float[(long)count * f];                              // (count, F) for the KID
         var features = new float[source.MaxBatch * f];                     // (MaxBatch, F)
         var predicted = new int[source.MaxBatch];
-        var counts = new long[classifier.Classes];
+        var tally = new ClassTally(classifier.Classes);
         source.Generate(count, counter, (images, start, rows) =>
         {
             classifier.Features(images, rows, features, predicted);
-            foreach (int c in predicted.AsSpan(0, rows)) counts[c]++;
+            tally.Add(predicted.AsSpan(0, rows));
             generated.Add(features, rows);
             features.AsSpan(0, rows * f).CopyTo(all.AsSpan(start * f));
             progress?.Report(start + rows);
@@ -154,7 +154,7 @@ public static class DigitMetrics
         return new DigitFidResult(fid, reference.Floor, count, clock.Elapsed.TotalSeconds)
         {
             Kid = kid, KidFloor = reference.KidFloor,
-            ClassShares = counts.Select(c => (double)c / count).ToArray(),
+            ClassShares = tally.Shares(),
         };
     }
 
