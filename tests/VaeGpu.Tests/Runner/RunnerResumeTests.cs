@@ -121,7 +121,7 @@ public sealed class RunnerResumeTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    // An internal error (a bug, here injected after step 3) still fails the process with the runtime's
+    // An internal error (a bug, here injected after step 10) still fails the process with the runtime's
     // own report, and leaves RUN/crash.txt with the exception's type, message and stack, and one stderr
     // line naming the file: a trace lost to a scrolled terminal or a pipe survives there. The run
     // resumes from its last checkpoint as after any other stop.
