@@ -4,9 +4,12 @@
 // written straight into C when it is a full tile (an edge tile goes through a tile buffer and a
 // merge) with the epilogue (accumulate, bias, activation on the last slice). When all of M is one
 // block and the workers split the columns, each worker packs a B sliver just before its tiles
-// instead of the whole panel. Steps (jc, pc, ic) are pipelined over the worker pool with
-// double-buffered packs, so one barrier per step separates "pack step t" from "compute step t".
-// Packing also applies the transposes.
+// instead of the whole panel. Packing also applies the transposes. Steps (jc, pc, ic) are pipelined over
+// the worker pool with double-buffered packs and no barrier: each worker computes step t - 1 and then
+// packs step t, a sliver (a unit) at a time, its own share first and then what is left of the others';
+// a unit waits only for what it needs: a tile for this step's packs and for the same tile's previous
+// depth slice, a pack for every tile of the steps up to two back (the readers of its buffer). A worker that
+// the machine slows down, or that joins a dispatch late, then holds up no one.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -44,6 +47,12 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     // cache line each).
     private const int ClaimPad = 16;
     private int[] claims = new int[64 * ClaimPad];
+    // Per step, pack claims like the compute claims above, and (one cache line each) the count of its
+    // pack units and compute units done; per row block, column panel and compute unit, 1 + the last step
+    // done.
+    private int[] packClaims = new int[64 * ClaimPad], packDone = new int[64], computeDone = new int[64];
+    private int[] lastDone = new int[64];
+    private int unitKeys;
     private int stepM, stepK;
 
     public CpuGemm(CpuWorkerPool pool, CpuGemmKernel kernel)
@@ -92,8 +101,12 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
         int claimCount = steps * pool.Size * ClaimPad;
-        if (claimCount > claims.Length) claims = new int[claimCount * 2];
-        else Array.Clear(claims, 0, claimCount);
+        Reset(ref claims, claimCount);
+        Reset(ref packClaims, claimCount);
+        Reset(ref packDone, steps * ClaimPad);
+        Reset(ref computeDone, steps * ClaimPad);
+        unitKeys = Math.Max((Math.Min(n, NC) + nr - 1) / nr, (stepM + mr - 1) / mr);
+        Reset(ref lastDone, blocksN * blocksM * unitKeys);
         return (long)m * n * k < ParallelMacs ? 1 : pool.Size;
     }
 
@@ -101,28 +114,56 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Execute(int worker, int workers)
     {
+        int computed = -1; // steps through which this worker has seen every tile done
         for (int step = 0; step <= steps; step++)
         {
             if (step > 0) ComputeStep(worker, workers, step - 1);
-            if (step < steps)
-            {
-                PackStep(worker, workers, step);
-                if (workers > 1) pool.Barrier(worker); // alone: maybe inside another dispatch
-            }
+            if (step < steps) PackStep(worker, workers, step, ref computed);
         }
     }
 
+    // Pack units of a step: its A slivers, then (on the first row block of a slice, unless each worker
+    // packs its own B slivers) the panel's B slivers.
+    private (int A, int B) PackUnits(int mc, int nc, int step) =>
+        ((mc + mr - 1) / mr, step % blocksM == 0 && !SliverB(mc, nc) ? (nc + nr - 1) / nr : 0);
+
+    // Compute units of a step: its B slivers, or its A slivers when there are fewer columns than rows.
+    private int ComputeUnits(int mc, int nc)
+    {
+        int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
+        return Math.Max(slicesM, slicesN);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PackStep(int worker, int workers, int step)
+    private void PackStep(int worker, int workers, int step, ref int computed)
     {
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
-        int slivers = (mc + mr - 1) / mr;
-        PackA(packA[step & 1], i0, mc, p0, kc, slivers * worker / workers, slivers * (worker + 1) / workers);
-        if (step % blocksM == 0 && !SliverB(mc, nc))
+        var (unitsA, unitsB) = PackUnits(mc, nc, step);
+        bool ready = workers == 1 || step - 2 <= computed;
+        for (int t = 0; t < workers; t++)
         {
-            slivers = (nc + nr - 1) / nr;
-            PackB(packB[slice & 1], j0, nc, p0, kc, slivers * worker / workers,
-                slivers * (worker + 1) / workers);
+            int owner = (worker + t) % workers;
+            int a0 = unitsA * owner / workers, a1 = unitsA * (owner + 1) / workers;
+            int b0 = unitsB * owner / workers, b1 = unitsB * (owner + 1) / workers;
+            int count = a1 - a0 + b1 - b0, u;
+            ref int claimed = ref packClaims[(step * workers + owner) * ClaimPad];
+            while ((u = Interlocked.Increment(ref claimed) - 1) < count)
+            {
+                if (!ready)
+                {
+                    // This step's packs overwrite buffers that steps up to step - 2 computed from.
+                    for (computed++; computed <= step - 2; computed++)
+                    {
+                        var (_, mcOld, _, _, _, ncOld, _) = Decompose(computed);
+                        WaitFor(ref computeDone[computed * ClaimPad], ComputeUnits(mcOld, ncOld));
+                    }
+                    computed = step - 2;
+                    ready = true;
+                }
+                if (u < a1 - a0) PackA(packA[step & 1], i0, mc, p0, kc, a0 + u, a0 + u + 1);
+                else PackB(packB[slice & 1], j0, nc, p0, kc, b0 + u - (a1 - a0), b0 + u - (a1 - a0) + 1);
+                Interlocked.Increment(ref packDone[step * ClaimPad]);
+            }
         }
     }
 
@@ -132,25 +173,54 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
         var work = new StepSlivers(i0, mc, p0, kc, j0, packA[step & 1], packB[slice & 1], worker);
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
-        bool packSlivers = SliverB(mc, nc);
-        if (slicesN < slicesM)
-        {
-            // Fewer columns than row slivers: split the rows so both workers get work for thin matrices.
-            int iBegin = slicesM * worker / workers, iEnd = slicesM * (worker + 1) / workers;
-            for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, iBegin, iEnd, packSlivers);
-            return;
-        }
-        // Each worker takes the B slivers of its own share in order, one claim at a time, then helps with
+        bool packSlivers = SliverB(mc, nc), thin = slicesN < slicesM;
+        int units = thin ? slicesM : slicesN;
+        // The tiles of one row block and column panel: their depth slices follow each other, so the steps
+        // written to lastDone only grow (keyed by row block alone, a panel's slower unit could lower it).
+        int keys = (j0 / NC * blocksM + step % blocksM) * unitKeys;
+        bool packed = workers == 1;
+        // Each worker takes the units of its own share in order, one claim at a time, then helps with
         // what is left of the others' shares: a worker that the machine slows down (another tenant on its
-        // core) no longer holds up the next barrier.
+        // core) or that joins the dispatch late no longer holds up the other.
         for (int t = 0; t < workers; t++)
         {
             int owner = (worker + t) % workers;
-            int begin = slicesN * owner / workers, end = slicesN * (owner + 1) / workers, js;
+            int begin = units * owner / workers, end = units * (owner + 1) / workers, u;
             ref int claimed = ref claims[(step * workers + owner) * ClaimPad];
-            while ((js = begin + Interlocked.Increment(ref claimed) - 1) < end)
-                ComputeColumn(work, js, 0, slicesM, packSlivers);
+            while ((u = begin + Interlocked.Increment(ref claimed) - 1) < end)
+            {
+                if (!packed)
+                {
+                    var (unitsA, unitsB) = PackUnits(mc, nc, step);
+                    WaitFor(ref packDone[step * ClaimPad], unitsA + unitsB);
+                    // A step that reuses an earlier step's B panel (row blocks after the first) needs
+                    // that panel packed too.
+                    int first = step - step % blocksM;
+                    if (first != step)
+                    {
+                        var (_, mcFirst, _, _, _, _, _) = Decompose(first);
+                        var (fa, fb) = PackUnits(mcFirst, nc, first);
+                        WaitFor(ref packDone[first * ClaimPad], fa + fb);
+                    }
+                    packed = true;
+                }
+                // A later depth slice adds to the tiles of the one before: wait for that unit.
+                if (p0 != 0 && workers > 1) WaitFor(ref lastDone[keys + u], step - blocksM + 1);
+                if (thin)
+                    for (int js = 0; js < slicesN; js++) ComputeColumn(work, js, u, u + 1, false);
+                else ComputeColumn(work, u, 0, slicesM, packSlivers);
+                Volatile.Write(ref lastDone[keys + u], step + 1);
+                Interlocked.Increment(ref computeDone[step * ClaimPad]);
+            }
         }
+    }
+
+    // Spins (yielding) until the counter reaches the target.
+    private static void WaitFor(ref int counter, int target)
+    {
+        if (Volatile.Read(ref counter) >= target) return;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref counter) < target) spin.SpinOnce(sleep1Threshold: -1);
     }
 
     // One step's blocks as ComputeColumn needs them.
@@ -267,6 +337,14 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         int blocks = (size + max - 1) / max;
         int step = RoundUp((size + blocks - 1) / blocks, multiple);
         return ((size + step - 1) / step, step);
+    }
+
+    // Zeroes the first count ints of a scratch array, growing it first if needed (not on the hot path
+    // after the first product of each size).
+    private static void Reset(ref int[] array, int count)
+    {
+        if (count > array.Length) array = new int[count * 2];
+        else Array.Clear(array, 0, count);
     }
 
     private void EnsurePacks(long needA, long needB)

@@ -14,26 +14,23 @@ internal abstract class CpuWork
     public abstract void Execute(int worker, int workers);
 }
 
-/// <summary>Fixed worker threads, a reusable completion countdown and a reusable spin barrier.</summary>
+/// <summary>Fixed worker threads and a reusable completion countdown.</summary>
 internal sealed partial class CpuWorkerPool : IDisposable
 {
-    // Padding (in ints) between per-worker barrier senses so two workers never share a cache line.
-    private const int SensePad = 16;
+    // Padding (in ints) between per-worker flags so two workers never share a cache line.
+    private const int FlagPad = 16;
     // How long an idle worker polls for the next dispatch before it sleeps on its semaphore.
     private static readonly long PollTicks = Stopwatch.Frequency / 5000; // 200 microseconds
 
     private readonly Thread[] threads;
     private readonly SemaphoreSlim[] start;
     private readonly ManualResetEventSlim done = new(false);
-    private readonly int[] senses;
     private readonly long[] workerAllocations;
     private readonly int[] sleeping;
     private int generation;
     private CpuWork? work;
     private int workers;
     private int remaining;
-    private int barrierCount;
-    private int barrierSense;
     private volatile bool stopping;
     private Exception? failure;
 
@@ -41,9 +38,8 @@ internal sealed partial class CpuWorkerPool : IDisposable
     public CpuWorkerPool(int threads)
     {
         Size = threads;
-        senses = new int[threads * SensePad];
         workerAllocations = new long[threads];
-        sleeping = new int[threads * SensePad];
+        sleeping = new int[threads * FlagPad];
         this.threads = new Thread[threads - 1];
         start = new SemaphoreSlim[threads - 1];
         // ManualResetEventSlim creates its lock object (24 bytes) the first time a Wait has to block; a
@@ -92,9 +88,6 @@ internal sealed partial class CpuWorkerPool : IDisposable
         }
         work = item;
         failure = null;
-        barrierCount = count;
-        barrierSense = 0;
-        for (int i = 0; i < count; i++) senses[i * SensePad] = 0;
         Volatile.Write(ref remaining, count - 1);
         done.Reset();
         Interlocked.Increment(ref generation); // publishes everything above
@@ -120,24 +113,9 @@ internal sealed partial class CpuWorkerPool : IDisposable
                 failure);
     }
 
-    /// <summary>Blocks until every worker of the current dispatch has reached this barrier.</summary>
-    public void Barrier(int worker)
-    {
-        if (workers <= 1) return;
-        int sense = senses[worker * SensePad] ^= 1;
-        if (Interlocked.Decrement(ref barrierCount) == 0)
-        {
-            barrierCount = workers;
-            Volatile.Write(ref barrierSense, sense);
-            return;
-        }
-        var spin = new SpinWait();
-        while (Volatile.Read(ref barrierSense) != sense) spin.SpinOnce(sleep1Threshold: -1);
-    }
-
     private void Wake(int worker)
     {
-        if (Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1) start[worker - 1].Release();
+        if (Interlocked.Exchange(ref sleeping[worker * FlagPad], 0) == 1) start[worker - 1].Release();
     }
 
     /// <summary>Waits for the dispatch counter to pass <paramref name="seen"/>: polls, then sleeps.</summary>
@@ -152,11 +130,11 @@ internal sealed partial class CpuWorkerPool : IDisposable
                 spin.SpinOnce(sleep1Threshold: -1);
                 continue;
             }
-            Interlocked.Exchange(ref sleeping[worker * SensePad], 1);
+            Interlocked.Exchange(ref sleeping[worker * FlagPad], 1);
             // A dispatch that came in after the flag was set either clears it and releases the semaphore,
             // or we clear it first here and go on without sleeping.
             if (Volatile.Read(ref generation) != seen
-                && Interlocked.Exchange(ref sleeping[worker * SensePad], 0) == 1) return;
+                && Interlocked.Exchange(ref sleeping[worker * FlagPad], 0) == 1) return;
             start[worker - 1].Wait();
             return;
         }

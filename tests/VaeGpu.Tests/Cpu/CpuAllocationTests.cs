@@ -114,36 +114,4 @@ public sealed class CpuAllocationTests(ITestOutputHelper output)
         Assert.Fail($"process-wide allocation grew by {totalBytes} bytes over 50 steps in each of 3 " +
             $"windows (idle, last window: {idleBytes})");
     }
-
-    [Fact]
-    public void PoolBarrierSeparatesPhasesOverManyDispatches()
-    {
-        using var pool = new CpuWorkerPool(3);
-        var work = new PhaseWork(pool);
-        for (int round = 0; round < 2000; round++)
-        {
-            work.Round = round;
-            pool.Run(work, 3);
-            for (int worker = 0; worker < 3; worker++)
-                Assert.True(work.Seen[worker] == 3 * round + 2,
-                    $"round {round}: worker {worker} saw {work.Seen[worker]}");
-        }
-    }
-
-    // Each worker writes its slot, waits at the barrier, then reads all slots: the barrier must make every
-    // write of the phase visible before anyone reads.
-    private sealed class PhaseWork(CpuWorkerPool pool) : CpuWork
-    {
-        public readonly int[] Slots = new int[3];
-        public readonly int[] Seen = new int[3];
-        public int Round;
-
-        public override void Execute(int worker, int workers)
-        {
-            Slots[worker] = Round + worker;
-            pool.Barrier(worker);
-            Seen[worker] = Slots[0] + Slots[1] + Slots[2] - 1;
-            pool.Barrier(worker);
-        }
-    }
 }

@@ -54,6 +54,41 @@ public sealed class CpuGemmTests(ITestOutputHelper output)
         }
     }
 
+    // Products of many pipelined steps (several row blocks, depth slices and column panels), where the
+    // workers hand packs and tiles to each other without a barrier between steps: every thread count
+    // (3 on 2 cores interleaves them most) gives threads=1's bits, run after run.
+    [Theory]
+    [InlineData(GemmLayout.NN, 290, 2090, 530)]
+    [InlineData(GemmLayout.NT, 150, 2050, 260)]
+    [InlineData(GemmLayout.TN, 300, 130, 700)]
+    [InlineData(GemmLayout.NT, 100, 20, 1030)]
+    [InlineData(GemmLayout.NN, 64, 6272, 512)] // the conv VAE's: one row block, a thin last panel
+    public void ManyStepProductsAreTheSameForEveryThreadCount(GemmLayout layout, int m, int n, int k)
+    {
+        int seed = Random.Shared.Next();
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n);
+        float[] c0 = RandomArray(random, m * n), bias = RandomArray(random, n);
+        double[] expected = Epilogue(Reference(layout, m, n, k, a, b), c0, true, bias, Activation.Tanh, n);
+        float[]? first = null;
+        foreach (int threads in ThreadCounts)
+        {
+            using var cpu = new CpuAccelerator(threads);
+            for (int run = 0; run < (threads == 1 ? 1 : 8); run++)
+            {
+                float[] got = Run(cpu, layout, m, n, k, a, b, c0, true, bias, Activation.Tanh);
+                string what = $"{layout} m={m} n={n} k={k} threads={threads} run {run}";
+                if (first is null)
+                {
+                    AssertClose(expected, got, k, what);
+                    first = got;
+                }
+                else AssertBitIdentical(first, got, what + " (against threads=1)");
+            }
+        }
+    }
+
     [Fact]
     public void ThinProductsEqualThePackedPathBitForBit()
     {
