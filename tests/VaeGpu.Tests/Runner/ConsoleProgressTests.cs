@@ -109,10 +109,18 @@ public sealed class ConsoleProgressTests
         var progress = new ConsoleProgress(live.Guard(terminal), ProgressStyle.Bars);
         progress.EpochStarted(1, 1, 100_000);
         progress.StepFinished(1, 100_000, 5000, 120);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 2; step < 10_000; step++) progress.StepFinished(step, 100_000, 5000, 120);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        // A string per step would be hundreds of kilobytes over these 9,998 steps.
-        Assert.True(allocated < 4096, $"{allocated} bytes allocated by steps between redraws");
+        // A string per step would be hundreds of kilobytes in every window of 9,998 steps. Up to three
+        // windows: once, in a full suite run (2026-11-30, its message not kept), a single window failed;
+        // alone the test passed in twelve runs. Whatever allocated then, a per-step leak shows in all three.
+        var windows = new List<long>();
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int step = 2; step < 10_000; step++) progress.StepFinished(step, 100_000, 5000, 120);
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (windows[^1] < 4096) return;
+        }
+        Assert.Fail($"bytes allocated by steps between redraws, in each of three windows of 9,998 steps: "
+            + string.Join(", ", windows));
     }
 }
