@@ -1,8 +1,8 @@
 // Range-parallel ops on the worker pool: each op is one struct that holds its typed arguments and
 // implements IRangeWork.Run for one range [begin, end) of items. The pool runs it through a generic
 // trampoline (one instantiation per struct, no boxing, no delegate), so a dispatch allocates nothing.
-// Ranges are split at multiples of align so SIMD tails fall in the same places for any worker count,
-// which keeps results independent of the thread count.
+// Ranges are split at multiples of align so SIMD tails fall in the same places for any worker count and
+// any split, which keeps results independent of the thread count and of which worker runs which piece.
 namespace VaeGpu.Kernels.Cpu;
 
 /// <summary>One range-parallel op: its arguments as fields and the body for one range of items.</summary>
@@ -29,6 +29,7 @@ internal sealed unsafe partial class CpuWorkerPool
         fixed (TWork* item = &work)
         {
             ranges.Set(item, &RunRange<TWork>, count, align);
+            ranges.ResetClaims(Size);
             try
             {
                 Run(ranges, workers);
@@ -64,10 +65,36 @@ internal sealed unsafe partial class CpuWorkerPool
         /// <inheritdoc/>
         public override void Execute(int worker, int workers)
         {
+            // A few pieces per worker, each taking its own first, then what is left of the others': a
+            // worker that wakes late or that another tenant slows down hands its rest to the others.
+            if (workers == 1)
+            {
+                if (count > 0) body(work, 0, count);
+                return;
+            }
             int chunks = (count + align - 1) / align;
-            int begin = (int)Math.Min((long)chunks * worker / workers * align, count);
-            int end = (int)Math.Min((long)chunks * (worker + 1) / workers * align, count);
-            if (begin < end) body(work, begin, end);
+            int pieces = Math.Min(chunks, workers * PiecesPerWorker);
+            for (int t = 0; t < workers; t++)
+            {
+                int owner = (worker + t) % workers;
+                int first = pieces * owner / workers, last = pieces * (owner + 1) / workers, p;
+                ref int claimed = ref claims[owner * ClaimPad];
+                while ((p = first + Interlocked.Increment(ref claimed) - 1) < last)
+                {
+                    int begin = (int)Math.Min((long)chunks * p / pieces * align, count);
+                    int end = (int)Math.Min((long)chunks * (p + 1) / pieces * align, count);
+                    if (begin < end) body(work, begin, end);
+                }
+            }
+        }
+
+        private const int PiecesPerWorker = 4, ClaimPad = 16;
+        private int[] claims = new int[64 * ClaimPad];
+
+        public void ResetClaims(int workers)
+        {
+            if (workers * ClaimPad > claims.Length) claims = new int[workers * ClaimPad];
+            else Array.Clear(claims, 0, workers * ClaimPad);
         }
     }
 }
