@@ -21,6 +21,32 @@ public abstract partial class Accelerator
         GemmCore(layout, m, n, k, a, b, c, accumulate, bias, activation);
     }
 
+    /// <summary>Two independent products, each as <see cref="Gemm"/> without bias or activation; a backend
+    /// may run them at the same time, so neither C may overlap any operand of the other.</summary>
+    public void GemmPair(GemmLayout layout1, int m1, int n1, int k1, BufferView<float> a1,
+        BufferView<float> b1, BufferView<float> c1, bool accumulate1, GemmLayout layout2, int m2, int n2,
+        int k2, BufferView<float> a2, BufferView<float> b2, BufferView<float> c2, bool accumulate2)
+    {
+        CheckPositive(m1); CheckPositive(n1); CheckPositive(k1);
+        CheckPositive(m2); CheckPositive(n2); CheckPositive(k2);
+        CheckView(a1, (long)m1 * k1); CheckView(b1, (long)k1 * n1); CheckView(c1, (long)m1 * n1);
+        CheckView(a2, (long)m2 * k2); CheckView(b2, (long)k2 * n2); CheckView(c2, (long)m2 * n2);
+        CheckNoOverlap(c1, a1); CheckNoOverlap(c1, b1); CheckNoOverlap(c2, a2); CheckNoOverlap(c2, b2);
+        CheckNoOverlap(c1, a2); CheckNoOverlap(c1, b2); CheckNoOverlap(c2, a1); CheckNoOverlap(c2, b1);
+        CheckNoOverlap(c2, c1);
+        GemmPairCore(layout1, m1, n1, k1, a1, b1, c1, accumulate1, layout2, m2, n2, k2, a2, b2, c2,
+            accumulate2);
+    }
+
+    /// <summary>Backend pair of GEMMs; arguments checked. By default one after the other.</summary>
+    protected virtual void GemmPairCore(GemmLayout layout1, int m1, int n1, int k1, BufferView<float> a1,
+        BufferView<float> b1, BufferView<float> c1, bool accumulate1, GemmLayout layout2, int m2, int n2,
+        int k2, BufferView<float> a2, BufferView<float> b2, BufferView<float> c2, bool accumulate2)
+    {
+        GemmCore(layout1, m1, n1, k1, a1, b1, c1, accumulate1, default, Activation.Identity);
+        GemmCore(layout2, m2, n2, k2, a2, b2, c2, accumulate2, default, Activation.Identity);
+    }
+
     /// <summary>
     /// sums[col] ([+]=) sum over rows of x[row, col], summed in row order; x is rows x cols.
     /// </summary>

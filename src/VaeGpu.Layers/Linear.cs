@@ -102,7 +102,15 @@ public sealed class Linear : Layer
                     OutputSize, BiasGrad, accumulate: add);
             else
                 Accelerator.ColumnSum(dpre, batch, OutputSize, BiasGrad, accumulate: add);
-            // dW (out, in) (+)= dpre^T (out, B) x (B, in)
+            // dW (out, in) (+)= dpre^T (out, B) x (B, in), and dx (B, in) (+)= dpre (B, out) W (out, in)
+            if (!inputGrad.IsEmpty)
+            {
+                // Independent products: a backend may run them side by side.
+                Accelerator.GemmPair(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View,
+                    WeightGrad, add, GemmLayout.NN, batch, InputSize, OutputSize, dpre, Weight,
+                    inputGrad.View, accumulateInputGrad);
+                return;
+            }
             Accelerator.Gemm(GemmLayout.TN, OutputSize, InputSize, batch, dpre, input.View, WeightGrad,
                 accumulate: add);
         }

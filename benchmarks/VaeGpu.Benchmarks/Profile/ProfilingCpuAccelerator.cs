@@ -84,11 +84,44 @@ public sealed partial class ProfilingCpuAccelerator(int threads) : CpuAccelerato
         BufferView<float> b, BufferView<float> c, bool accumulate, BufferView<float> bias,
         Activation activation)
     {
+        if (_inPair)
+        {
+            base.GemmCore(layout, m, n, k, a, b, c, accumulate, bias, activation);
+            return;
+        }
         if (Recording) _gemms.Add(new(layout, m, n, k, a, b, c, accumulate, bias, activation));
         long t = Stopwatch.GetTimestamp();
         base.GemmCore(layout, m, n, k, a, b, c, accumulate, bias, activation);
         Add(OpFamily.Gemm, t);
     }
+
+    // A pair of products (a layer's weight and input gradients) counts as two GEMM calls; the replay runs
+    // them one after the other.
+    protected override void GemmPairCore(GemmLayout layout1, int m1, int n1, int k1, BufferView<float> a1,
+        BufferView<float> b1, BufferView<float> c1, bool accumulate1, GemmLayout layout2, int m2, int n2,
+        int k2, BufferView<float> a2, BufferView<float> b2, BufferView<float> c2, bool accumulate2)
+    {
+        if (Recording)
+        {
+            _gemms.Add(new(layout1, m1, n1, k1, a1, b1, c1, accumulate1, default, Activation.Identity));
+            _gemms.Add(new(layout2, m2, n2, k2, a2, b2, c2, accumulate2, default, Activation.Identity));
+        }
+        long t = Stopwatch.GetTimestamp();
+        _inPair = true; // a pair run one after the other comes back through GemmCore: not counted again
+        try
+        {
+            base.GemmPairCore(layout1, m1, n1, k1, a1, b1, c1, accumulate1, layout2, m2, n2, k2, a2, b2, c2,
+                accumulate2);
+        }
+        finally
+        {
+            _inPair = false;
+        }
+        Add(OpFamily.Gemm, t);
+        _calls[(int)OpFamily.Gemm]++;
+    }
+
+    private bool _inPair;
 
     protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,
         bool accumulate)

@@ -30,6 +30,25 @@ public unsafe partial class CpuAccelerator
     }
 
     /// <inheritdoc/>
+    protected override void GemmPairCore(GemmLayout layout1, int m1, int n1, int k1, BufferView<float> a1,
+        BufferView<float> b1, BufferView<float> c1, bool accumulate1, GemmLayout layout2, int m2, int n2,
+        int k2, BufferView<float> a2, BufferView<float> b2, BufferView<float> c2, bool accumulate2)
+    {
+        // Side by side only when both are worth the pool and neither is a thin product.
+        if (Threads < 2 || !SharesPool(m1, n1, k1) || !SharesPool(m2, n2, k2))
+        {
+            base.GemmPairCore(layout1, m1, n1, k1, a1, b1, c1, accumulate1, layout2, m2, n2, k2, a2, b2, c2,
+                accumulate2);
+            return;
+        }
+        pair.Run(layout1, m1, n1, k1, Ptr(a1), Ptr(b1), Ptr(c1), accumulate1,
+            layout2, m2, n2, k2, Ptr(a2), Ptr(b2), Ptr(c2), accumulate2);
+    }
+
+    private bool SharesPool(int m, int n, int k) =>
+        (long)m * n * k >= CpuGemm.ParallelMacs && !(ThinGemm && (m == 1 || n == 1 || k == 1));
+
+    /// <inheritdoc/>
     protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,
         bool accumulate)
     {

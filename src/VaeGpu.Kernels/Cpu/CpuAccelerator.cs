@@ -24,6 +24,7 @@ public unsafe partial class CpuAccelerator : Accelerator
         pool = new CpuWorkerPool(Threads);
         gemm = new CpuGemm(pool, kernel);
         samples = new CpuConvSamples(pool, kernel);
+        pair = new CpuGemmPair(pool, kernel);
         Info = new AcceleratorInfo(AcceleratorKind.Cpu, 0, CpuName(), "host",
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             Environment.ProcessorCount, $"{Threads} threads, {kernel} GEMM");
@@ -32,6 +33,7 @@ public unsafe partial class CpuAccelerator : Accelerator
     private readonly CpuWorkerPool pool;
     private readonly CpuGemm gemm;
     private readonly CpuConvSamples samples;
+    private readonly CpuGemmPair pair;
 
     /// <summary>Managed bytes allocated so far by this instance's worker threads (for tests).</summary>
     internal long WorkerAllocatedBytes => pool.WorkerAllocatedBytes;
@@ -96,6 +98,7 @@ public unsafe partial class CpuAccelerator : Accelerator
         pool.Dispose();
         gemm.Dispose();
         samples.Dispose();
+        pair.Dispose();
         FreeScratch();
     }
 

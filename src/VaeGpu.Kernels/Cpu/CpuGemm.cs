@@ -84,6 +84,11 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         Execute(0, 1);
     }
 
+    /// <summary>Sets up C (m x n) = [C +] op(A) op(B) for workers that then call Execute themselves.</summary>
+    internal void Prepare(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c,
+        bool accumulate) =>
+        Set(layout, m, n, k, a, b, c, accumulate, null, Activation.Identity);
+
     // Stores the arguments and sizes the packs; returns the workers the GEMM is worth.
     private int Set(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c, bool accumulate,
         float* bias, Activation activation)

@@ -125,6 +125,38 @@ public abstract partial class ConformanceSuite
     }
 
     [BackendFact]
+    public void GemmPairEqualsTwoGemmsBitForBit()
+    {
+        // A layer's weight and input gradients as Linear's backward pairs them: large enough for the cpu
+        // backend to run them side by side (the gan's layers), and small or thin ones it runs in turn.
+        var shapes = new (int Batch, int In, int Out)[] { (128, 1024, 784), (256, 256, 256), (37, 300, 129),
+            (5, 7, 1), (1, 9, 3) };
+        foreach (var (batch, inSize, outSize) in Few(shapes, 2))
+        {
+            if (SmallSizes && (long)batch * inSize * outSize > 1_000_000) continue;
+            float[] dy = Rng.Uniform(batch * outSize, -1, 1), x = Rng.Uniform(batch * inSize, -1, 1);
+            float[] w = Rng.Uniform(outSize * inSize, -1, 1);
+            float[] dw0 = Rng.Uniform(outSize * inSize, -1, 1), dx0 = Rng.Uniform(batch * inSize, -1, 1);
+            BufferView<float> dyv = Put(dy), xv = Put(x), wv = Put(w);
+            foreach (bool accumulate in new[] { false, true })
+            {
+                string what = $"batch={batch} in={inSize} out={outSize} accumulate={accumulate}";
+                BufferView<float> dwPair = Put(dw0), dxPair = Put(dx0), dwOne = Put(dw0), dxOne = Put(dx0);
+                Acc.GemmPair(GemmLayout.TN, outSize, inSize, batch, dyv, xv, dwPair, accumulate,
+                    GemmLayout.NN, batch, inSize, outSize, dyv, wv, dxPair, accumulate);
+                Acc.Gemm(GemmLayout.TN, outSize, inSize, batch, dyv, xv, dwOne, accumulate);
+                Acc.Gemm(GemmLayout.NN, batch, inSize, outSize, dyv, wv, dxOne, accumulate);
+                Assert.True(Get(dwPair).SequenceEqual(Get(dwOne)), $"GemmPair weight gradient, {what}");
+                Assert.True(Get(dxPair).SequenceEqual(Get(dxOne)), $"GemmPair input gradient, {what}");
+                var (expected, atol) = GemmReference(GemmLayout.NN, batch, inSize, outSize, dy, w,
+                    accumulate ? dx0 : null, null, Activation.Identity);
+                Close(dxPair, expected, atol, 0, $"GemmPair input gradient against float64, {what}");
+            }
+        }
+        CheckGuards();
+    }
+
+    [BackendFact]
     public void ColumnSumAssignsAndAccumulates()
     {
         foreach (int rows in Few(AwkwardSizes, 3))

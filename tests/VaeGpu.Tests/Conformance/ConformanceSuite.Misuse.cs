@@ -140,6 +140,14 @@ public abstract partial class ConformanceSuite
         AssertRejected<ArgumentException>("c",
             () => Acc.Gemm(GemmLayout.NN, 2, 2, 2, whole.Slice(0, 4), other.Slice(0, 4), whole.Slice(3, 4)),
             whole);
+        // A pair's products may run at once: neither output may overlap the other's operands or output.
+        BufferView<float> a1 = other.Slice(0, 4), b1 = other.Slice(4, 4), b2 = other.Slice(8, 4);
+        AssertRejected<ArgumentException>("c1",
+            () => Acc.GemmPair(GemmLayout.NN, 2, 2, 2, a1, b1, whole.Slice(0, 4), false,
+                GemmLayout.NN, 2, 2, 2, whole.Slice(2, 4), b2, other.Slice(12, 4), false), whole);
+        AssertRejected<ArgumentException>("c2",
+            () => Acc.GemmPair(GemmLayout.NN, 2, 2, 2, a1, b1, whole.Slice(0, 4), false,
+                GemmLayout.NN, 2, 2, 2, b2, other.Slice(12, 4), whole.Slice(3, 4), false), whole);
         AssertRejected<ArgumentException>("y",
             () => Acc.ActivationForward(Activation.Sigmoid, whole.Slice(0, 8), whole.Slice(1, 8), 8), whole);
         AssertRejected<ArgumentException>("z",
