@@ -46,7 +46,7 @@ public unsafe partial class CpuAccelerator
     }
 
     private bool SharesPool(int m, int n, int k) =>
-        (long)m * n * k >= CpuGemm.ParallelMacs && !(ThinGemm && (m == 1 || n == 1 || k == 1));
+        (long)m * n * k >= CpuGemm.ParallelMacs && !IsThin(m, n, k);
 
     /// <inheritdoc/>
     protected override void ColumnSumCore(BufferView<float> x, int rows, int cols, BufferView<float> sums,

@@ -16,10 +16,13 @@ public unsafe partial class CpuAccelerator
     /// path).</summary>
     internal bool ThinGemm { get; set; } = true;
 
+    // A product TryThinGemm takes: one row, one column or depth one (unless switched off).
+    private bool IsThin(int m, int n, int k) => ThinGemm && (m == 1 || n == 1 || k == 1);
+
     private bool TryThinGemm(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c,
         bool accumulate, float* bias, Activation activation)
     {
-        if (!ThinGemm || (m != 1 && n != 1 && k != 1)) return false;
+        if (!IsThin(m, n, k)) return false;
         if (k == 1)
         {
             // Every layout stores a depth-1 A as m values and B as n values.

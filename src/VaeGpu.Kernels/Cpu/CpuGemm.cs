@@ -43,9 +43,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private bool accumulate;
     private Activation activation;
     private int blocksM, blocksK, blocksN, steps;
-    // Per step and worker share, the count of its B slivers claimed so far (ClaimPad ints apart: one
-    // cache line each).
-    private const int ClaimPad = 16;
+    // Per step and worker share, the count of its compute units claimed so far (one cache line each).
+    private const int ClaimPad = CpuWorkerPool.LineInts;
     private int[] claims = new int[64 * ClaimPad];
     // Per step, pack claims like the compute claims above, and (one cache line each) the count of its
     // pack units and compute units done; per row block, column panel and compute unit, 1 + the last step
@@ -106,12 +105,12 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         steps = blocksM * blocksK * blocksN;
         EnsurePacks(RoundUp(Math.Min(m, MC), mr) * KC, RoundUp(Math.Min(n, NC), nr) * KC);
         int claimCount = steps * pool.Size * ClaimPad;
-        Reset(ref claims, claimCount);
-        Reset(ref packClaims, claimCount);
-        Reset(ref packDone, steps * ClaimPad);
-        Reset(ref computeDone, steps * ClaimPad);
+        CpuWorkerPool.ClearCounters(ref claims, claimCount);
+        CpuWorkerPool.ClearCounters(ref packClaims, claimCount);
+        CpuWorkerPool.ClearCounters(ref packDone, steps * ClaimPad);
+        CpuWorkerPool.ClearCounters(ref computeDone, steps * ClaimPad);
         unitKeys = Math.Max((Math.Min(n, NC) + nr - 1) / nr, (stepM + mr - 1) / mr);
-        Reset(ref lastDone, blocksN * blocksM * unitKeys);
+        CpuWorkerPool.ClearCounters(ref lastDone, blocksN * blocksM * unitKeys);
         return (long)m * n * k < ParallelMacs ? 1 : pool.Size;
     }
 
@@ -136,8 +135,11 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
     private int ComputeUnits(int mc, int nc)
     {
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
-        return Math.Max(slicesM, slicesN);
+        return Thin(slicesM, slicesN) ? slicesM : slicesN;
     }
+
+    // Fewer columns than row slivers: the units are row slivers, so every worker gets some.
+    private static bool Thin(int slicesM, int slicesN) => slicesN < slicesM;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackStep(int worker, int workers, int step, ref int computed)
@@ -157,10 +159,10 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
                 if (!ready)
                 {
                     // This step's packs overwrite buffers that steps up to step - 2 computed from.
-                    for (computed++; computed <= step - 2; computed++)
+                    for (int old = computed + 1; old <= step - 2; old++)
                     {
-                        var (_, mcOld, _, _, _, ncOld, _) = Decompose(computed);
-                        WaitFor(ref computeDone[computed * ClaimPad], ComputeUnits(mcOld, ncOld));
+                        var (_, mcOld, _, _, _, ncOld, _) = Decompose(old);
+                        WaitFor(ref computeDone[old * ClaimPad], ComputeUnits(mcOld, ncOld));
                     }
                     computed = step - 2;
                     ready = true;
@@ -178,7 +180,7 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         var (i0, mc, p0, kc, j0, nc, slice) = Decompose(step);
         var work = new StepSlivers(i0, mc, p0, kc, j0, packA[step & 1], packB[slice & 1], worker);
         int slicesM = (mc + mr - 1) / mr, slicesN = (nc + nr - 1) / nr;
-        bool packSlivers = SliverB(mc, nc), thin = slicesN < slicesM;
+        bool packSlivers = SliverB(mc, nc), thin = Thin(slicesM, slicesN);
         int units = thin ? slicesM : slicesN;
         // The tiles of one row block and column panel: their depth slices follow each other, so the steps
         // written to lastDone only grow (keyed by row block alone, a panel's slower unit could lower it).
@@ -342,14 +344,6 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         int blocks = (size + max - 1) / max;
         int step = RoundUp((size + blocks - 1) / blocks, multiple);
         return ((size + step - 1) / step, step);
-    }
-
-    // Zeroes the first count ints of a scratch array, growing it first if needed (not on the hot path
-    // after the first product of each size).
-    private static void Reset(ref int[] array, int count)
-    {
-        if (count > array.Length) array = new int[count * 2];
-        else Array.Clear(array, 0, count);
     }
 
     private void EnsurePacks(long needA, long needB)

@@ -88,13 +88,9 @@ internal sealed unsafe partial class CpuWorkerPool
             }
         }
 
-        private const int PiecesPerWorker = 4, ClaimPad = 16;
-        private int[] claims = new int[64 * ClaimPad];
+        private const int PiecesPerWorker = 4, ClaimPad = LineInts;
+        private int[] claims = new int[64 * ClaimPad]; // per worker share, the pieces claimed so far
 
-        public void ResetClaims(int workers)
-        {
-            if (workers * ClaimPad > claims.Length) claims = new int[workers * ClaimPad];
-            else Array.Clear(claims, 0, workers * ClaimPad);
-        }
+        public void ResetClaims(int workers) => ClearCounters(ref claims, workers * ClaimPad);
     }
 }

@@ -17,8 +17,9 @@ internal abstract class CpuWork
 /// <summary>Fixed worker threads and a reusable completion countdown.</summary>
 internal sealed partial class CpuWorkerPool : IDisposable
 {
-    // Padding (in ints) between per-worker flags so two workers never share a cache line.
-    private const int FlagPad = 16;
+    /// <summary>Ints in a 64-byte cache line: the spacing of counters and flags that different workers
+    /// write, so that no two share a line.</summary>
+    internal const int LineInts = 16;
     // How long an idle worker polls for the next dispatch before it sleeps on its semaphore.
     private static readonly long PollTicks = Stopwatch.Frequency / 5000; // 200 microseconds
 
@@ -39,7 +40,7 @@ internal sealed partial class CpuWorkerPool : IDisposable
     {
         Size = threads;
         workerAllocations = new long[threads];
-        sleeping = new int[threads * FlagPad];
+        sleeping = new int[threads * LineInts];
         this.threads = new Thread[threads - 1];
         start = new SemaphoreSlim[threads - 1];
         // ManualResetEventSlim creates its lock object (24 bytes) the first time a Wait has to block; a
@@ -113,9 +114,17 @@ internal sealed partial class CpuWorkerPool : IDisposable
                 failure);
     }
 
+    /// <summary>Zeroes the first <paramref name="count"/> ints of a scratch array of counters, growing it
+    /// first if needed (only the first time a work item of that size runs).</summary>
+    internal static void ClearCounters(ref int[] array, int count)
+    {
+        if (count > array.Length) array = new int[count * 2];
+        else Array.Clear(array, 0, count);
+    }
+
     private void Wake(int worker)
     {
-        if (Interlocked.Exchange(ref sleeping[worker * FlagPad], 0) == 1) start[worker - 1].Release();
+        if (Interlocked.Exchange(ref sleeping[worker * LineInts], 0) == 1) start[worker - 1].Release();
     }
 
     /// <summary>Waits for the dispatch counter to pass <paramref name="seen"/>: polls, then sleeps.</summary>
@@ -130,11 +139,11 @@ internal sealed partial class CpuWorkerPool : IDisposable
                 spin.SpinOnce(sleep1Threshold: -1);
                 continue;
             }
-            Interlocked.Exchange(ref sleeping[worker * FlagPad], 1);
+            Interlocked.Exchange(ref sleeping[worker * LineInts], 1);
             // A dispatch that came in after the flag was set either clears it and releases the semaphore,
             // or we clear it first here and go on without sleeping.
             if (Volatile.Read(ref generation) != seen
-                && Interlocked.Exchange(ref sleeping[worker * FlagPad], 0) == 1) return;
+                && Interlocked.Exchange(ref sleeping[worker * LineInts], 0) == 1) return;
             start[worker - 1].Wait();
             return;
         }
