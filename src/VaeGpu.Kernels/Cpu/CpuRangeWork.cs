@@ -29,7 +29,7 @@ internal sealed unsafe partial class CpuWorkerPool
         fixed (TWork* item = &work)
         {
             ranges.Set(item, &RunRange<TWork>, count, align);
-            ranges.ResetClaims(Size);
+            if (workers > 1) ranges.ResetClaims(Size); // one worker runs the whole range, claiming nothing
             try
             {
                 Run(ranges, workers);
