@@ -13,7 +13,8 @@
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- --filter '*Gemm*'
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- conv-table [threads] [cpu]
 // OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE at load; for a fair baseline run either
-// mode under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`.
+// mode under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`, or, where OpenBLAS falls back to its SSE3
+// kernel on a CPU it does not know (the programs warn), with the OPENBLAS_CORETYPE the warning names.
 using BenchmarkDotNet.Running;
 using VaeGpu.Benchmarks.Gemm;
 using VaeGpu.Benchmarks.Profile;

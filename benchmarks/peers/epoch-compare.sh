@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 8, target 2: the default VAE's MNIST training epoch, VaeGpu (cpu) against PyTorch, same model,
 # data, batch (128) and thread count, run one after the other in one go. Needs Debian's python3-torch
-# (apt-get install python3-torch libopenblas0-pthread). OpenBLAS tuning variables are unset for both.
+# (apt-get install python3-torch libopenblas0-pthread). OpenBLAS tuning variables are unset for both,
+# and OpenBLAS gets its AVX2 or AVX-512 kernel where it misreads the CPU (openblas-core.sh).
 #   benchmarks/peers/epoch-compare.sh [DATA_DIR] [EPOCHS] [THREADS] [ARCH] [LIMIT]
 # ARCH mlp (default) or conv (issue 16's conv VAE on both sides; conv-epoch-compare.sh). LIMIT trains
 # both on the first N images; both epoch times are then scaled to the full 60000.
@@ -18,7 +19,8 @@ if ! "$py" -c 'import torch' 2>/dev/null; then
   echo "skipped: $py has no torch (apt-get install python3-torch)" >&2
   exit 1
 fi
-unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+source benchmarks/peers/openblas-core.sh
+openblas_core "$py"
 dotnet build src/VaeGpu.Runner -c Release -v quiet >/dev/null
 out=$(mktemp -d)
 dotnet src/VaeGpu.Runner/bin/Release/net10.0/VaeGpu.Runner.dll --epochs "$epochs" --threads "$threads" \

@@ -2,10 +2,11 @@
 # Issue 17: a GAN training epoch (the issue's `gan` or `dcgan`), VaeGpu (cpu) against PyTorch 1.13, same
 # networks, losses, data, batch (128) and thread count, run one after the other in one go. LIMIT trains
 # both on the first LIMIT MNIST images (a shorter epoch; its time per image is what compares). Needs
-# Debian's python3-torch; OpenBLAS tuning variables are unset for both, and PyTorch runs with OpenMP's
-# PASSIVE wait policy (its best case on this machine; see pytorch_gan.py) unless OMP=default. Both
-# freeze D during G's update (equal work); FREEZE_D=no has PyTorch compute and discard D's gradients
-# there, as the tutorials' loop does. ROUNDS=R (default 1) runs the pair R times, alternating the two
+# Debian's python3-torch; OpenBLAS tuning variables are unset for both (OpenBLAS gets its AVX2 or
+# AVX-512 kernel where it misreads the CPU: openblas-core.sh), and PyTorch runs with OpenMP's PASSIVE
+# wait policy (its best case on this machine; see pytorch_gan.py) unless OMP=default. Both freeze D
+# during G's update (equal work); FREEZE_D=no has PyTorch compute and discard D's gradients there, as
+# the tutorials' loop does. ROUNDS=R (default 1) runs the pair R times, alternating the two
 # sides, and prints each round's ratio and their median: this machine's speed drifts by a quarter within
 # minutes, so one pair alone can land on either side of a goal.
 #   benchmarks/peers/gan-epoch-compare.sh [MODEL=gan] [DATA_DIR] [EPOCHS=2] [THREADS=2] [LIMIT=all]
@@ -25,7 +26,8 @@ if ! "$py" -c 'import torch' 2>/dev/null; then
   echo "skipped: $py has no torch (apt-get install python3-torch)" >&2
   exit 1
 fi
-unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+source benchmarks/peers/openblas-core.sh
+openblas_core "$py"
 limit_args=()
 [[ -n "$limit" ]] && limit_args=(--limit "$limit")
 dotnet build src/VaeGpu.Runner -c Release -v quiet >/dev/null

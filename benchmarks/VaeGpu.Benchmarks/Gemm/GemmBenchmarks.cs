@@ -50,8 +50,8 @@ public class GemmBenchmarks
     {
         if (!OpenBlasApi.IsAvailable)
             throw new InvalidOperationException($"OpenBLAS baseline skipped: {OpenBlasApi.Unavailable}");
-        foreach (var name in OpenBlasApi.SetTuningVariables())
-            Console.WriteLine($"// warning: {name} is set; rerun under {GemmTable.UnsetCommand}");
+        foreach (var warning in OpenBlasApi.BaselineWarnings())
+            Console.WriteLine($"// warning: {warning}");
         OpenBlasApi.SetNumThreads(Threads);
         Setup();
     }

@@ -11,9 +11,6 @@ namespace VaeGpu.Benchmarks.Gemm;
 
 internal static class GemmTable
 {
-    /// <summary>How to start the benchmarks with OpenBLAS's tuning variables unset.</summary>
-    public const string UnsetCommand = "`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`";
-
     private const int Repetitions = 41;
     private const double RepetitionSeconds = 0.005;
 
@@ -29,8 +26,8 @@ internal static class GemmTable
         {
             OpenBlasApi.SetNumThreads(threads);
             Console.WriteLine($"OpenBLAS {OpenBlasApi.CoreName()}, {OpenBlasApi.GetNumThreads()} threads");
-            foreach (var name in OpenBlasApi.SetTuningVariables())
-                Console.WriteLine($"warning: {name} is set; run under {UnsetCommand}");
+            foreach (var warning in OpenBlasApi.BaselineWarnings())
+                Console.WriteLine($"warning: {warning}");
         }
         else
         {

@@ -1,6 +1,7 @@
 // P/Invoke for Debian's OpenBLAS (libopenblas.so.0, package libopenblas0-pthread): the sgemm
 // baseline of the GEMM benchmarks. Absent library: IsAvailable is false and Unavailable says why.
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using VaeGpu.Kernels;
 
 namespace VaeGpu.Benchmarks.Gemm;
@@ -27,12 +28,33 @@ internal static unsafe partial class OpenBlasApi
     /// <summary>Why the baseline cannot run, or null.</summary>
     public static string? Unavailable => Probe.Value;
 
-    /// <summary>Variables that change OpenBLAS's kernel choice; the baseline wants them unset.</summary>
-    public static readonly string[] TuningVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+    /// <summary>The kernel OpenBLAS should run on this CPU, or null where any will do: Debian's 0.3.21
+    /// does not know newer CPUs by model number (an Intel Xeon of model 207, say) and falls back to its
+    /// SSE3 kernel, Prescott, at a quarter of the speed. A baseline on that kernel would flatter us.
+    /// </summary>
+    public static string? BetterCore()
+    {
+        string core = CoreName();
+        bool avx512 = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported
+            && Avx512F.VL.IsSupported;
+        if (avx512)
+            return core is "SkylakeX" or "Cooperlake" or "SapphireRapids" ? null : "SkylakeX";
+        if (Avx2.IsSupported && Fma.IsSupported)
+            return core is "Haswell" or "Zen" or "SkylakeX" or "Cooperlake" or "SapphireRapids"
+                ? null : "Haswell";
+        return null;
+    }
 
-    /// <summary>The tuning variables that are set in this process, if any.</summary>
-    public static string[] SetTuningVariables() =>
-        TuningVariables.Where(name => Environment.GetEnvironmentVariable(name) is not null).ToArray();
+    /// <summary>Warnings about a baseline that is not OpenBLAS at its best here (none when it is).</summary>
+    public static IEnumerable<string> BaselineWarnings()
+    {
+        string? better = BetterCore();
+        if (better is not null)
+            yield return $"OpenBLAS runs its {CoreName()} kernel, which leaves this CPU's vector units idle;"
+                + $" rerun under `env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE={better}`";
+        else if (Environment.GetEnvironmentVariable("OPENBLAS_L2_SIZE") is not null)
+            yield return "OPENBLAS_L2_SIZE is set; rerun under `env -u OPENBLAS_L2_SIZE`";
+    }
 
     [LibraryImport(Library, EntryPoint = "cblas_sgemm")]
     public static partial void Sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
