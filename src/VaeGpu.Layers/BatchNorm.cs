@@ -12,12 +12,23 @@ namespace VaeGpu.Layers;
 public sealed class BatchNorm : Layer
 {
     /// <inheritdoc/>
-    protected override bool CanAssignParameterGradients => false; // its gradients always accumulate
+    protected override bool CanAssignParameterGradients => false; // its op adds: zeroed first to assign
+
+    /// <inheritdoc/>
+    protected override void ZeroParameterGradients()
+    {
+        Accelerator.Fill(WeightGrad, 0);
+        Accelerator.Fill(BiasGrad, 0);
+        // the running statistics' gradients are never written; assigning leaves no stale value there
+        Accelerator.Fill(_runningMeanGrad, 0);
+        Accelerator.Fill(_runningVarGrad, 0);
+    }
 
     private readonly int _spatial;
     private readonly BufferView<float> _saveMean;   // (C) statistics of the last Forward
     private readonly BufferView<float> _saveInvStd; // (C) 1 / sqrt(var + eps) of the last Forward
     private readonly BufferView<float> _frozenGrads; // (2C) where dgamma, dbeta go while Frozen
+    private readonly BufferView<float> _runningMeanGrad, _runningVarGrad; // (C) each, always zero
     private bool _forwardTraining;
 
     /// <summary>
@@ -48,6 +59,8 @@ public sealed class BatchNorm : Layer
         BiasGrad = parameters.Gradient(name + ".bias");
         RunningMean = parameters.Value(name + ".running_mean");
         RunningVar = parameters.Value(name + ".running_var");
+        _runningMeanGrad = parameters.Gradient(name + ".running_mean");
+        _runningVarGrad = parameters.Gradient(name + ".running_var");
         _saveMean = workspace.Matrix(1, channels).View;
         _saveInvStd = workspace.Matrix(1, channels).View;
         _frozenGrads = workspace.Matrix(1, 2 * channels).View;

@@ -9,7 +9,14 @@ namespace VaeGpu.Layers;
 public abstract class ConvLayer : Layer
 {
     /// <inheritdoc/>
-    protected override bool CanAssignParameterGradients => false; // its gradients always accumulate
+    protected override bool CanAssignParameterGradients => false; // its ops add: zeroed first to assign
+
+    /// <inheritdoc/>
+    protected override void ZeroParameterGradients()
+    {
+        Accelerator.Fill(WeightGrad, 0);
+        if (!BiasGrad.IsEmpty) Accelerator.Fill(BiasGrad, 0);
+    }
 
     /// <summary>Binds "{name}.weight" of <paramref name="weightShape"/> and, with <paramref name="bias"/>,
     /// "{name}.bias" [out] of the arena.</summary>

@@ -159,7 +159,12 @@ public abstract class Layer
                 + $"expected ({batch}, {InputSize})",
                 nameof(inputGrad));
         if (assignParameterGradients && !CanAssignParameterGradients)
-            throw new NotSupportedException($"{GetType().Name} only adds into its parameter gradients");
+        {
+            // Ops that only add: zero this layer's own gradients, then add (a frozen layer's stay as
+            // they are). The caller saves zeroing the layers that do assign.
+            if (!Frozen) ZeroParameterGradients();
+            assignParameterGradients = false;
+        }
         AssignParameterGradients = assignParameterGradients;
         try
         {
@@ -179,8 +184,14 @@ public abstract class Layer
     protected bool AssignParameterGradients { get; private set; }
 
     /// <summary>Whether BackwardCore honours <see cref="AssignParameterGradients"/> (layers without
-    /// parameters trivially do).</summary>
+    /// parameters trivially do). A layer that cannot zeroes its gradients in
+    /// <see cref="ZeroParameterGradients"/> and adds to them instead.</summary>
     protected virtual bool CanAssignParameterGradients => true;
+
+    /// <summary>Zeroes this layer's parameter gradients; needed where CanAssignParameterGradients is false.
+    /// </summary>
+    protected virtual void ZeroParameterGradients() =>
+        throw new NotSupportedException($"{GetType().Name} cannot assign its parameter gradients");
 
     protected abstract void ForwardCore(Tensor output, Tensor input);
 

@@ -1,7 +1,9 @@
 // Layer.Frozen (PyTorch's requires_grad_(False)), which a GAN's generator step sets on the
 // discriminator: a frozen network passes exactly the same input gradient on and leaves every parameter
 // gradient as it was, for each layer kind with parameters (conv, batch norm, linear with and without an
-// activation, transposed conv).
+// activation, transposed conv). Backward asked to assign the parameter gradients gives, over stale
+// gradients, what adding to zeroed ones gives (the layers whose ops only add zero their own first),
+// and a frozen layer asked to assign still leaves its gradients alone.
 using VaeGpu.Kernels;
 using VaeGpu.Kernels.Cpu;
 using VaeGpu.Layers;
@@ -41,13 +43,13 @@ public sealed class FrozenLayerTests(ITestOutputHelper output)
         using var dx = acc.Allocate<float>(Batch * 32);
         var input = new Tensor(xBuffer.View, Batch, 32);
         var dxTensor = new Tensor(dx.View, Batch, 32);
-        float[] Pass(bool frozen, float[] gradientsBefore)
+        float[] Pass(bool frozen, float[] gradientsBefore, bool assign = false)
         {
             acc.CopyFromHost<float>(gradientsBefore, arena.Gradients.View);
             net.SetFrozen(frozen);
             net.Forward(input);
             acc.CopyFromHost<float>(dy, net.OutputGrad.View);
-            net.Backward(dxTensor);
+            net.Backward(dxTensor, assignParameterGradients: assign);
             return acc.ToArray(dx.View);
         }
 
@@ -62,7 +64,15 @@ public sealed class FrozenLayerTests(ITestOutputHelper output)
         Assert.Equal(dxLive, dxFrozen);
         Assert.Equal(sentinel, frozenGradients);
         Assert.All(net.Layers, layer => Assert.True(layer.Frozen));
+        Assert.Equal(dxLive, Pass(true, sentinel, assign: true));
+        arena.ReadGradients(frozenGradients);
+        Assert.Equal(sentinel, frozenGradients);
         net.SetFrozen(false);
         Assert.All(net.Layers, layer => Assert.False(layer.Frozen));
+        // assigned over stale gradients: the gradients of the pass from zero, bit for bit
+        Assert.Equal(dxLive, Pass(false, Floats(arena.Count), assign: true));
+        var assigned = new float[arena.Count];
+        arena.ReadGradients(assigned);
+        Assert.Equal(live, assigned);
     }
 }
