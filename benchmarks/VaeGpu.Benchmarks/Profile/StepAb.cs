@@ -1,9 +1,10 @@
-// A change to the cpu backend timed against the code before it inside one `gan` training run on MNIST:
+// A change to the cpu backend timed against the code before it inside one `gan` (or `dcgan`) training run
+// on MNIST:
 // CpuExperiment.Variant flips between A and B every BLOCK steps and each block's wall time goes to its
 // arm, so both arms see the same machine. With A = B (the default, 0 0) it measures its own noise: two
 // arms of the same code agree within 0.5% on this machine, where separate runs differ by up to 25%.
 //   dotnet run -c Release --project benchmarks/VaeGpu.Benchmarks -- step-ab [A] [B] [steps] [block]
-//     [data] [threads]
+//     [data] [threads] [gan|dcgan]
 using System.Diagnostics;
 using System.Globalization;
 using VaeGpu.Kernels;
@@ -41,7 +42,13 @@ public static class StepAb
         }
         string dataDir = args.Length > 4 ? args[4] : Path.Combine("..", "shared", "datasets");
         int threads = values[5];
-        var config = new RunConfig { Model = ModelKind.Gan };
+        string model = args.Length > 6 ? args[6] : "gan";
+        if (model is not ("gan" or "dcgan"))
+        {
+            Console.Error.WriteLine($"step-ab: model '{model}': expected gan or dcgan");
+            return 2;
+        }
+        var config = new RunConfig { Model = model == "gan" ? ModelKind.Gan : ModelKind.Dcgan };
         Dataset data;
         try
         {
