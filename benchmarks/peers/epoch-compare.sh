@@ -29,7 +29,7 @@ ours=$(tail -n +2 "$out/run/metrics.csv" | awk -F, '{print 60000 / $9}' | sort -
   awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
 theirs=$("$py" benchmarks/peers/pytorch_vae.py --data-dir "$data" --epochs "$epochs" --threads "$threads" \
   --arch "$arch" "${limit[@]}" |
-  tee /dev/stderr | sed -n 's/.*median_train_seconds=\([0-9.]*\).*/\1/p')
+  tee >(cat >&2) | sed -n 's/.*median_train_seconds=\([0-9.]*\).*/\1/p')
 rm -rf "$out"
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')
 echo "median training epoch ($arch): vaegpu ${ours} s, pytorch ${theirs} s, ratio $ratio"
