@@ -1,9 +1,10 @@
 // One GAN training step, all on the device: D on a real batch (target 1) and a fake batch (target 0),
 // one D update over D's slice of the arena; then G on fresh noise through D (target 1, the
 // non-saturating loss; for the lsgan squared errors), one G update over G's slice. Loss sums and the
-// means of sigmoid(D) accumulate on the device and are read once per logging interval. D runs once on
-// the real and the fake batch; without batch norm in G (PairsGenerator) G runs once on both noise
-// batches. The backward passes assign the gradients instead of adding to zeros.
+// means of sigmoid(D) accumulate on the device and are read once per logging interval. Without batch
+// norm (PairsPasses) the passes are paired: G runs once on both noise batches, D once on the real
+// and the fake batch. The backward passes assign the gradients instead of adding to zeros (the dcgan's
+// D pass on the real batch assigns, the one on the fake batch adds).
 using VaeGpu.Kernels;
 
 namespace VaeGpu.Layers;
@@ -21,13 +22,13 @@ public sealed partial class GanModel
         CheckImages(images, batch);
         // Paired: G does not change in D's update, so both fake batches come from one forward pass of 2B
         // rows, rows [0, B) from G's noise stream and [B, 2B) from D's, each row as a pass of its own.
-        var both = PairsGenerator ? GeneratePair(y, batch) : default;
-        var fakeD = PairsGenerator ? new Tensor(both.View.Slice(batch * both.Cols, batch * both.Cols), batch,
+        var both = PairsPasses ? GeneratePair(y, batch) : default;
+        var fakeD = PairsPasses ? new Tensor(both.View.Slice(batch * both.Cols, batch * both.Cols), batch,
             both.Cols) : GenerateCore(y, batch, RngStreams.DiscriminatorNoise(StepCount));
         DiscriminatorGradients(images, y, batch, fakeD);
         StepDiscriminator(settings);
-        if (PairsGenerator) _generator.KeepFirstRows(batch); // G's backward covers the G batch
-        var fakeG = PairsGenerator ? both.FirstRows(batch)
+        if (PairsPasses) _generator.KeepFirstRows(batch); // G's backward covers the G batch
+        var fakeG = PairsPasses ? both.FirstRows(batch)
             : GenerateCore(y, batch, RngStreams.GeneratorNoise(StepCount));
         GeneratorGradients(y, batch, fakeG);
         StepGenerator(settings);
@@ -50,17 +51,28 @@ public sealed partial class GanModel
     // D's gradients on real images and on the given fakes (batch, D).
     private void DiscriminatorGradients(BufferView<float> images, Tensor y, int batch, Tensor fake)
     {
-        // One pass over 2B rows, real then fake, targets 1 then 0; gradients assigned, not zeroed and
-        // added. The weight gradients then sum the 2B rows in one product (not two of B).
-        int d = Config.InputDim, half = batch * d;
-        var both = _real.FirstRows(2 * batch);
-        Accelerator.Affine(images, both.View.Slice(0, half), half, 2f, -1f); // [0, 1] -> [-1, 1]
-        Accelerator.Copy(fake.View.Slice(0, half), both.View.Slice(half, half));
-        var targets = _realFake.FirstRows(2 * batch);
-        Accelerator.Fill(targets.View.Slice(0, batch), 1);
-        Accelerator.Fill(targets.View.Slice(batch, batch), 0);
-        DiscriminatorPass(both, y, targets, DReal, DLoss, batch);
-        _discriminator.Backward(default, assignParameterGradients: true);
+        if (PairsPasses)
+        {
+            // One pass over 2B rows, real then fake, targets 1 then 0; gradients assigned, not zeroed
+            // and added. The weight gradients then sum the 2B rows in one product (not two of B).
+            int d = Config.InputDim, half = batch * d;
+            var both = _real.FirstRows(2 * batch);
+            Accelerator.Affine(images, both.View.Slice(0, half), half, 2f, -1f); // [0, 1] -> [-1, 1]
+            Accelerator.Copy(fake.View.Slice(0, half), both.View.Slice(half, half));
+            var targets = _realFake.FirstRows(2 * batch);
+            Accelerator.Fill(targets.View.Slice(0, batch), 1);
+            Accelerator.Fill(targets.View.Slice(batch, batch), 0);
+            DiscriminatorPass(both, y, targets, DReal, DLoss, batch);
+            _discriminator.Backward(default, assignParameterGradients: true);
+            _count += batch;
+            return;
+        }
+        var real = _real.FirstRows(batch);
+        Accelerator.Affine(images, real.View, real.Length, 2f, -1f); // [0, 1] -> [-1, 1]
+        DiscriminatorPass(real, y, _ones, DReal, DLoss);
+        _discriminator.Backward(default, assignParameterGradients: true); // the same bits as 0 + dW
+        DiscriminatorPass(fake, y, _zeros, DFake, DLoss);
+        _discriminator.Backward(default);
         _count += batch;
     }
 

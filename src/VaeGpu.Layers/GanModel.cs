@@ -13,16 +13,17 @@ public sealed partial class GanModel : IDisposable
 {
     private const int DLoss = 0, GLoss = 1, DReal = 2, DFake = 3;
 
-    private readonly Workspace _workspace;         // 2 maxB rows: D's pass covers real and fake
+    private readonly Workspace _workspace;         // 2 maxB rows when PairsPasses, else maxB
     private readonly Sequential _generator;        // (B, N [+ C]) -> (B, D) in [-1, 1]
     private readonly Sequential _discriminator;    // (B, D [+ C]) -> (B, 1) logits
-    // Batch tensors have the workspace's rows (2 maxB).
-    private readonly Tensor _real;                 // (2 maxB, D) real images in [-1, 1], then the fakes
+    // Batch tensors have the workspace's rows (2 maxB when PairsPasses).
+    private readonly Tensor _real;                 // (maxB, D) images scaled to [-1, 1] (then the fakes)
     private readonly Tensor _noise;                // (maxB, N)
     private readonly Tensor _gInput;               // (maxB, N + C), cgan only
     private readonly Tensor _dInput;               // (maxB, D + C), cgan only
     private readonly Tensor _dInputGrad;           // (maxB, D + C), cgan only
     private readonly Tensor _ones;                 // (maxB, 1) targets 1
+    private readonly Tensor _zeros;                // (maxB, 1) targets 0
     private readonly Tensor _realFake;             // (2 maxB, 1) targets 1 then 0 (D's paired pass)
     private readonly Tensor _rowLoss;              // (maxB, 1)
     private readonly Tensor _probability;          // (maxB, 1) sigmoid(D)
@@ -46,10 +47,9 @@ public sealed partial class GanModel : IDisposable
         Parameters = new ParameterArena(accelerator, Layout.ParameterShapes());
         GeneratorCount = Parameters.Table
             .Where(p => p.Name.StartsWith("generator.", StringComparison.Ordinal)).Sum(p => p.Length);
-        // Without batch norm every row is computed as if alone, so a step runs D once on the real and the
-        // fake batch and, where G has no batch norm either, G once on its D batch and its G batch: passes
-        // of twice the rows (TrainStep).
-        _workspace = new Workspace(accelerator, 2 * maxBatch);
+        // Without batch norm every row is computed as if alone, so a step runs G once on its D batch and
+        // its G batch, and D once on the real and the fake batch: passes of twice the rows (TrainStep).
+        _workspace = new Workspace(accelerator, PairsPasses ? 2 * maxBatch : maxBatch);
         var ws = _workspace;
         int d = config.InputDim, c = config.LabelColumns, n = config.Noise;
         _generator = new Sequential(SpecLayers.Build(ws, Parameters, Layout.Generator, 0,
@@ -65,10 +65,12 @@ public sealed partial class GanModel : IDisposable
             _dInputGrad = ws.Batch(d + c);
         }
         _ones = ws.Batch(1);
+        _zeros = ws.Batch(1);
         _realFake = ws.Batch(1);
         _rowLoss = ws.Batch(1);
         _probability = ws.Batch(1);
         accelerator.Fill(_ones.View, 1);
+        accelerator.Fill(_zeros.View, 0);
         _lossSums = accelerator.Allocate<float>(4);
         accelerator.Fill(_lossSums, 0);
         Initialize();
@@ -88,10 +90,10 @@ public sealed partial class GanModel : IDisposable
 
     /// <summary>
     /// True when a training step runs G once on both of its noise batches (no batch norm in G, so every
-    /// row is computed as if alone; the results are those of two passes, bit for bit). D, which has no
-    /// batch norm in any GAN here, always runs once on the real and the fake batch.
+    /// row is computed as if alone; the results are those of two passes, bit for bit) and D once on the
+    /// real and the fake batch. Either way D's and G's gradients are assigned, not zeroed first.
     /// </summary>
-    public bool PairsGenerator => !Config.IsConvolutional;
+    public bool PairsPasses => !Config.IsConvolutional;
 
     /// <summary>G's parameters [0, GeneratorCount), then D's, with gradients and optimizer state.</summary>
     public ParameterArena Parameters { get; }

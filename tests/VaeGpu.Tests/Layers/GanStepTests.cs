@@ -104,7 +104,7 @@ public abstract class GanStepTests(ITestOutputHelper output)
             loss, H, Atol, Rtol, context);
 
     /// <summary>
-    /// TrainStep runs G once on both noise batches of a step (GanModel.PairsGenerator); three steps of it
+    /// TrainStep runs G once on both noise batches of a step (GanModel.PairsPasses); three steps of it
     /// end with the parameters, Adam state and losses of the two half steps called one by one (a G pass
     /// each), bit for bit, for the unconditional and the conditional GAN.
     /// </summary>
@@ -120,7 +120,7 @@ public abstract class GanStepTests(ITestOutputHelper output)
         using var acc = CreateAccelerator();
         using var paired = new GanModel(acc, config, maxBatch: Batch + 2);
         using var halves = new GanModel(acc, config, maxBatch: Batch + 2);
-        Assert.True(paired.PairsGenerator);
+        Assert.True(paired.PairsPasses);
         using var xBuffer = acc.Upload<float>(RandomFloats(random, Batch * InputDim, 0, 1));
         var onehot = new float[Batch * Math.Max(classes, 1)];
         for (int r = 0; r < Batch && classes > 0; r++) onehot[r * classes + r % classes] = 1;
