@@ -13,6 +13,10 @@ openblas_core() {
   core=$(OPENBLAS_VERBOSE=2 "$py" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 |
     sed -n 's/^Core: *//p' | head -n 1)
   flags=" $(grep -m 1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+  if [[ -z $core ]]; then
+    echo "openblas: PyTorch named no OpenBLAS core (another BLAS?); nothing set" >&2
+    return 0
+  fi
   if [[ $flags == *" avx512f "* && $flags == *" avx512bw "* && $flags == *" avx512dq "* &&
         $flags == *" avx512vl "* ]]; then
     case $core in SkylakeX | Cooperlake | SapphireRapids) ;; *) want=SkylakeX ;; esac
@@ -21,9 +25,9 @@ openblas_core() {
   fi
   if [[ -n $want ]]; then
     export OPENBLAS_CORETYPE=$want
-    echo "openblas: chose core ${core:-unknown}, which leaves this CPU's vector units idle;" \
+    echo "openblas: chose core $core, which leaves this CPU's vector units idle;" \
       "PyTorch runs with OPENBLAS_CORETYPE=$want" >&2
   else
-    echo "openblas: core ${core:-unknown} (its own choice)" >&2
+    echo "openblas: core $core (its own choice)" >&2
   fi
 }
