@@ -11,19 +11,6 @@ namespace VaeGpu.Layers;
 /// <summary>A BatchNorm1d/BatchNorm2d layer (affine, with running statistics).</summary>
 public sealed class BatchNorm : Layer
 {
-    /// <inheritdoc/>
-    protected override bool CanAssignParameterGradients => false; // its op adds: zeroed first to assign
-
-    /// <inheritdoc/>
-    protected override void ZeroParameterGradients()
-    {
-        Accelerator.Fill(WeightGrad, 0);
-        Accelerator.Fill(BiasGrad, 0);
-        // the running statistics' gradients are never written; assigning leaves no stale value there
-        Accelerator.Fill(_runningMeanGrad, 0);
-        Accelerator.Fill(_runningVarGrad, 0);
-    }
-
     private readonly int _spatial;
     private readonly BufferView<float> _saveMean;   // (C) statistics of the last Forward
     private readonly BufferView<float> _saveInvStd; // (C) 1 / sqrt(var + eps) of the last Forward
@@ -139,6 +126,15 @@ public sealed class BatchNorm : Layer
         var (dgamma, dbeta) = Frozen
             ? (_frozenGrads.Slice(0, channels), _frozenGrads.Slice(channels, channels))
             : (WeightGrad, BiasGrad);
+        if (AssignParameterGradients && !Frozen)
+        {
+            // The op adds: to assign, it adds to zeros. The running statistics' gradients are never
+            // written; assigning leaves no stale value there either.
+            Accelerator.Fill(WeightGrad, 0);
+            Accelerator.Fill(BiasGrad, 0);
+            Accelerator.Fill(_runningMeanGrad, 0);
+            Accelerator.Fill(_runningVarGrad, 0);
+        }
         Accelerator.BatchNormBackward(_forwardTraining, input.Rows, channels, _spatial, input.View,
             outputGrad.View, Weight, _saveMean, _saveInvStd, inputGrad.View, dgamma, dbeta);
     }

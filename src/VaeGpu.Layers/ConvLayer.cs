@@ -1,6 +1,7 @@
 // What Conv2d and ConvTranspose2d share: the weight and bias bound in the arena, PyTorch's
 // initialization, and forward/backward through the op set, which tells the two apart by the geometry's
-// Transposed flag. Backward accumulates dW and db and assigns dx, by the gradient rule in Layer.cs.
+// Transposed flag. Backward accumulates dW and db (or assigns them, adding to zeros) and assigns dx, by
+// the gradient rule in Layer.cs.
 using VaeGpu.Kernels;
 
 namespace VaeGpu.Layers;
@@ -8,16 +9,6 @@ namespace VaeGpu.Layers;
 /// <summary>A plain or transposed convolution layer whose weight and bias live in an arena.</summary>
 public abstract class ConvLayer : Layer
 {
-    /// <inheritdoc/>
-    protected override bool CanAssignParameterGradients => false; // its ops add: zeroed first to assign
-
-    /// <inheritdoc/>
-    protected override void ZeroParameterGradients()
-    {
-        Accelerator.Fill(WeightGrad, 0);
-        if (!BiasGrad.IsEmpty) Accelerator.Fill(BiasGrad, 0);
-    }
-
     /// <summary>Binds "{name}.weight" of <paramref name="weightShape"/> and, with <paramref name="bias"/>,
     /// "{name}.bias" [out] of the arena.</summary>
     private protected ConvLayer(Workspace workspace, ParameterArena parameters, string name, ImageShape input,
@@ -72,10 +63,17 @@ public abstract class ConvLayer : Layer
         if (accumulateInputGrad)
             throw new NotSupportedException(
                 $"{GetType().Name} assigns its input gradient; accumulation is not supported");
-        // dW += ..., db (Cout) += sums of dy
+        // dW (+)= ..., db (Cout) (+)= sums of dy; the ops add, so to assign they add to zeros
         if (!Frozen)
+        {
+            if (AssignParameterGradients)
+            {
+                Accelerator.Fill(WeightGrad, 0);
+                if (!BiasGrad.IsEmpty) Accelerator.Fill(BiasGrad, 0);
+            }
             Accelerator.Conv2dBackwardWeights(Geometry, input.Rows, input.View, outputGrad.View, WeightGrad,
                 BiasGrad);
+        }
         // dx (B, Cin H W): the op's input gradient of dy
         if (!inputGrad.IsEmpty)
             Accelerator.Conv2dBackwardInput(Geometry, input.Rows, outputGrad.View, Weight, inputGrad.View);

@@ -1,7 +1,7 @@
 // Base class of the layers. Each layer's Forward and hand-written Backward sit side by side; Forward
 // caches what Backward needs (its input view, and its own output). Gradient rule (from llm.c):
-// parameter gradients ACCUMULATE (+=) and are zeroed once per step (ParameterArena.ZeroGradients);
-// activation gradients are ASSIGNED (=). Every layer owns its Output (B, out) and OutputGrad (B, out)
+// parameter gradients ACCUMULATE (+=) and are zeroed once per step (ParameterArena.ZeroGradients), or
+// a Backward asked to assign them (=) saves that zeroing; activation gradients are ASSIGNED (=). Every layer owns its Output (B, out) and OutputGrad (B, out)
 // buffers, sized once for the workspace's largest batch; the next layer's Backward writes OutputGrad.
 // A view layer (Flatten, Unflatten) owns no buffers: Sequential points them at the previous layer's.
 using VaeGpu.Kernels;
@@ -145,7 +145,8 @@ public abstract class Layer
     }
 
     /// <summary>
-    /// From <see cref="OutputGrad"/>: accumulates parameter gradients and assigns inputGrad (B, InputSize),
+    /// From <see cref="OutputGrad"/>: accumulates parameter gradients (or assigns them, with
+    /// <paramref name="assignParameterGradients"/>) and assigns inputGrad (B, InputSize),
     /// or adds into it when <paramref name="accumulateInputGrad"/>; an empty inputGrad skips that product.
     /// OutputGrad may be overwritten.
     /// </summary>
@@ -158,13 +159,6 @@ public abstract class Layer
                 $"{GetType().Name}: input gradient is ({inputGrad.Rows}, {inputGrad.Cols}), "
                 + $"expected ({batch}, {InputSize})",
                 nameof(inputGrad));
-        if (assignParameterGradients && !CanAssignParameterGradients)
-        {
-            // Ops that only add: zero this layer's own gradients, then add (a frozen layer's stay as
-            // they are). The caller saves zeroing the layers that do assign.
-            if (!Frozen) ZeroParameterGradients();
-            assignParameterGradients = false;
-        }
         AssignParameterGradients = assignParameterGradients;
         try
         {
@@ -179,19 +173,10 @@ public abstract class Layer
 
     /// <summary>
     /// True inside a Backward asked to assign the parameter gradients (=) instead of adding to them (+=),
-    /// as if they had been zeroed first: it saves the zeroing pass.
+    /// as if they had been zeroed first: it saves zeroing them all. BackwardCore honours it (a layer
+    /// whose ops only add zeroes its own gradients first; a frozen layer leaves them as they are).
     /// </summary>
     protected bool AssignParameterGradients { get; private set; }
-
-    /// <summary>Whether BackwardCore honours <see cref="AssignParameterGradients"/> (layers without
-    /// parameters trivially do). A layer that cannot zeroes its gradients in
-    /// <see cref="ZeroParameterGradients"/> and adds to them instead.</summary>
-    protected virtual bool CanAssignParameterGradients => true;
-
-    /// <summary>Zeroes this layer's parameter gradients; needed where CanAssignParameterGradients is false.
-    /// </summary>
-    protected virtual void ZeroParameterGradients() =>
-        throw new NotSupportedException($"{GetType().Name} cannot assign its parameter gradients");
 
     protected abstract void ForwardCore(Tensor output, Tensor input);
 
