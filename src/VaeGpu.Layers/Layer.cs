@@ -1,8 +1,9 @@
 // Base class of the layers. Each layer's Forward and hand-written Backward sit side by side; Forward
 // caches what Backward needs (its input view, and its own output). Gradient rule (from llm.c):
 // parameter gradients ACCUMULATE (+=) and are zeroed once per step (ParameterArena.ZeroGradients), or
-// a Backward asked to assign them (=) saves that zeroing; activation gradients are ASSIGNED (=). Every layer owns its Output (B, out) and OutputGrad (B, out)
-// buffers, sized once for the workspace's largest batch; the next layer's Backward writes OutputGrad.
+// a Backward asked to assign them (=) saves that zeroing; activation gradients are ASSIGNED (=). Every
+// layer owns its Output (B, out) and OutputGrad (B, out) buffers, sized once for the workspace's largest
+// batch; the next layer's Backward writes OutputGrad.
 // A view layer (Flatten, Unflatten) owns no buffers: Sequential points them at the previous layer's.
 using VaeGpu.Kernels;
 

@@ -83,7 +83,8 @@ internal sealed unsafe partial class CpuGemm : CpuWork, IDisposable
         Execute(0, 1);
     }
 
-    /// <summary>Sets up C (m x n) = [C +] op(A) op(B) for workers that then call Execute themselves.</summary>
+    /// <summary>Sets up C (m x n) = [C +] op(A) op(B) for workers that then call Execute themselves.
+    /// </summary>
     internal void Prepare(GemmLayout layout, int m, int n, int k, float* a, float* b, float* c,
         bool accumulate) =>
         Set(layout, m, n, k, a, b, c, accumulate, null, Activation.Identity);

@@ -26,11 +26,11 @@ internal static class Float64Reference
     /// (DcganStepTests seed 5446004: 19 G gradients), so the smaller step, nearer the derivative at the
     /// point, is the reference; and again at h/100 if h/10 still differs from h/10's reference (seed
     /// 2036950979: 10 G gradients with kinks between h/100 and h/10, where h/100 gives the float32
-    /// gradients to six digits). Where two successive steps agree a mismatch stays one. The absolute tolerance
-    /// <paramref name="atol"/> holds for gradients of 0.01 and more; where the largest reference gradient
-    /// is smaller it shrinks in proportion, so a check of small gradients (a GAN's G seen through a random
-    /// D's LeakyReLU slopes of 0.01: seed 1110457242 gives G gradients of 1e-5) still compares digits and
-    /// not noise. Fails when every reference gradient is below 1e-7 (nothing to check).
+    /// gradients to six digits). Where two successive steps agree a mismatch stays one. The absolute
+    /// tolerance <paramref name="atol"/> holds for gradients of 0.01 and more; where the largest reference
+    /// gradient is smaller it shrinks in proportion, so a check of small gradients (a GAN's G seen through a
+    /// random D's LeakyReLU slopes of 0.01: seed 1110457242 gives G gradients of 1e-5) still compares digits
+    /// and not noise. Fails when every reference gradient is below 1e-7 (nothing to check).
     /// </summary>
     public static void CheckGradients(Xunit.Abstractions.ITestOutputHelper output, string what, double[] p,
         IReadOnlyList<int> indices, float[] grads, Func<double[], double> loss, double h, double atol,
